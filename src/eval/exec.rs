@@ -1,0 +1,315 @@
+//! Running kernels over arrays, chunk by chunk.
+
+use super::{Func, Instr, Kernel, Src, CHUNK};
+use crate::expr::BinOp;
+use rand::rngs::SmallRng;
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+/// Reusable register memory for running kernels (one per thread).
+#[derive(Default)]
+pub struct Scratch {
+    regs: Vec<[f64; CHUNK]>,
+}
+
+pub(super) fn apply_bin(op: BinOp, x: f64, y: f64) -> f64 {
+    let b = |c: bool| f64::from(u8::from(c));
+    match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => x / y,
+        BinOp::FloorDiv => (x / y).floor(),
+        BinOp::Mod => x.rem_euclid(y),
+        BinOp::Pow => pow(x, y),
+        BinOp::Lt => b(x < y),
+        BinOp::Le => b(x <= y),
+        BinOp::Gt => b(x > y),
+        BinOp::Ge => b(x >= y),
+        BinOp::Eq => b(x == y),
+        BinOp::Ne => b(x != y),
+        BinOp::And => b(x != 0.0 && y != 0.0),
+        BinOp::Or => b(x != 0.0 || y != 0.0),
+    }
+}
+
+#[inline]
+fn pow(x: f64, y: f64) -> f64 {
+    if y == 2.0 {
+        x * x
+    } else if y == 3.0 {
+        x * x * x
+    } else if y.fract() == 0.0 && y.abs() < 64.0 {
+        x.powi(y as i32)
+    } else {
+        x.powf(y)
+    }
+}
+
+pub(super) fn apply_func(f: Func, x: f64) -> f64 {
+    match f {
+        Func::Exp => x.exp(),
+        Func::Log => x.ln(),
+        Func::Log10 => x.log10(),
+        Func::Sqrt => x.sqrt(),
+        Func::Abs => x.abs(),
+        Func::Sign => {
+            if x > 0.0 {
+                1.0
+            } else if x < 0.0 {
+                -1.0
+            } else {
+                0.0
+            }
+        }
+        Func::Sin => x.sin(),
+        Func::Cos => x.cos(),
+        Func::Tan => x.tan(),
+        Func::Sinh => x.sinh(),
+        Func::Cosh => x.cosh(),
+        Func::Tanh => x.tanh(),
+        Func::Arcsin => x.asin(),
+        Func::Arccos => x.acos(),
+        Func::Arctan => x.atan(),
+        Func::Exprel => {
+            if x.abs() < 1e-8 {
+                1.0 + x / 2.0
+            } else {
+                x.exp_m1() / x
+            }
+        }
+        Func::Expm1 => x.exp_m1(),
+        Func::Log1p => x.ln_1p(),
+        Func::Floor => x.floor(),
+        Func::Ceil => x.ceil(),
+        Func::Int => x.trunc(),
+        Func::Neg => -x,
+        Func::Not => f64::from(u8::from(x == 0.0)),
+    }
+}
+
+/// Brian's `timestep(t, dt)`: the integer step of time t, robust to rounding.
+pub fn timestep(t: f64, dt: f64) -> f64 {
+    ((t + 1e-3 * dt) / dt).floor()
+}
+
+/// An operand seen from inside a chunk.
+enum V<'a> {
+    A(&'a [f64]),
+    S(f64),
+}
+
+/// Splits the register file into the destination and read access to the others.
+fn split(regs: &mut [[f64; CHUNK]], dst: u32) -> (&mut [f64; CHUNK], Reader<'_>) {
+    let (lo, rest) = regs.split_at_mut(dst as usize);
+    let (d, hi) = rest.split_first_mut().expect("destination register exists");
+    (d, Reader { lo, hi, dst })
+}
+
+struct Reader<'a> {
+    lo: &'a [[f64; CHUNK]],
+    hi: &'a [[f64; CHUNK]],
+    dst: u32,
+}
+
+impl Reader<'_> {
+    fn get(&self, s: Src, scalars: &[f64], len: usize) -> V<'_> {
+        match s {
+            Src::Const(c) => V::S(c),
+            Src::Scalar(k) => V::S(scalars[k as usize]),
+            Src::Reg(r) => {
+                debug_assert_ne!(r, self.dst, "a destination never aliases an operand");
+                let reg = if r < self.dst { &self.lo[r as usize] } else { &self.hi[(r - self.dst - 1) as usize] };
+                V::A(&reg[..len])
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn map1(d: &mut [f64], a: V, f: impl Fn(f64) -> f64) {
+    match a {
+        V::A(x) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x)),
+        V::S(c) => d.fill(f(c)),
+    }
+}
+
+#[inline(always)]
+fn map2(d: &mut [f64], a: V, b: V, f: impl Fn(f64, f64) -> f64) {
+    match (a, b) {
+        (V::A(x), V::A(y)) => d.iter_mut().zip(x.iter().zip(y)).for_each(|(d, (&x, &y))| *d = f(x, y)),
+        (V::A(x), V::S(c)) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x, c)),
+        (V::S(c), V::A(y)) => d.iter_mut().zip(y).for_each(|(d, &y)| *d = f(c, y)),
+        (V::S(c), V::S(e)) => d.fill(f(c, e)),
+    }
+}
+
+fn scalar_of(v: &V, k: usize) -> f64 {
+    match v {
+        V::A(x) => x[k],
+        V::S(c) => *c,
+    }
+}
+
+fn run_instr(instr: &Instr, regs: &mut [[f64; CHUNK]], len: usize, scalars: &[f64], rng: &mut SmallRng) {
+    match *instr {
+        Instr::Bin { op, dst, a, b } => {
+            let (d, r) = split(regs, dst);
+            let d = &mut d[..len];
+            let (a, b) = (r.get(a, scalars, len), r.get(b, scalars, len));
+            match op {
+                BinOp::Add => map2(d, a, b, |x, y| x + y),
+                BinOp::Sub => map2(d, a, b, |x, y| x - y),
+                BinOp::Mul => map2(d, a, b, |x, y| x * y),
+                BinOp::Div => map2(d, a, b, |x, y| x / y),
+                BinOp::Pow => map2(d, a, b, pow),
+                BinOp::Gt => map2(d, a, b, |x, y| f64::from(u8::from(x > y))),
+                BinOp::Lt => map2(d, a, b, |x, y| f64::from(u8::from(x < y))),
+                op => map2(d, a, b, |x, y| apply_bin(op, x, y)),
+            }
+        }
+        Instr::Func { f, dst, a } => {
+            let (d, r) = split(regs, dst);
+            let d = &mut d[..len];
+            let a = r.get(a, scalars, len);
+            match f {
+                Func::Exp => map1(d, a, f64::exp),
+                Func::Neg => map1(d, a, |x| -x),
+                f => map1(d, a, |x| apply_func(f, x)),
+            }
+        }
+        Instr::Clip { dst, a, lo, hi } => {
+            let (d, r) = split(regs, dst);
+            let (a, lo, hi) = (r.get(a, scalars, len), r.get(lo, scalars, len), r.get(hi, scalars, len));
+            for (k, d) in d[..len].iter_mut().enumerate() {
+                *d = scalar_of(&a, k).max(scalar_of(&lo, k)).min(scalar_of(&hi, k));
+            }
+        }
+        Instr::Where { dst, cond, a, b } => {
+            let (d, r) = split(regs, dst);
+            let (c, a, b) = (r.get(cond, scalars, len), r.get(a, scalars, len), r.get(b, scalars, len));
+            for (k, d) in d[..len].iter_mut().enumerate() {
+                *d = if scalar_of(&c, k) != 0.0 { scalar_of(&a, k) } else { scalar_of(&b, k) };
+            }
+        }
+        Instr::Timestep { dst, t, dt } => {
+            let (d, r) = split(regs, dst);
+            map2(&mut d[..len], r.get(t, scalars, len), r.get(dt, scalars, len), timestep);
+        }
+        Instr::Rand { dst } => regs[dst as usize][..len].iter_mut().for_each(|d| *d = rng.random::<f64>()),
+        Instr::Randn { dst } => {
+            regs[dst as usize][..len].iter_mut().for_each(|d| *d = rng.sample::<f64, _>(StandardNormal))
+        }
+        Instr::Copy { dst, a } => {
+            let (d, r) = split(regs, dst);
+            map1(&mut d[..len], r.get(a, scalars, len), |x| x);
+        }
+    }
+}
+
+/// Which elements a kernel runs over.
+#[derive(Clone, Copy)]
+pub enum Elements<'a> {
+    /// `start..start+n` of every array.
+    Range(usize, usize),
+    /// The given indices (gathered and scattered).
+    Indices(&'a [u32]),
+}
+
+impl Kernel {
+    /// Runs the kernel over elements of `arrays`; for a condition, calls `hit(index)` for
+    /// every element where it is true. Indices passed to `hit` and the value of `i` are
+    /// `index_offset` plus the element's position.
+    pub fn run(
+        &self,
+        arrays: &mut [Vec<f64>],
+        elements: Elements,
+        scalars: &[f64],
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+        mut hit: impl FnMut(u32),
+    ) {
+        if scratch.regs.len() < self.n_regs {
+            scratch.regs.resize(self.n_regs, [0.0; CHUNK]);
+        }
+        let regs = &mut scratch.regs[..];
+        let total = match elements {
+            Elements::Range(_, n) => n,
+            Elements::Indices(ix) => ix.len(),
+        };
+        let mut pos = 0;
+        while pos < total {
+            let len = CHUNK.min(total - pos);
+            match elements {
+                Elements::Range(start, _) => {
+                    let s = start + pos;
+                    for &(a, r) in &self.loads {
+                        regs[r as usize][..len].copy_from_slice(&arrays[a][s..s + len]);
+                    }
+                    if let Some(r) = self.index_reg {
+                        for (k, x) in regs[r as usize][..len].iter_mut().enumerate() {
+                            *x = (s + k) as f64;
+                        }
+                    }
+                }
+                Elements::Indices(ix) => {
+                    let ix = &ix[pos..pos + len];
+                    for &(a, r) in &self.loads {
+                        for (x, &j) in regs[r as usize][..len].iter_mut().zip(ix) {
+                            *x = arrays[a][j as usize];
+                        }
+                    }
+                    if let Some(r) = self.index_reg {
+                        for (x, &j) in regs[r as usize][..len].iter_mut().zip(ix) {
+                            *x = j as f64;
+                        }
+                    }
+                }
+            }
+            for instr in &self.instrs {
+                run_instr(instr, regs, len, scalars, rng);
+            }
+            match elements {
+                Elements::Range(start, _) => {
+                    let s = start + pos;
+                    for &(a, r) in &self.stores {
+                        arrays[a][s..s + len].copy_from_slice(&regs[r as usize][..len]);
+                    }
+                    if let Some(res) = self.result {
+                        emit_hits(res, regs, len, scalars, |k| hit((s + k) as u32));
+                    }
+                }
+                Elements::Indices(ix) => {
+                    let ix = &ix[pos..pos + len];
+                    for &(a, r) in &self.stores {
+                        for (x, &j) in regs[r as usize][..len].iter().zip(ix) {
+                            arrays[a][j as usize] = *x;
+                        }
+                    }
+                    if let Some(res) = self.result {
+                        emit_hits(res, regs, len, scalars, |k| hit(ix[k]));
+                    }
+                }
+            }
+            pos += len;
+        }
+    }
+}
+
+fn emit_hits(res: Src, regs: &[[f64; CHUNK]], len: usize, scalars: &[f64], mut hit: impl FnMut(usize)) {
+    let all = match res {
+        Src::Reg(r) => {
+            for (k, &x) in regs[r as usize][..len].iter().enumerate() {
+                if x != 0.0 {
+                    hit(k);
+                }
+            }
+            return;
+        }
+        Src::Const(c) => c != 0.0,
+        Src::Scalar(k) => scalars[k as usize] != 0.0,
+    };
+    if all {
+        (0..len).for_each(hit);
+    }
+}

@@ -1,0 +1,122 @@
+//! Compiles abstract code (statements and conditions from `expr`) into kernels that run
+//! over whole arrays, a chunk of [`CHUNK`] elements at a time, with constants folded.
+//! This is the only place that knows how statements execute; nothing is interpreted per
+//! element and no script code runs here.
+
+mod compile;
+mod exec;
+
+pub use compile::{compile_condition, compile_statements};
+pub use exec::{timestep, Elements, Scratch};
+
+use crate::expr::BinOp;
+
+/// Elements processed per instruction; small enough that a kernel's registers stay in L1/L2.
+pub const CHUNK: usize = 256;
+
+/// What a name in abstract code is bound to when a kernel is compiled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Binding {
+    /// An array with one value per element (state variable), by position in the arrays
+    /// slice given at run time.
+    Array(usize),
+    /// A value shared by all elements that changes between runs of the kernel (`t`), by
+    /// position in the scalars slice given at run time.
+    Scalar(usize),
+    /// A compile-time constant (units, script constants, `dt`, `N`), folded.
+    Constant(f64),
+    /// The element's index `i`.
+    Index,
+}
+
+/// Resolves names to bindings while compiling; names assigned by the code itself and not
+/// bound are temporaries (registers).
+pub trait Bindings {
+    fn bind(&self, name: &str) -> Option<Binding>;
+}
+
+impl<F: Fn(&str) -> Option<Binding>> Bindings for F {
+    fn bind(&self, name: &str) -> Option<Binding> {
+        self(name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Src {
+    Reg(u32),
+    Const(f64),
+    Scalar(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Func {
+    Exp,
+    Log,
+    Log10,
+    Sqrt,
+    Abs,
+    Sign,
+    Sin,
+    Cos,
+    Tan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Exprel,
+    Expm1,
+    Log1p,
+    Floor,
+    Ceil,
+    Int,
+    Neg,
+    Not,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Instr {
+    Bin { op: BinOp, dst: u32, a: Src, b: Src },
+    Func { f: Func, dst: u32, a: Src },
+    Clip { dst: u32, a: Src, lo: Src, hi: Src },
+    Where { dst: u32, cond: Src, a: Src, b: Src },
+    Timestep { dst: u32, t: Src, dt: Src },
+    Rand { dst: u32 },
+    Randn { dst: u32 },
+    Copy { dst: u32, a: Src },
+}
+
+/// Compiled abstract code: loads arrays into registers, runs instructions chunk by chunk,
+/// stores what was assigned. For conditions, `result` holds the truth value.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    instrs: Vec<Instr>,
+    n_regs: usize,
+    loads: Vec<(usize, u32)>,
+    stores: Vec<(usize, u32)>,
+    index_reg: Option<u32>,
+    result: Option<Src>,
+    uses_random: bool,
+}
+
+impl Kernel {
+    /// Number of instructions per element, a measure of its cost.
+    pub fn len(&self) -> usize {
+        self.instrs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.instrs.is_empty() && self.stores.is_empty()
+    }
+    /// Whether the kernel draws random numbers (`rand()`, `randn()`, noise).
+    pub fn uses_random(&self) -> bool {
+        self.uses_random
+    }
+    /// The arrays (by binding position) the kernel writes.
+    pub fn written_arrays(&self) -> impl Iterator<Item = usize> + '_ {
+        self.stores.iter().map(|(a, _)| *a)
+    }
+}
+
+#[cfg(test)]
+mod tests;

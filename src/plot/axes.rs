@@ -1,0 +1,717 @@
+//! One set of axes: the artists drawn in it, labels and axis limits.
+
+use super::color::{Color, Colormap};
+use super::style::{LinePattern, LineStyle, Marker};
+use super::PlotError;
+
+/// Where an axes sits in its figure: subplot `index` (1-based, row-major)
+/// of a `rows` x `cols` grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SubplotSpec {
+    pub rows: usize,
+    pub cols: usize,
+    pub index: usize,
+}
+
+/// Options of [`Axes::imshow_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ImageOptions {
+    /// `false` (matplotlib's default `origin='upper'`): row 0 at the top,
+    /// the y axis increasing downwards. `true`: row 0 at the bottom.
+    pub origin_lower: bool,
+    /// Draw a colour bar to the right of the image.
+    pub colorbar: bool,
+    pub cmap: Colormap,
+    /// Value mapped to the bottom of the colour map (default: data minimum).
+    pub vmin: Option<f64>,
+    /// Value mapped to the top of the colour map (default: data maximum).
+    pub vmax: Option<f64>,
+}
+
+/// What produced a series; decides autoscaling and default marker sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SeriesKind {
+    Plot,
+    Scatter,
+    Raster,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Series {
+    pub kind: SeriesKind,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub color: Color,
+    pub pattern: LinePattern,
+    pub marker: Option<Marker>,
+    /// Points.
+    pub linewidth: f64,
+    /// Points.
+    pub markersize: f64,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RefLine {
+    /// `true`: horizontal line at `value` (y); `false`: vertical (x).
+    pub horizontal: bool,
+    pub value: f64,
+    pub color: Color,
+    pub pattern: LinePattern,
+    pub linewidth: f64,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Image {
+    /// Row-major, `nrows * ncols` values.
+    pub data: Vec<f64>,
+    pub nrows: usize,
+    pub ncols: usize,
+    pub opts: ImageOptions,
+}
+
+impl Image {
+    /// The value range mapped onto the colour map: the explicit limits or
+    /// the finite data range; `None` when there is nothing finite.
+    pub fn clim(&self) -> Option<(f64, f64)> {
+        let (dlo, dhi) = finite_range(self.data.iter().copied())?;
+        let lo = self.opts.vmin.filter(|v| v.is_finite()).unwrap_or(dlo);
+        let hi = self.opts.vmax.filter(|v| v.is_finite()).unwrap_or(dhi);
+        Some((lo, hi))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Hist {
+    /// `counts.len() + 1` increasing bin edges.
+    pub edges: Vec<f64>,
+    pub counts: Vec<usize>,
+    pub color: Color,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Artist {
+    Series(Series),
+    RefLine(RefLine),
+    Image(Image),
+    Hist(Hist),
+}
+
+/// Data limits of one artist along one axis, and "sticky" values the
+/// automatic margins must not cross (matplotlib's sticky edges).
+#[derive(Debug, Clone, Default)]
+struct AxisExtent {
+    range: Option<(f64, f64)>,
+    sticky: Vec<f64>,
+}
+
+/// One set of axes, created by [`Figure::subplot`](super::Figure::subplot).
+///
+/// Data methods take plain `f64` vectors. Non-finite values (NaN, ±inf)
+/// are never drawn: a non-finite point is skipped and breaks a line in two.
+/// Methods taking two coordinate vectors return
+/// [`PlotError::LengthMismatch`] (and add nothing) when their lengths
+/// differ.
+#[derive(Debug, Clone)]
+pub struct Axes {
+    pub(crate) spec: SubplotSpec,
+    pub(crate) artists: Vec<Artist>,
+    pub(crate) title: Option<String>,
+    pub(crate) xlabel: Option<String>,
+    pub(crate) ylabel: Option<String>,
+    xlim: Option<(f64, f64)>,
+    ylim: Option<(f64, f64)>,
+    pub(crate) legend: bool,
+    equal_aspect: Option<bool>,
+    cycle: usize,
+}
+
+/// matplotlib's default line width and marker size, in points.
+const LINEWIDTH: f64 = 1.5;
+const MARKERSIZE: f64 = 6.0;
+/// Relative margin added around autoscaled data (matplotlib's 5%).
+const MARGIN: f64 = 0.05;
+
+impl Axes {
+    pub(crate) fn new(spec: SubplotSpec) -> Self {
+        Axes {
+            spec,
+            artists: Vec::new(),
+            title: None,
+            xlabel: None,
+            ylabel: None,
+            xlim: None,
+            ylim: None,
+            legend: false,
+            equal_aspect: None,
+            cycle: 0,
+        }
+    }
+
+    fn next_color(&mut self, given: Option<Color>) -> Color {
+        given.unwrap_or_else(|| {
+            let c = Color::cycle(self.cycle);
+            self.cycle += 1;
+            c
+        })
+    }
+
+    fn push_series(
+        &mut self,
+        kind: SeriesKind,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        style: LineStyle,
+    ) -> Result<(), PlotError> {
+        if x.len() != y.len() {
+            return Err(PlotError::LengthMismatch {
+                x: x.len(),
+                y: y.len(),
+            });
+        }
+        let color = self.next_color(style.color);
+        let (pattern, marker) = match kind {
+            SeriesKind::Plot => (style.linestyle, style.marker),
+            SeriesKind::Scatter => (LinePattern::None, Some(style.marker.unwrap_or(Marker::Circle))),
+            SeriesKind::Raster => (LinePattern::None, Some(style.marker.unwrap_or(Marker::Point))),
+        };
+        self.artists.push(Artist::Series(Series {
+            kind,
+            x,
+            y,
+            color,
+            pattern,
+            marker,
+            linewidth: positive_or(style.linewidth, LINEWIDTH),
+            markersize: positive_or(style.markersize, MARKERSIZE),
+            label: style.label,
+        }));
+        Ok(())
+    }
+
+    /// A line through the points (`x[i]`, `y[i]`), like `plot(x, y)`.
+    /// The style may add markers or turn the line off
+    /// ([`LinePattern::None`]).
+    pub fn plot(&mut self, x: Vec<f64>, y: Vec<f64>, style: LineStyle) -> Result<(), PlotError> {
+        self.push_series(SeriesKind::Plot, x, y, style)
+    }
+
+    /// Unconnected markers (circles unless the style names a marker), like
+    /// `scatter(x, y)`. The style's line pattern is ignored.
+    pub fn scatter(&mut self, x: Vec<f64>, y: Vec<f64>, style: LineStyle) -> Result<(), PlotError> {
+        self.push_series(SeriesKind::Scatter, x, y, style)
+    }
+
+    /// A spike raster like Brian 1's `raster_plot`: one small dot per spike
+    /// at (`times_ms[i]`, `indices[i]`), in the next cycle colour.
+    /// Autoscaling runs x from 0 to the last spike time and y from 0 to the
+    /// largest index + 1, without margins (set [`xlim`](Self::xlim) to show
+    /// the whole simulated duration). See also [`default_raster_labels`].
+    pub fn raster(&mut self, times_ms: Vec<f64>, indices: Vec<f64>) -> Result<(), PlotError> {
+        self.raster_styled(times_ms, indices, LineStyle::default())
+    }
+
+    /// [`raster`](Self::raster) with a colour, label, marker or marker size.
+    pub fn raster_styled(
+        &mut self,
+        times_ms: Vec<f64>,
+        indices: Vec<f64>,
+        style: LineStyle,
+    ) -> Result<(), PlotError> {
+        self.push_series(SeriesKind::Raster, times_ms, indices, style)
+    }
+
+    fn push_refline(&mut self, horizontal: bool, value: f64, style: LineStyle) {
+        let pattern = match style.linestyle {
+            LinePattern::None => LinePattern::Solid,
+            p => p,
+        };
+        self.artists.push(Artist::RefLine(RefLine {
+            horizontal,
+            value,
+            color: style.color.unwrap_or(Color::BLACK),
+            pattern,
+            linewidth: positive_or(style.linewidth, 1.0),
+            label: style.label,
+        }));
+    }
+
+    /// A horizontal line across the whole axes at `y` (matplotlib's
+    /// `axhline`), e.g. a boundary between neuron groups in a raster.
+    /// Black, 1 pt wide, solid unless the style says otherwise; it does not
+    /// take a colour from the cycle. `y` counts for the y autoscaling only.
+    /// A non-finite `y` draws nothing.
+    pub fn hline(&mut self, y: f64, style: LineStyle) {
+        self.push_refline(true, y, style);
+    }
+
+    /// A vertical line across the whole axes at `x` (`axvline`); see
+    /// [`hline`](Self::hline).
+    pub fn vline(&mut self, x: f64, style: LineStyle) {
+        self.push_refline(false, x, style);
+    }
+
+    /// A 2-D array as an image, like `imshow(rows, interpolation='nearest')`
+    /// with the viridis colour map: cell (`r`, `c`) covers
+    /// `c - 0.5 .. c + 0.5` on x and `r - 0.5 .. r + 0.5` on y (so the y
+    /// axis is the row index). With `origin_lower == false` (matplotlib's
+    /// default) row 0 is at the top. The axes get an equal aspect ratio
+    /// (square cells) unless [`set_equal_aspect`](Self::set_equal_aspect)
+    /// says otherwise. Rows of different lengths are an error; NaN cells are
+    /// left blank.
+    pub fn imshow(
+        &mut self,
+        rows: Vec<Vec<f64>>,
+        origin_lower: bool,
+        colorbar: bool,
+    ) -> Result<(), PlotError> {
+        self.imshow_with(
+            rows,
+            ImageOptions {
+                origin_lower,
+                colorbar,
+                ..ImageOptions::default()
+            },
+        )
+    }
+
+    /// [`imshow`](Self::imshow) with a colour map and colour limits.
+    pub fn imshow_with(&mut self, rows: Vec<Vec<f64>>, opts: ImageOptions) -> Result<(), PlotError> {
+        let nrows = rows.len();
+        let ncols = rows.first().map_or(0, Vec::len);
+        if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != ncols) {
+            return Err(PlotError::InvalidArgument(format!(
+                "imshow: row {i} has {} values, row 0 has {ncols}",
+                r.len()
+            )));
+        }
+        let data: Vec<f64> = rows.into_iter().flatten().collect();
+        self.artists.push(Artist::Image(Image {
+            data,
+            nrows,
+            ncols,
+            opts,
+        }));
+        Ok(())
+    }
+
+    /// A histogram of the finite `values` in `bins` equal bins spanning
+    /// their range (like `hist(values, bins)`; matplotlib's default is 10),
+    /// drawn as filled bars in the next cycle colour. `bins == 0` is an
+    /// error; no finite values draws nothing.
+    pub fn hist(&mut self, values: Vec<f64>, bins: usize) -> Result<(), PlotError> {
+        if bins == 0 {
+            return Err(PlotError::InvalidArgument("hist: bins must be at least 1".into()));
+        }
+        let color = self.next_color(None);
+        let Some((mut lo, mut hi)) = finite_range(values.iter().copied()) else {
+            self.artists.push(Artist::Hist(Hist {
+                edges: Vec::new(),
+                counts: Vec::new(),
+                color,
+            }));
+            return Ok(());
+        };
+        if hi <= lo {
+            // numpy's choice for a single value: a unit range around it.
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        let width = (hi - lo) / bins as f64;
+        let edges: Vec<f64> = (0..=bins)
+            .map(|i| if i == bins { hi } else { lo + width * i as f64 })
+            .collect();
+        let mut counts = vec![0usize; bins];
+        for v in values.into_iter().filter(|v| v.is_finite()) {
+            let k = ((v - lo) / width).floor();
+            let k = if k.is_finite() && k > 0.0 { k as usize } else { 0 };
+            counts[k.min(bins - 1)] += 1;
+        }
+        self.artists.push(Artist::Hist(Hist { edges, counts, color }));
+        Ok(())
+    }
+
+    pub fn title(&mut self, s: &str) {
+        self.title = Some(s.to_string());
+    }
+
+    pub fn xlabel(&mut self, s: &str) {
+        self.xlabel = Some(s.to_string());
+    }
+
+    pub fn ylabel(&mut self, s: &str) {
+        self.ylabel = Some(s.to_string());
+    }
+
+    /// Whether [`xlabel`](Self::xlabel) was called (so a caller can add a
+    /// default label only when the user gave none).
+    pub fn has_xlabel(&self) -> bool {
+        self.xlabel.is_some()
+    }
+
+    pub fn has_ylabel(&self) -> bool {
+        self.ylabel.is_some()
+    }
+
+    pub fn get_title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    pub fn get_xlabel(&self) -> Option<&str> {
+        self.xlabel.as_deref()
+    }
+
+    pub fn get_ylabel(&self) -> Option<&str> {
+        self.ylabel.as_deref()
+    }
+
+    /// Fixes the x range. `lo > hi` inverts the axis; a non-finite bound
+    /// keeps that side automatic; `lo == hi` is widened slightly.
+    pub fn xlim(&mut self, lo: f64, hi: f64) {
+        self.xlim = Some((lo, hi));
+    }
+
+    /// Fixes the y range; see [`xlim`](Self::xlim).
+    pub fn ylim(&mut self, lo: f64, hi: f64) {
+        self.ylim = Some((lo, hi));
+    }
+
+    /// Draws a legend (upper right) of the labelled lines, points and
+    /// reference lines. Nothing is drawn if no artist has a label.
+    pub fn legend(&mut self) {
+        self.legend = true;
+    }
+
+    /// Square data units (`aspect='equal'`, set automatically by `imshow`)
+    /// or a box filling the subplot (`false`, `aspect='auto'`).
+    pub fn set_equal_aspect(&mut self, equal: bool) {
+        self.equal_aspect = Some(equal);
+    }
+
+    /// Whether nothing has been drawn in these axes (labels and limits do
+    /// not count).
+    pub fn is_empty(&self) -> bool {
+        self.artists.is_empty()
+    }
+
+    pub(crate) fn equal_aspect(&self) -> bool {
+        self.equal_aspect
+            .unwrap_or_else(|| self.artists.iter().any(|a| matches!(a, Artist::Image(_))))
+    }
+
+    pub(crate) fn colorbar_image(&self) -> Option<&Image> {
+        self.artists.iter().rev().find_map(|a| match a {
+            Artist::Image(im) if im.opts.colorbar => Some(im),
+            _ => None,
+        })
+    }
+
+    /// The x and y ranges the axes will show: explicit limits where given,
+    /// otherwise the data range with matplotlib-like margins (`(0, 1)` for
+    /// an empty axis). The y range comes out inverted (`lo > hi`) when an
+    /// `origin='upper'` image is shown and no explicit y limits were set.
+    pub fn limits(&self) -> ((f64, f64), (f64, f64)) {
+        let x = resolve(self.xlim, self.extent(true));
+        let mut y = resolve(self.ylim, self.extent(false));
+        let upper_image = self
+            .artists
+            .iter()
+            .any(|a| matches!(a, Artist::Image(im) if !im.opts.origin_lower && im.nrows > 0 && im.ncols > 0));
+        if upper_image && self.ylim.is_none() && y.0 < y.1 {
+            y = (y.1, y.0);
+        }
+        (x, y)
+    }
+
+    /// Combined autoscale extent of all artists along x (`true`) or y.
+    fn extent(&self, along_x: bool) -> AxisExtent {
+        let mut total = AxisExtent::default();
+        for a in &self.artists {
+            let e = artist_extent(a, along_x);
+            if let Some((lo, hi)) = e.range {
+                total.range = Some(match total.range {
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
+                    None => (lo, hi),
+                });
+            }
+            total.sticky.extend(e.sticky);
+        }
+        total
+    }
+}
+
+fn positive_or(v: Option<f64>, default: f64) -> f64 {
+    v.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(default)
+}
+
+/// `(min, max)` of the finite values, `None` if there are none.
+pub(crate) fn finite_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values.filter(|v| v.is_finite()).fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
+    match a {
+        Artist::Series(s) => {
+            let values = if along_x { &s.x } else { &s.y };
+            // Only points with both coordinates finite are drawn.
+            let other = if along_x { &s.y } else { &s.x };
+            let range = finite_range(
+                values
+                    .iter()
+                    .zip(other)
+                    .filter(|(_, o)| o.is_finite())
+                    .map(|(v, _)| *v),
+            );
+            match s.kind {
+                SeriesKind::Raster => {
+                    // Brian 1's raster_plot: 0 .. last spike time, 0 .. max index + 1.
+                    let range = range.map(|(lo, hi)| {
+                        let hi = if along_x { hi } else { hi + 1.0 };
+                        (lo.min(0.0), hi.max(0.0))
+                    });
+                    let sticky = range.map_or_else(Vec::new, |(lo, hi)| vec![lo, hi]);
+                    AxisExtent { range, sticky }
+                }
+                _ => AxisExtent {
+                    range,
+                    sticky: Vec::new(),
+                },
+            }
+        }
+        Artist::RefLine(l) => {
+            let range = (l.horizontal != along_x && l.value.is_finite()).then_some((l.value, l.value));
+            AxisExtent {
+                range,
+                sticky: Vec::new(),
+            }
+        }
+        Artist::Image(im) => {
+            let n = if along_x { im.ncols } else { im.nrows };
+            if n == 0 || im.nrows == 0 || im.ncols == 0 {
+                return AxisExtent::default();
+            }
+            let (lo, hi) = (-0.5, n as f64 - 0.5);
+            AxisExtent {
+                range: Some((lo, hi)),
+                sticky: vec![lo, hi],
+            }
+        }
+        Artist::Hist(h) => {
+            let (Some(&first), Some(&last)) = (h.edges.first(), h.edges.last()) else {
+                return AxisExtent::default();
+            };
+            if along_x {
+                AxisExtent {
+                    range: Some((first, last)),
+                    sticky: vec![first, last],
+                }
+            } else {
+                let max = h.counts.iter().copied().max().unwrap_or(0) as f64;
+                AxisExtent {
+                    range: Some((0.0, max)),
+                    sticky: vec![0.0],
+                }
+            }
+        }
+    }
+}
+
+/// Final limits for one axis from the explicit limits and the data extent.
+fn resolve(explicit: Option<(f64, f64)>, extent: AxisExtent) -> (f64, f64) {
+    let auto = || autoscale(&extent);
+    match explicit {
+        Some((lo, hi)) if lo.is_finite() && hi.is_finite() => nonsingular(lo, hi),
+        Some((lo, hi)) if lo.is_finite() || hi.is_finite() => {
+            let (alo, ahi) = auto();
+            let lo = if lo.is_finite() { lo } else { alo };
+            let hi = if hi.is_finite() { hi } else { ahi };
+            nonsingular(lo, hi)
+        }
+        _ => auto(),
+    }
+}
+
+fn autoscale(extent: &AxisExtent) -> (f64, f64) {
+    let Some((lo, hi)) = extent.range else {
+        return (0.0, 1.0);
+    };
+    let (lo, hi) = nonsingular(lo, hi);
+    let span = hi - lo;
+    if !span.is_finite() {
+        return (lo, hi);
+    }
+    let (mut a, mut b) = (lo - MARGIN * span, hi + MARGIN * span);
+    if !(a.is_finite() && b.is_finite()) {
+        return (lo, hi);
+    }
+    // Margins stop at sticky values on or beyond the data limits.
+    let tol = span * 1e-9;
+    if let Some(s) = extent.sticky.iter().copied().filter(|s| *s <= lo + tol).reduce(f64::max) {
+        a = a.max(s);
+    }
+    if let Some(s) = extent.sticky.iter().copied().filter(|s| *s >= hi - tol).reduce(f64::min) {
+        b = b.min(s);
+    }
+    (a, b)
+}
+
+/// Widens an empty range around its value so it can be drawn.
+fn nonsingular(lo: f64, hi: f64) -> (f64, f64) {
+    if lo != hi {
+        return (lo, hi);
+    }
+    let d = if lo == 0.0 { 0.05 } else { 0.05 * lo.abs() };
+    for (a, b) in [(lo - d, hi + d), (lo - 2.0 * d, hi), (lo, hi + 2.0 * d), (lo - 0.05, hi + 0.05)] {
+        if a.is_finite() && b.is_finite() && a < b {
+            return (a, b);
+        }
+    }
+    (lo, hi)
+}
+
+/// Gives a raster's axes Brian 1's labels, "Time (ms)" and
+/// "Neuron number", unless the user already set them.
+pub fn default_raster_labels(axes: &mut Axes) {
+    if !axes.has_xlabel() {
+        axes.xlabel("Time (ms)");
+    }
+    if !axes.has_ylabel() {
+        axes.ylabel("Neuron number");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn axes() -> Axes {
+        Axes::new(SubplotSpec {
+            rows: 1,
+            cols: 1,
+            index: 1,
+        })
+    }
+
+    fn close(a: (f64, f64), b: (f64, f64)) -> bool {
+        (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn empty_axes_are_unit_square() {
+        let ax = axes();
+        assert_eq!(ax.limits(), ((0.0, 1.0), (0.0, 1.0)));
+        assert!(ax.is_empty());
+    }
+
+    #[test]
+    fn plot_gets_five_percent_margins_and_skips_nan() {
+        let mut ax = axes();
+        ax.plot(vec![0.0, 1.0, f64::NAN, 10.0], vec![0.0, 5.0, 100.0, -5.0], LineStyle::default())
+            .unwrap();
+        let (x, y) = ax.limits();
+        assert!(close(x, (-0.5, 10.5)), "{x:?}");
+        assert!(close(y, (-5.5, 5.5)), "{y:?}");
+    }
+
+    #[test]
+    fn raster_limits_follow_brian1() {
+        let mut ax = axes();
+        ax.raster(vec![3.0, 7.5, 250.0], vec![2.0, 0.0, 9.0]).unwrap();
+        assert_eq!(ax.limits(), ((0.0, 250.0), (0.0, 10.0)));
+        default_raster_labels(&mut ax);
+        assert_eq!(ax.get_xlabel(), Some("Time (ms)"));
+        assert_eq!(ax.get_ylabel(), Some("Neuron number"));
+        let mut ax = axes();
+        ax.xlabel("t");
+        default_raster_labels(&mut ax);
+        assert_eq!(ax.get_xlabel(), Some("t"));
+        assert_eq!(ax.get_ylabel(), Some("Neuron number"));
+    }
+
+    #[test]
+    fn length_mismatch_is_an_error() {
+        let mut ax = axes();
+        let e = ax.plot(vec![1.0, 2.0], vec![1.0], LineStyle::default());
+        assert!(matches!(e, Err(PlotError::LengthMismatch { x: 2, y: 1 })));
+        assert!(ax.raster(vec![1.0], vec![]).is_err());
+        assert!(ax.scatter(vec![], vec![1.0], LineStyle::default()).is_err());
+        assert!(ax.is_empty());
+    }
+
+    #[test]
+    fn image_limits_are_tight_and_inverted_for_origin_upper() {
+        let mut ax = axes();
+        ax.imshow(vec![vec![0.0; 4]; 3], false, false).unwrap();
+        assert_eq!(ax.limits(), ((-0.5, 3.5), (2.5, -0.5)));
+        assert!(ax.equal_aspect());
+        let mut ax = axes();
+        ax.imshow(vec![vec![0.0; 4]; 3], true, true).unwrap();
+        assert_eq!(ax.limits(), ((-0.5, 3.5), (-0.5, 2.5)));
+        assert!(ax.colorbar_image().is_some());
+        assert!(ax.imshow(vec![vec![1.0, 2.0], vec![1.0]], false, false).is_err());
+        assert!(ax.imshow(vec![], false, false).is_ok());
+    }
+
+    #[test]
+    fn hist_counts_and_limits() {
+        let mut ax = axes();
+        ax.hist(vec![0.0, 0.1, 0.5, 1.0, 1.0, f64::NAN], 2).unwrap();
+        let Artist::Hist(h) = &ax.artists[0] else { panic!() };
+        assert_eq!(h.counts, vec![2, 3]);
+        assert_eq!(h.edges, vec![0.0, 0.5, 1.0]);
+        let (x, y) = ax.limits();
+        assert_eq!(x, (0.0, 1.0));
+        assert!(close(y, (0.0, 3.15)), "{y:?}");
+        assert!(ax.hist(vec![1.0], 0).is_err());
+        ax.hist(vec![], 5).unwrap();
+        ax.hist(vec![2.0, 2.0], 3).unwrap();
+    }
+
+    #[test]
+    fn explicit_limits_win_and_may_be_partial() {
+        let mut ax = axes();
+        ax.plot(vec![0.0, 10.0], vec![0.0, 1.0], LineStyle::default()).unwrap();
+        ax.xlim(20.0, 0.0);
+        ax.ylim(f64::NAN, 2.0);
+        let (x, y) = ax.limits();
+        assert_eq!(x, (20.0, 0.0));
+        assert!(close(y, (-0.05, 2.0)), "{y:?}");
+        ax.xlim(3.0, 3.0);
+        let (x, _) = ax.limits();
+        assert!(x.0 < 3.0 && x.1 > 3.0);
+    }
+
+    #[test]
+    fn single_points_and_extremes_do_not_break_autoscale() {
+        let mut ax = axes();
+        ax.plot(vec![5.0], vec![0.0], LineStyle::default()).unwrap();
+        let (x, y) = ax.limits();
+        assert!(x.0 < 5.0 && x.1 > 5.0 && y.0 < 0.0 && y.1 > 0.0);
+        let mut ax = axes();
+        ax.plot(vec![-f64::MAX, f64::MAX], vec![f64::MAX, f64::MAX], LineStyle::default())
+            .unwrap();
+        let (x, y) = ax.limits();
+        assert!(x.0 < x.1 && y.0 < y.1, "{x:?} {y:?}");
+    }
+
+    #[test]
+    fn colours_cycle_unless_given() {
+        let mut ax = axes();
+        ax.plot(vec![], vec![], LineStyle::default()).unwrap();
+        ax.plot(vec![], vec![], LineStyle::default().with_color(Color::BLACK)).unwrap();
+        ax.scatter(vec![], vec![], LineStyle::default()).unwrap();
+        let colors: Vec<Color> = ax
+            .artists
+            .iter()
+            .filter_map(|a| match a {
+                Artist::Series(s) => Some(s.color),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(colors, vec![Color::cycle(0), Color::BLACK, Color::cycle(1)]);
+    }
+}

@@ -1,0 +1,137 @@
+//! Quantities (a value with a dimension) and arrays of them.
+
+use super::{Dimension, UnitError};
+
+/// A scalar with a physical dimension; the value is in SI base units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quantity {
+    pub value: f64,
+    pub dim: Dimension,
+}
+
+impl Quantity {
+    pub const fn new(value: f64, dim: Dimension) -> Quantity {
+        Quantity { value, dim }
+    }
+
+    pub const fn dimensionless(value: f64) -> Quantity {
+        Quantity { value, dim: Dimension::DIMENSIONLESS }
+    }
+
+    pub fn is_dimensionless(&self) -> bool {
+        self.dim.is_dimensionless()
+    }
+
+    /// Brian's rule: 0 and ±inf are compatible with any dimension (so `v > 0` works).
+    fn matches(&self, other: &Quantity) -> bool {
+        self.dim == other.dim || is_unit_free(self.value) || is_unit_free(other.value)
+    }
+
+    fn combined_dim(&self, other: &Quantity) -> Dimension {
+        if self.dim == other.dim || is_unit_free(self.value) && !other.is_dimensionless() {
+            other.dim
+        } else {
+            self.dim
+        }
+    }
+
+    pub fn add(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        self.check_same(other, "add")?;
+        Ok(Quantity::new(self.value + other.value, self.combined_dim(other)))
+    }
+
+    pub fn sub(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        self.check_same(other, "subtract")?;
+        Ok(Quantity::new(self.value - other.value, self.combined_dim(other)))
+    }
+
+    pub fn mul(&self, other: &Quantity) -> Quantity {
+        Quantity::new(self.value * other.value, self.dim * other.dim)
+    }
+
+    pub fn div(&self, other: &Quantity) -> Quantity {
+        Quantity::new(self.value / other.value, self.dim / other.dim)
+    }
+
+    /// Raises to a power; the exponent must be dimensionless.
+    pub fn pow(&self, exponent: &Quantity) -> Result<Quantity, UnitError> {
+        if !exponent.is_dimensionless() {
+            return Err(UnitError::NotDimensionless { what: "an exponent".into(), dim: exponent.dim });
+        }
+        Ok(self.powf(exponent.value))
+    }
+
+    pub fn powf(&self, p: f64) -> Quantity {
+        Quantity::new(self.value.powf(p), self.dim.powf(p))
+    }
+
+    pub fn neg(&self) -> Quantity {
+        Quantity::new(-self.value, self.dim)
+    }
+
+    /// Compares two quantities of the same dimension.
+    pub fn compare(&self, other: &Quantity, op: &str) -> Result<std::cmp::Ordering, UnitError> {
+        self.check_same(other, op)?;
+        Ok(self.value.partial_cmp(&other.value).unwrap_or(std::cmp::Ordering::Equal))
+    }
+
+    pub fn check_same(&self, other: &Quantity, op: &str) -> Result<(), UnitError> {
+        if self.matches(other) {
+            Ok(())
+        } else {
+            Err(UnitError::Mismatch { op: op.to_string(), left: self.dim, right: other.dim })
+        }
+    }
+
+    /// The value as a plain number, which requires a dimensionless quantity.
+    pub fn to_f64(&self, what: &str) -> Result<f64, UnitError> {
+        if self.is_dimensionless() {
+            Ok(self.value)
+        } else {
+            Err(UnitError::NotDimensionless { what: what.to_string(), dim: self.dim })
+        }
+    }
+
+    /// The value in the given dimension, which must match (0 matches anything).
+    pub fn in_dim(&self, dim: Dimension, what: &str) -> Result<f64, UnitError> {
+        if self.dim == dim || is_unit_free(self.value) {
+            Ok(self.value)
+        } else {
+            Err(UnitError::WrongDimension { what: what.to_string(), expected: dim, got: self.dim })
+        }
+    }
+}
+
+/// 0 and ±inf carry no unit in Brian's rules.
+pub fn is_unit_free(v: f64) -> bool {
+    v == 0.0 || v.is_infinite()
+}
+
+/// A one-dimensional array of values sharing one dimension (values in SI base units).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuantityArray {
+    pub values: Vec<f64>,
+    pub dim: Dimension,
+}
+
+impl QuantityArray {
+    pub fn new(values: Vec<f64>, dim: Dimension) -> QuantityArray {
+        QuantityArray { values, dim }
+    }
+
+    pub fn dimensionless(values: Vec<f64>) -> QuantityArray {
+        QuantityArray { values, dim: Dimension::DIMENSIONLESS }
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn get(&self, k: usize) -> Option<Quantity> {
+        self.values.get(k).map(|&v| Quantity::new(v, self.dim))
+    }
+}
