@@ -8,4 +8,7 @@
 pub mod equations;
 pub mod eval;
 pub mod expr;
+pub mod integrate;
+pub mod network;
 pub mod units;
+pub mod plot;

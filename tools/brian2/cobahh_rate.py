@@ -146,6 +146,7 @@ out = {
         refractory=0.003,
         reset=None,
         method="exponential_euler",
+        state_update_abstract_code=P.state_updater.abstract_code,
     ),
     "mean_rate_over_seeds": float(np.mean(rates)),
 }

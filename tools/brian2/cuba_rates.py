@@ -128,6 +128,7 @@ out = {
         El=-0.049,
         refractory=0.0,
         method="exact",
+        state_update_abstract_code=P.state_updater.abstract_code,
     ),
     "mean_rate_over_seeds": float(np.mean(rates)),
     "mean_rate_std_over_seeds": float(np.std(rates)),

@@ -1,0 +1,100 @@
+//! Splitting an expression into a part linear in some variables and a rest, on the AST
+//! (no symbolic algebra system): `expr = sum_k coef_k * x_k + rest`.
+
+use crate::expr::{BinOp, Expr, ExprKind, UnaryOp};
+
+/// `sum_k coefs[k] * vars[k] + rest`; `None` stands for zero.
+#[derive(Clone, Debug)]
+pub struct LinearForm {
+    pub coefs: Vec<Option<Expr>>,
+    pub rest: Option<Expr>,
+}
+
+fn add(a: Option<Expr>, b: Option<Expr>) -> Option<Expr> {
+    match (a, b) {
+        (None, b) => b,
+        (a, None) => a,
+        (Some(a), Some(b)) => Some(Expr::binary(BinOp::Add, a, b)),
+    }
+}
+
+fn neg(a: Option<Expr>) -> Option<Expr> {
+    a.map(Expr::neg)
+}
+
+fn scale(a: Option<Expr>, by: &Expr, op: BinOp, by_on_left: bool) -> Option<Expr> {
+    a.map(|a| if by_on_left { Expr::binary(op, by.clone(), a) } else { Expr::binary(op, a, by.clone()) })
+}
+
+impl LinearForm {
+    fn constant(e: Option<Expr>, n: usize) -> LinearForm {
+        LinearForm { coefs: vec![None; n], rest: e }
+    }
+    fn combine(self, other: LinearForm, f: impl Fn(Option<Expr>, Option<Expr>) -> Option<Expr>) -> LinearForm {
+        LinearForm {
+            coefs: self.coefs.into_iter().zip(other.coefs).map(|(a, b)| f(a, b)).collect(),
+            rest: f(self.rest, other.rest),
+        }
+    }
+    fn map(self, f: impl Fn(Option<Expr>) -> Option<Expr>) -> LinearForm {
+        LinearForm { coefs: self.coefs.into_iter().map(&f).collect(), rest: f(self.rest) }
+    }
+    fn is_constant(&self) -> bool {
+        self.coefs.iter().all(Option::is_none)
+    }
+}
+
+/// Decomposes `e` as linear in `vars`, or says which part is not linear.
+pub fn decompose(e: &Expr, vars: &[&str]) -> Result<LinearForm, String> {
+    let n = vars.len();
+    let mentions_any = |x: &Expr| vars.iter().any(|v| x.mentions(v));
+    if !mentions_any(e) {
+        return Ok(LinearForm::constant(Some(e.clone()), n));
+    }
+    match &e.kind {
+        ExprKind::Name(name) => {
+            let mut coefs = vec![None; n];
+            let k = vars.iter().position(|v| v == name).expect("mentioned");
+            coefs[k] = Some(Expr::number(1.0));
+            Ok(LinearForm { coefs, rest: None })
+        }
+        ExprKind::Unary(UnaryOp::Neg, a) => Ok(decompose(a, vars)?.map(neg)),
+        ExprKind::Binary(BinOp::Add, a, b) => Ok(decompose(a, vars)?.combine(decompose(b, vars)?, add)),
+        ExprKind::Binary(BinOp::Sub, a, b) => {
+            Ok(decompose(a, vars)?.combine(decompose(b, vars)?.map(neg), add))
+        }
+        ExprKind::Binary(BinOp::Mul, a, b) => {
+            let (la, lb) = (decompose(a, vars)?, decompose(b, vars)?);
+            if la.is_constant() {
+                Ok(lb.map(|x| scale(x, a, BinOp::Mul, true)))
+            } else if lb.is_constant() {
+                Ok(la.map(|x| scale(x, b, BinOp::Mul, false)))
+            } else {
+                Err(format!("the product '{e}' is not linear"))
+            }
+        }
+        ExprKind::Binary(BinOp::Div, a, b) if !mentions_any(b) => {
+            Ok(decompose(a, vars)?.map(|x| scale(x, b, BinOp::Div, false)))
+        }
+        _ => Err(format!("'{e}' is not linear in {}", vars.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::parse_expr;
+
+    #[test]
+    fn splits_linear_parts() {
+        let e = parse_expr("(ge+gi-(v+49*mV))/(20*ms)").unwrap();
+        let f = decompose(&e, &["v", "ge", "gi"]).unwrap();
+        assert_eq!(f.coefs[0].as_ref().unwrap().to_string(), "((-1) / (20 * ms))");
+        assert_eq!(f.rest.as_ref().unwrap().to_string(), "((-(49 * mV)) / (20 * ms))");
+        let e = parse_expr("alpham*(1-m)-betam*m").unwrap();
+        let f = decompose(&e, &["m"]).unwrap();
+        assert_eq!(f.coefs[0].as_ref().unwrap().to_string(), "((alpham * (-1)) + (-(betam * 1)))");
+        assert!(decompose(&parse_expr("v*v").unwrap(), &["v"]).is_err());
+        assert!(decompose(&parse_expr("exp(v)").unwrap(), &["v"]).is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! Brian 1's Connection: a sparse weight matrix from a source range onto one variable of a
+//! target range, built row by row (or as triplets) and frozen into CSR (sprs, u32 indices:
+//! 12 bytes per synapse), with a homogeneous delay.
+
+use super::GroupRef;
+use rand::rngs::SmallRng;
+use rand::Rng;
+use sprs::CsMatI;
+use std::collections::VecDeque;
+
+pub struct Connection {
+    pub source: GroupRef,
+    pub target: GroupRef,
+    /// Index of the target variable among the target group's arrays.
+    pub target_var: usize,
+    pub target_var_name: String,
+    /// Rows: source neurons (local to `source`); columns: target neurons (local to `target`).
+    pub weights: CsMatI<f64, u32>,
+    /// Delay in whole steps (Brian 1 floors delay/dt).
+    pub delay_steps: usize,
+    /// Past spike lists of the source, newest last, for delayed delivery.
+    pub(super) queue: VecDeque<Vec<u32>>,
+    pub name: String,
+}
+
+/// How a weight is given for a pair (i, j) of local indices.
+pub enum WeightFn<'a> {
+    Constant(f64),
+    Function(&'a mut dyn FnMut(usize, usize) -> Result<f64, String>),
+}
+
+impl WeightFn<'_> {
+    fn at(&mut self, i: usize, j: usize) -> Result<f64, String> {
+        match self {
+            WeightFn::Constant(w) => Ok(*w),
+            WeightFn::Function(f) => f(i, j),
+        }
+    }
+}
+
+/// Builds CSR rows one source neuron at a time, without sorting.
+pub struct RowBuilder {
+    pub ncols: usize,
+    indptr: Vec<u32>,
+    indices: Vec<u32>,
+    data: Vec<f64>,
+}
+
+impl RowBuilder {
+    pub fn new(ncols: usize) -> RowBuilder {
+        RowBuilder { ncols, indptr: vec![0], indices: Vec::new(), data: Vec::new() }
+    }
+    pub fn push(&mut self, j: u32, w: f64) {
+        self.indices.push(j);
+        self.data.push(w);
+    }
+    pub fn end_row(&mut self) {
+        self.indptr.push(self.indices.len() as u32);
+    }
+    pub fn finish(self) -> CsMatI<f64, u32> {
+        let nrows = self.indptr.len() - 1;
+        CsMatI::new((nrows, self.ncols), self.indptr, self.indices, self.data)
+    }
+}
+
+/// Random connectivity: each pair present with probability `p`, drawn by geometric skips
+/// so building costs O(number of synapses), not O(rows * cols).
+pub fn random_rows(
+    nrows: usize,
+    ncols: usize,
+    p: f64,
+    weight: &mut WeightFn,
+    rng: &mut SmallRng,
+    skip_self: Option<usize>,
+) -> Result<CsMatI<f64, u32>, String> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(format!("the connection probability must lie in [0, 1], got {p}"));
+    }
+    let mut b = RowBuilder::new(ncols);
+    let log_q = (1.0 - p).ln();
+    for i in 0..nrows {
+        if p > 0.0 {
+            let mut j: usize = 0;
+            loop {
+                if p < 1.0 {
+                    let u: f64 = rng.random::<f64>();
+                    // Number of failures before the next success.
+                    let skip = ((1.0 - u).ln() / log_q).floor();
+                    if !skip.is_finite() || skip >= (ncols - j) as f64 {
+                        break;
+                    }
+                    j += skip as usize;
+                }
+                if j >= ncols {
+                    break;
+                }
+                if skip_self.is_none_or(|off| off + i != j) {
+                    b.push(j as u32, weight.at(i, j)?);
+                }
+                j += 1;
+            }
+        }
+        b.end_row();
+    }
+    Ok(b.finish())
+}
+
+/// All-to-all connectivity.
+pub fn full_rows(nrows: usize, ncols: usize, weight: &mut WeightFn) -> Result<CsMatI<f64, u32>, String> {
+    let mut b = RowBuilder::new(ncols);
+    for i in 0..nrows {
+        for j in 0..ncols {
+            b.push(j as u32, weight.at(i, j)?);
+        }
+        b.end_row();
+    }
+    Ok(b.finish())
+}
+
+impl Connection {
+    /// Adds the synapses of `block` (rows: `src_offset..`, columns `tgt_offset..` within this
+    /// connection's source and target), replacing none: Brian 1's connect_* on subgroups.
+    pub fn add_block(&mut self, block: &CsMatI<f64, u32>, src_offset: usize, tgt_offset: usize) {
+        let (nr, nc) = self.weights.shape();
+        let mut tri = sprs::TriMatI::<f64, u32>::new((nr, nc));
+        for (w, (i, j)) in self.weights.iter() {
+            tri.add_triplet(i as usize, j as usize, *w);
+        }
+        for (w, (i, j)) in block.iter() {
+            tri.add_triplet(i as usize + src_offset, j as usize + tgt_offset, *w);
+        }
+        // Duplicate pairs are summed, as adding to Brian 1's construction matrix did.
+        self.weights = tri.to_csr();
+    }
+
+    /// Number of synapses.
+    pub fn len(&self) -> usize {
+        self.weights.nnz()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.nnz() == 0
+    }
+
+    /// Bytes used per synapse by the frozen matrix (indices and weights, not row pointers).
+    pub fn bytes_per_synapse(&self) -> f64 {
+        let nnz = self.weights.nnz().max(1) as f64;
+        let bytes = self.weights.indices().len() * std::mem::size_of::<u32>()
+            + self.weights.data().len() * std::mem::size_of::<f64>()
+            + self.weights.indptr().raw_storage().len() * std::mem::size_of::<u32>();
+        bytes as f64 / nnz
+    }
+
+    /// Adds the weights of spiking rows onto the target variable.
+    pub(super) fn propagate(&self, spikes: &[u32], target: &mut [f64]) {
+        let indptr = self.weights.indptr();
+        let indptr = indptr.raw_storage();
+        let indices = self.weights.indices();
+        let data = self.weights.data();
+        for &i in spikes {
+            let (a, b) = (indptr[i as usize] as usize, indptr[i as usize + 1] as usize);
+            for (&j, &w) in indices[a..b].iter().zip(&data[a..b]) {
+                target[j as usize] += w;
+            }
+        }
+    }
+}

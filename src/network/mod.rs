@@ -1,0 +1,313 @@
+//! The simulation: groups, connections and monitors in a network, a clock, Brian 2's
+//! schedule (start, groups, thresholds, synapses, resets, end) and the time-step loop.
+//! Strings are parsed and compiled in `prepare`, before the loop; nothing inside the loop
+//! parses or interprets code.
+
+mod connection;
+mod inputs;
+mod monitors;
+pub mod namespace;
+mod neuron_group;
+
+pub use connection::{full_rows, random_rows, Connection, RowBuilder, WeightFn};
+pub use inputs::{PoissonGroup, SpikeGeneratorGroup};
+pub use monitors::{SpikeMonitor, StateMonitor, When};
+pub use namespace::Values;
+pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+
+use crate::equations::EquationError;
+use crate::eval::{Elements, Scratch};
+use crate::expr::ExprError;
+use crate::integrate::IntegrationError;
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
+
+/// A contiguous range of a group's neurons: a whole group or a subgroup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupRef {
+    pub group: usize,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// Anything that has neurons and spikes.
+pub enum Group {
+    Neurons(NeuronGroup),
+    Poisson(PoissonGroup),
+    Generator(SpikeGeneratorGroup),
+}
+
+impl Group {
+    pub fn len(&self) -> usize {
+        match self {
+            Group::Neurons(g) => g.len(),
+            Group::Poisson(p) => p.rates.len(),
+            Group::Generator(g) => g.n,
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn name(&self) -> &str {
+        match self {
+            Group::Neurons(g) => &g.spec.name,
+            Group::Poisson(p) => &p.name,
+            Group::Generator(g) => &g.name,
+        }
+    }
+    pub fn as_neurons(&self) -> Option<&NeuronGroup> {
+        match self {
+            Group::Neurons(g) => Some(g),
+            _ => None,
+        }
+    }
+    pub fn as_neurons_mut(&mut self) -> Option<&mut NeuronGroup> {
+        match self {
+            Group::Neurons(g) => Some(g),
+            _ => None,
+        }
+    }
+}
+
+/// Why a network cannot be built or run; each names the object concerned.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NetworkError {
+    #[error("{object}: {error}")]
+    Equation { object: String, error: EquationError },
+    #[error("{object}: {error}")]
+    Integration { object: String, error: IntegrationError },
+    #[error("{object}: in the {what} '{text}': {error}")]
+    Code { object: String, what: String, text: String, error: ExprError },
+    #[error("{object}: the variable '{var}' of neuron {index} became {value} at t = {t} s; check the equations, the time step and the initial values")]
+    NotFinite { object: String, var: String, index: usize, value: f64, t: f64 },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The simulation clock: a step counter and a time step.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub dt: f64,
+    pub step: u64,
+}
+
+impl Clock {
+    pub fn t(&self) -> f64 {
+        self.step as f64 * self.dt
+    }
+}
+
+/// Counters of one run, for reports and benchmarks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunStats {
+    pub steps: u64,
+    pub spikes: u64,
+    pub seconds: f64,
+}
+
+pub struct Network {
+    pub clock: Clock,
+    pub groups: Vec<Group>,
+    pub connections: Vec<Connection>,
+    pub spike_monitors: Vec<SpikeMonitor>,
+    pub state_monitors: Vec<StateMonitor>,
+    pub rng: SmallRng,
+    /// Spikes of the current step, per group (indices in the whole group, sorted).
+    spikes: Vec<Vec<u32>>,
+    scratch: Scratch,
+    prepared_dt: f64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network::new()
+    }
+}
+
+impl Network {
+    pub fn new() -> Network {
+        Network {
+            clock: Clock { dt: 1e-4, step: 0 },
+            groups: Vec::new(),
+            connections: Vec::new(),
+            spike_monitors: Vec::new(),
+            state_monitors: Vec::new(),
+            rng: SmallRng::from_rng(&mut rand::rng()),
+            spikes: Vec::new(),
+            scratch: Scratch::default(),
+            prepared_dt: 0.0,
+        }
+    }
+
+    pub fn seed(&mut self, seed: u64) {
+        self.rng = SmallRng::seed_from_u64(seed);
+    }
+
+    pub fn add_group(&mut self, g: Group) -> GroupRef {
+        let len = g.len();
+        self.groups.push(g);
+        self.spikes.push(Vec::new());
+        GroupRef { group: self.groups.len() - 1, start: 0, len }
+    }
+
+    /// Compiles every group's code against `externals` (the script's values).
+    pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
+        let dt = self.clock.dt;
+        for g in &mut self.groups {
+            if let Group::Neurons(ng) = g {
+                ng.prepare(dt, externals)?;
+            }
+        }
+        self.prepared_dt = dt;
+        Ok(())
+    }
+
+    /// Runs for `duration` seconds, continuing from the current time.
+    pub fn run(&mut self, duration: f64, externals: &Values) -> Result<RunStats, NetworkError> {
+        if !(duration >= 0.0) || !duration.is_finite() {
+            return Err(NetworkError::Other(format!("run() needs a positive, finite duration, got {duration} s")));
+        }
+        self.prepare(externals)?;
+        let steps = (duration / self.clock.dt).round() as u64;
+        let started = std::time::Instant::now();
+        let mut stats = RunStats { steps, ..Default::default() };
+        for k in 0..steps {
+            stats.spikes += self.step();
+            if (k + 1) % 1000 == 0 || k + 1 == steps {
+                self.check_finite()?;
+            }
+        }
+        stats.seconds = started.elapsed().as_secs_f64();
+        Ok(stats)
+    }
+
+    /// One time step through Brian 2's schedule; returns the number of spikes.
+    fn step(&mut self) -> u64 {
+        let dt = self.clock.dt;
+        let t = self.clock.t();
+        let scalars = [t];
+        // start: monitors recording before the update
+        self.record_states(When::Start, t);
+        // groups: refractoriness, then the state update
+        for g in &mut self.groups {
+            let Group::Neurons(ng) = g else { continue };
+            let n = ng.len();
+            if let Some(ref_steps) = ng.refractory_steps {
+                let k = ng.arrays.len();
+                let (last, nr) = ng.arrays.split_at_mut(k - 1);
+                for (flag, &ls) in nr[0].iter_mut().zip(&last[k - 2]) {
+                    *flag = f64::from(u8::from(crate::eval::timestep(t - ls, dt) >= ref_steps));
+                }
+            }
+            if let Some(c) = &ng.compiled {
+                c.update.run(&mut ng.arrays, Elements::Range(0, n), &scalars, &mut self.rng, &mut self.scratch, |_| {});
+            }
+        }
+        // thresholds
+        let mut total = 0;
+        for (gi, g) in self.groups.iter_mut().enumerate() {
+            let out = &mut self.spikes[gi];
+            out.clear();
+            match g {
+                Group::Neurons(ng) => {
+                    if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
+                        let n = ng.spec.n;
+                        th.run(&mut ng.arrays, Elements::Range(0, n), &scalars, &mut self.rng, &mut self.scratch, |j| out.push(j));
+                    }
+                }
+                Group::Poisson(p) => p.spikes(dt, &mut self.rng, out),
+                Group::Generator(sg) => sg.spikes_at(self.clock.step, dt, out),
+            }
+            total += out.len() as u64;
+        }
+        for m in &mut self.spike_monitors {
+            m.record(&self.spikes[m.source.group], t);
+        }
+        // synapses
+        for c in &mut self.connections {
+            let src = &self.spikes[c.source.group];
+            let (lo, hi) = (c.source.start as u32, (c.source.start + c.source.len) as u32);
+            let local: Vec<u32> = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo).collect();
+            let deliver = if c.delay_steps == 0 {
+                local
+            } else {
+                c.queue.push_back(local);
+                if c.queue.len() > c.delay_steps {
+                    c.queue.pop_front().unwrap_or_default()
+                } else {
+                    Vec::new()
+                }
+            };
+            if deliver.is_empty() {
+                continue;
+            }
+            if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
+                let arr = &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
+                c.propagate(&deliver, arr);
+            }
+        }
+        // resets
+        for (gi, g) in self.groups.iter_mut().enumerate() {
+            let Group::Neurons(ng) = g else { continue };
+            let spikes = &self.spikes[gi];
+            if spikes.is_empty() {
+                continue;
+            }
+            if let Some(reset) = ng.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
+                reset.run(&mut ng.arrays, Elements::Indices(spikes), &scalars, &mut self.rng, &mut self.scratch, |_| {});
+            }
+            if ng.refractory_steps.is_some() {
+                let k = ng.arrays.len();
+                for &s in spikes {
+                    ng.arrays[k - 2][s as usize] = t;
+                    ng.arrays[k - 1][s as usize] = 0.0;
+                }
+            }
+        }
+        // end
+        self.record_states(When::End, t);
+        self.clock.step += 1;
+        total
+    }
+
+    fn record_states(&mut self, when: When, t: f64) {
+        for m in &mut self.state_monitors {
+            if m.when != when || self.clock.step % m.every != 0 {
+                continue;
+            }
+            if let Group::Neurons(g) = &self.groups[m.source.group] {
+                m.record(&g.arrays, t);
+            }
+        }
+    }
+
+    fn check_finite(&self) -> Result<(), NetworkError> {
+        for g in &self.groups {
+            let Group::Neurons(ng) = g else { continue };
+            for (name, arr) in ng.array_names.iter().zip(&ng.arrays) {
+                if name == "lastspike" {
+                    continue;
+                }
+                if let Some(index) = arr.iter().position(|v| !v.is_finite()) {
+                    return Err(NetworkError::NotFinite {
+                        object: ng.spec.name.clone(),
+                        var: name.clone(),
+                        index,
+                        value: arr[index],
+                        t: self.clock.t(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The neurons of a group reference (error if it is not a NeuronGroup).
+    pub fn neurons(&self, r: GroupRef) -> Option<&NeuronGroup> {
+        self.groups.get(r.group).and_then(Group::as_neurons)
+    }
+
+    pub fn neurons_mut(&mut self, r: GroupRef) -> Option<&mut NeuronGroup> {
+        self.groups.get_mut(r.group).and_then(Group::as_neurons_mut)
+    }
+}

@@ -1,0 +1,79 @@
+//! How names in a group's code resolve: the group's own variables, then the run's
+//! namespace (the script's values), then units. Brian 2's order.
+
+use crate::equations::{is_noise_name, Equations};
+use crate::eval::Binding;
+use crate::expr::{NameInfo, Namespace};
+use crate::units::{lookup, registry, Dimension, Quantity};
+use std::collections::HashMap;
+
+/// External values visible to models at `run()` (Brian's namespace).
+pub type Values = HashMap<String, Quantity>;
+
+/// Names every group has besides its equations.
+pub const SPECIAL_NAMES: &[&str] = &["t", "dt", "i", "N", "lastspike", "not_refractory"];
+
+/// The namespace of one group: its equations, its storage layout, externals.
+pub struct GroupNamespace<'a> {
+    pub eqs: &'a Equations,
+    /// Names stored as arrays, in storage order (state variables, then specials).
+    pub arrays: &'a [String],
+    pub n: usize,
+    pub dt: f64,
+    pub externals: &'a Values,
+}
+
+impl GroupNamespace<'_> {
+    fn external(&self, name: &str) -> Option<Quantity> {
+        self.externals.get(name).copied().or_else(|| lookup(name))
+    }
+}
+
+impl Namespace for GroupNamespace<'_> {
+    fn resolve(&self, name: &str) -> Option<NameInfo> {
+        if let Some(eq) = self.eqs.get(name) {
+            return Some(NameInfo::Variable(eq.dim));
+        }
+        match name {
+            "t" | "lastspike" => return Some(NameInfo::Variable(Dimension::TIME)),
+            "dt" => return Some(NameInfo::Constant(Quantity::new(self.dt, Dimension::TIME))),
+            "i" | "not_refractory" => return Some(NameInfo::Variable(Dimension::DIMENSIONLESS)),
+            "N" => return Some(NameInfo::Constant(Quantity::dimensionless(self.n as f64))),
+            n if is_noise_name(n) => return Some(NameInfo::Variable(Dimension::TIME.powf(-0.5))),
+            _ => {}
+        }
+        self.external(name).map(NameInfo::Constant)
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.eqs.equations.iter().map(|e| e.name.clone()).collect();
+        out.extend(SPECIAL_NAMES.iter().map(|s| s.to_string()));
+        out.extend(self.externals.keys().cloned());
+        out.extend(["mV", "ms", "nS", "Hz", "second", "volt", "siemens", "amp", "farad"].map(String::from));
+        out
+    }
+}
+
+impl GroupNamespace<'_> {
+    /// The kernel binding of a name (subexpressions and temporaries stay unbound).
+    pub fn bind(&self, name: &str) -> Option<Binding> {
+        if let Some(k) = self.arrays.iter().position(|a| a == name) {
+            return Some(Binding::Array(k));
+        }
+        if self.eqs.get(name).is_some() {
+            return None;
+        }
+        match name {
+            "t" => Some(Binding::Scalar(0)),
+            "dt" => Some(Binding::Constant(self.dt)),
+            "i" => Some(Binding::Index),
+            "N" => Some(Binding::Constant(self.n as f64)),
+            _ => self.external(name).map(|q| Binding::Constant(q.value)),
+        }
+    }
+}
+
+/// Every unit name, for completion.
+pub fn unit_names() -> impl Iterator<Item = &'static str> {
+    registry::all_names()
+}

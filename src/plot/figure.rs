@@ -1,0 +1,246 @@
+//! [`Figure`]: a grid of [`Axes`] and its output to PNG or SVG.
+
+use std::path::Path;
+
+use plotters::backend::{BitMapBackend, SVGBackend};
+use plotters::drawing::IntoDrawingArea;
+
+use super::axes::{Axes, SubplotSpec};
+use super::render::render_figure;
+use super::PlotError;
+
+/// Largest accepted figure side, in pixels.
+pub const MAX_FIGURE_SIDE: u32 = 10_000;
+
+/// A figure: a size in pixels and any number of subplots, like a
+/// matplotlib figure at 100 dpi.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    width: u32,
+    height: u32,
+    axes: Vec<Axes>,
+    current: Option<usize>,
+}
+
+impl Default for Figure {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Figure {
+    /// An empty 800 x 600 pixel figure (matplotlib's 8 x 6 inches at
+    /// 100 dpi).
+    pub fn new() -> Self {
+        Figure {
+            width: 800,
+            height: 600,
+            axes: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// Sets the output size. Fonts, line widths and markers keep their
+    /// size in pixels. Sizes of 0 or above [`MAX_FIGURE_SIDE`] make
+    /// [`save`](Self::save) fail.
+    pub fn set_size(&mut self, width_px: u32, height_px: u32) {
+        self.width = width_px;
+        self.height = height_px;
+    }
+
+    /// `(width, height)` in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// Selects subplot `index` (1-based, row-major) of a `rows` x `cols`
+    /// grid, like matplotlib's `subplot(rows, cols, index)`: the axes with
+    /// that exact position if it exists, otherwise new axes (existing axes
+    /// elsewhere are kept, even if they overlap). The selected axes become
+    /// the current axes. Fails for zero rows or columns or an index outside
+    /// `1..=rows*cols`.
+    pub fn subplot(&mut self, rows: usize, cols: usize, index: usize) -> Result<&mut Axes, PlotError> {
+        let cells = rows.checked_mul(cols).unwrap_or(0);
+        if rows == 0 || cols == 0 || index == 0 || index > cells {
+            return Err(PlotError::InvalidArgument(format!(
+                "subplot({rows}, {cols}, {index}): need rows, cols >= 1 and 1 <= index <= rows*cols"
+            )));
+        }
+        let spec = SubplotSpec { rows, cols, index };
+        let i = match self.axes.iter().position(|a| a.spec == spec) {
+            Some(i) => i,
+            None => {
+                self.axes.push(Axes::new(spec));
+                self.axes.len() - 1
+            }
+        };
+        self.current = Some(i);
+        Ok(&mut self.axes[i])
+    }
+
+    /// matplotlib's three-digit form: `subplot_code(211)` is
+    /// `subplot(2, 1, 1)`. Codes outside 111..=999 fail.
+    pub fn subplot_code(&mut self, code: usize) -> Result<&mut Axes, PlotError> {
+        if !(111..=999).contains(&code) {
+            return Err(PlotError::InvalidArgument(format!(
+                "subplot({code}): a three-digit code is needed"
+            )));
+        }
+        self.subplot(code / 100, (code / 10) % 10, code % 10)
+    }
+
+    /// The current axes (the last selected by [`subplot`](Self::subplot)),
+    /// creating a single 1x1 subplot if there are none, like `gca()`.
+    pub fn current_axes(&mut self) -> &mut Axes {
+        let i = match self.current.filter(|&i| i < self.axes.len()) {
+            Some(i) => i,
+            None => {
+                let spec = SubplotSpec {
+                    rows: 1,
+                    cols: 1,
+                    index: 1,
+                };
+                match self.axes.iter().position(|a| a.spec == spec) {
+                    Some(i) => i,
+                    None => {
+                        self.axes.push(Axes::new(spec));
+                        self.axes.len() - 1
+                    }
+                }
+            }
+        };
+        self.current = Some(i);
+        &mut self.axes[i]
+    }
+
+    /// All axes, in creation order.
+    pub fn axes(&self) -> &[Axes] {
+        &self.axes
+    }
+
+    /// True until some axes exist (axes with only a title count as
+    /// content: they draw a frame).
+    pub fn is_empty(&self) -> bool {
+        self.axes.is_empty()
+    }
+
+    /// Removes all axes (matplotlib's `clf()`); the size is kept.
+    pub fn clear(&mut self) {
+        self.axes.clear();
+        self.current = None;
+    }
+
+    fn checked_size(&self) -> Result<(u32, u32), PlotError> {
+        let ok = |v: u32| (1..=MAX_FIGURE_SIDE).contains(&v);
+        if ok(self.width) && ok(self.height) {
+            Ok((self.width, self.height))
+        } else {
+            Err(PlotError::InvalidArgument(format!(
+                "figure size {}x{} px: each side must be 1..={MAX_FIGURE_SIDE}",
+                self.width, self.height
+            )))
+        }
+    }
+
+    /// Writes the figure to `path`, as PNG or SVG according to the
+    /// extension (case-insensitive). Other extensions give
+    /// [`PlotError::UnsupportedFormat`]; a missing directory or an
+    /// unwritable file gives [`PlotError::Io`].
+    pub fn save(&self, path: &Path) -> Result<(), PlotError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "png" => self.save_png(path),
+            "svg" => std::fs::write(path, self.to_svg()?).map_err(PlotError::Io),
+            _ => Err(PlotError::UnsupportedFormat(path.display().to_string())),
+        }
+    }
+
+    fn save_png(&self, path: &Path) -> Result<(), PlotError> {
+        let (w, h) = self.checked_size()?;
+        // Fail with an I/O error (rather than an opaque encoder one) when
+        // the file cannot be created.
+        std::fs::File::create(path).map_err(PlotError::Io)?;
+        let area = BitMapBackend::new(path, (w, h)).into_drawing_area();
+        render_figure(self, &area, false)
+    }
+
+    /// The figure as an SVG document.
+    pub fn to_svg(&self) -> Result<String, PlotError> {
+        let (w, h) = self.checked_size()?;
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            render_figure(self, &area, true)?;
+        }
+        Ok(out)
+    }
+
+    /// The figure rendered to memory: `width * height` RGB pixels, row by
+    /// row from the top left, 3 bytes each.
+    pub fn to_rgb(&self) -> Result<Vec<u8>, PlotError> {
+        let (w, h) = self.checked_size()?;
+        let mut buf = vec![255u8; w as usize * h as usize * 3];
+        {
+            let backend = BitMapBackend::with_buffer(&mut buf, (w, h));
+            let area = backend.into_drawing_area();
+            render_figure(self, &area, false)?;
+        }
+        Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subplots_are_reused_and_validated() {
+        let mut fig = Figure::new();
+        assert!(fig.is_empty());
+        fig.subplot(2, 1, 1).unwrap().title("top");
+        fig.subplot(2, 2, 3).unwrap();
+        assert_eq!(fig.axes().len(), 2);
+        assert_eq!(fig.subplot_code(211).unwrap().get_title(), Some("top"));
+        assert_eq!(fig.current_axes().get_title(), Some("top"));
+        assert_eq!(fig.axes().len(), 2);
+        for (r, c, i) in [(0, 1, 1), (1, 0, 1), (2, 2, 0), (2, 2, 5), (usize::MAX, 2, 1)] {
+            assert!(fig.subplot(r, c, i).is_err(), "{r} {c} {i}");
+        }
+        assert!(fig.subplot_code(110).is_err());
+        assert!(fig.subplot_code(1000).is_err());
+        fig.clear();
+        assert!(fig.is_empty());
+        fig.current_axes().title("x");
+        assert_eq!(fig.axes().len(), 1);
+    }
+
+    #[test]
+    fn bad_sizes_and_extensions_are_errors() {
+        let mut fig = Figure::new();
+        assert!(matches!(
+            fig.save(Path::new("figure.pdf")),
+            Err(PlotError::UnsupportedFormat(_))
+        ));
+        assert!(matches!(fig.save(Path::new("figure")), Err(PlotError::UnsupportedFormat(_))));
+        fig.set_size(0, 10);
+        assert!(matches!(fig.to_svg(), Err(PlotError::InvalidArgument(_))));
+        fig.set_size(10, MAX_FIGURE_SIDE + 1);
+        assert!(fig.to_rgb().is_err());
+    }
+
+    #[test]
+    fn tiny_figures_render() {
+        let mut fig = Figure::new();
+        fig.set_size(1, 1);
+        fig.current_axes().plot(vec![0.0, 1.0], vec![0.0, 1.0], Default::default()).unwrap();
+        fig.current_axes().title("t");
+        assert_eq!(fig.to_rgb().unwrap().len(), 3);
+        fig.set_size(30, 20);
+        fig.current_axes().legend();
+        assert!(fig.to_svg().unwrap().starts_with("<svg"));
+    }
+}

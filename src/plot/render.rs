@@ -1,0 +1,881 @@
+//! Drawing a [`Figure`] onto any plotters backend.
+//!
+//! Layout follows matplotlib's defaults at 100 dpi: subplot parameters
+//! left 0.125, right 0.9, bottom 0.11, top 0.88, wspace = hspace = 0.2;
+//! 10 pt tick and axis labels, 12 pt titles, outward 3.5 pt ticks on the
+//! bottom and left spines, colour bars taking 15% of the subplot's width.
+//! Everything is drawn in pixel coordinates with our own clipping, so
+//! nothing leaks outside the axes frame.
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
+use plotters::prelude::DrawingBackend;
+
+/// A backend pixel position.
+type BackendCoord = (i32, i32);
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color as _, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle};
+
+use super::axes::{Artist, Axes, Hist, Image, RefLine, Series, SubplotSpec};
+use super::color::Color;
+use super::font::{self, text_width, AB_GLYPH_HEIGHT_PER_EM, FAMILY};
+use super::style::{LinePattern, Marker};
+use super::ticks::{format_ticks, locate};
+use super::{Figure, PlotError};
+
+/// Pixels per point at matplotlib's default 100 dpi.
+const PT: f64 = 100.0 / 72.0;
+const TICK_FONT: f64 = 10.0 * PT;
+const LABEL_FONT: f64 = 10.0 * PT;
+const TITLE_FONT: f64 = 12.0 * PT;
+const LEGEND_FONT: f64 = 10.0 * PT;
+const TICK_LEN: f64 = 3.5 * PT;
+const TICK_PAD: f64 = 3.5 * PT;
+const LABEL_PAD: f64 = 4.0 * PT;
+const TITLE_PAD: f64 = 6.0 * PT;
+/// matplotlib's "light grey" legend frame.
+const LEGEND_EDGE: Color = Color::rgb(0xcc, 0xcc, 0xcc);
+/// Upper bound on dash pieces per line; longer lines are drawn solid.
+const MAX_DASHES: f64 = 200_000.0;
+
+/// A rectangle in pixels (y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rect {
+    pub l: f64,
+    pub t: f64,
+    pub r: f64,
+    pub b: f64,
+}
+
+impl Rect {
+    fn w(&self) -> f64 {
+        self.r - self.l
+    }
+    fn h(&self) -> f64 {
+        self.b - self.t
+    }
+    fn contains(&self, (x, y): (f64, f64), tol: f64) -> bool {
+        x >= self.l - tol && x <= self.r + tol && y >= self.t - tol && y <= self.b + tol
+    }
+}
+
+/// Vertical placement of text relative to the anchor point (for rotated
+/// text: placement across the text direction).
+#[derive(Debug, Clone, Copy)]
+enum VAlign {
+    /// Top of capitals/digits at the anchor.
+    Top,
+    /// Middle of capitals/digits at the anchor.
+    Center,
+    /// Bottom of descenders at the anchor.
+    Bottom,
+}
+
+fn rgb(c: Color) -> RGBColor {
+    RGBColor(c.r, c.g, c.b)
+}
+
+fn shape(c: Color, filled: bool, width: u32) -> ShapeStyle {
+    ShapeStyle {
+        color: rgb(c).to_rgba(),
+        filled,
+        stroke_width: width,
+    }
+}
+
+/// Pixel coordinate to backend integer coordinate (saturating, NaN -> 0;
+/// callers skip non-finite points before this).
+fn ipx(v: f64) -> i32 {
+    v.round().clamp(-1.0e7, 1.0e7) as i32
+}
+
+fn ipt((x, y): (f64, f64)) -> BackendCoord {
+    (ipx(x), ipx(y))
+}
+
+struct Canvas<'a, DB: DrawingBackend> {
+    area: &'a DrawingArea<DB, Shift>,
+    svg: bool,
+}
+
+impl<DB: DrawingBackend> Canvas<'_, DB> {
+    fn err<E: std::fmt::Display>(e: E) -> PlotError {
+        PlotError::Backend(e.to_string())
+    }
+
+    /// A crisp 1-pixel rule (spines, ticks): a filled rectangle covering
+    /// the pixel column (or row) at `x` (or `y`), from `a` to `b`.
+    fn vrule(&self, x: f64, a: f64, b: f64, color: Color) -> Result<(), PlotError> {
+        let xi = f64::from(ipx(x));
+        self.fill_rect((xi, a.min(b)), (xi + 1.0, a.max(b)), color, 1.0)
+    }
+
+    fn hrule(&self, y: f64, a: f64, b: f64, color: Color) -> Result<(), PlotError> {
+        let yi = f64::from(ipx(y));
+        self.fill_rect((a.min(b), yi), (a.max(b), yi + 1.0), color, 1.0)
+    }
+
+    /// The four sides of `r` as 1-pixel rules.
+    fn frame(&self, r: Rect, color: Color) -> Result<(), PlotError> {
+        self.hrule(r.t, r.l, r.r + 1.0, color)?;
+        self.hrule(r.b, r.l, r.r + 1.0, color)?;
+        self.vrule(r.l, r.t, r.b + 1.0, color)?;
+        self.vrule(r.r, r.t, r.b + 1.0, color)
+    }
+
+    fn path(&self, pts: &[(f64, f64)], color: Color, width: u32) -> Result<(), PlotError> {
+        let mut ip: Vec<BackendCoord> = Vec::with_capacity(pts.len());
+        for &p in pts {
+            let q = ipt(p);
+            if ip.last() != Some(&q) {
+                ip.push(q);
+            }
+        }
+        if ip.len() == 1 {
+            // A line shorter than a pixel still shows as a dot.
+            ip.push(ip[0]);
+        }
+        if ip.len() < 2 {
+            return Ok(());
+        }
+        self.area
+            .draw(&PathElement::new(ip, shape(color, false, width)))
+            .map_err(Self::err)
+    }
+
+    fn fill_rect(&self, a: (f64, f64), b: (f64, f64), color: Color, alpha: f64) -> Result<(), PlotError> {
+        let (a, b) = (ipt(a), ipt(b));
+        if a.0 == b.0 || a.1 == b.1 {
+            return Ok(());
+        }
+        let style = ShapeStyle {
+            color: rgb(color).mix(alpha),
+            filled: true,
+            stroke_width: 0,
+        };
+        self.area.draw(&Rectangle::new([a, b], style)).map_err(Self::err)
+    }
+
+    fn outline_rect(&self, r: Rect, color: Color) -> Result<(), PlotError> {
+        self.area
+            .draw(&Rectangle::new([ipt((r.l, r.t)), ipt((r.r, r.b))], shape(color, false, 1)))
+            .map_err(Self::err)
+    }
+
+    fn marker(&self, m: Marker, (x, y): (f64, f64), r: i32, color: Color) -> Result<(), PlotError> {
+        let (cx, cy) = ipt((x, y));
+        let res = match m {
+            Marker::Point | Marker::Circle => self
+                .area
+                .draw(&Circle::new((cx, cy), r.max(1) as u32, shape(color, true, 0))),
+            Marker::Square => self.area.draw(&Rectangle::new(
+                [(cx - r, cy - r), (cx + r, cy + r)],
+                shape(color, true, 0),
+            )),
+            Marker::Triangle => {
+                let h = f64::from(r);
+                let pts = vec![
+                    (cx, cy - r),
+                    (ipx(x - 0.866 * h * 1.15), ipx(y + 0.5 * h * 1.15)),
+                    (ipx(x + 0.866 * h * 1.15), ipx(y + 0.5 * h * 1.15)),
+                ];
+                self.area.draw(&Polygon::new(pts, shape(color, true, 0)))
+            }
+            Marker::Diamond => {
+                let pts = vec![(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)];
+                self.area.draw(&Polygon::new(pts, shape(color, true, 0)))
+            }
+            Marker::Plus => {
+                let w = (r / 3).max(1);
+                self.area.draw(&Rectangle::new(
+                    [(cx - r, cy - w / 2), (cx + r + 1, cy - w / 2 + w)],
+                    shape(color, true, 0),
+                ))
+                .and_then(|_| {
+                    self.area.draw(&Rectangle::new(
+                        [(cx - w / 2, cy - r), (cx - w / 2 + w, cy + r + 1)],
+                        shape(color, true, 0),
+                    ))
+                })
+            }
+            Marker::Cross => {
+                let fr = f64::from(r) * 0.8;
+                let w = (r / 3).max(1) as u32;
+                let a = vec![ipt((x - fr, y - fr)), ipt((x + fr, y + fr))];
+                let b = vec![ipt((x - fr, y + fr)), ipt((x + fr, y - fr))];
+                self.area
+                    .draw(&PathElement::new(a, shape(color, false, w)))
+                    .and_then(|_| self.area.draw(&PathElement::new(b, shape(color, false, w))))
+            }
+        };
+        res.map_err(Self::err)
+    }
+
+    /// Draws `s` at `em` pixels per em. Horizontal text: (`x`, `y`) is the
+    /// anchor, `h` the alignment along the text, `v` across it. Rotated
+    /// text reads bottom to top; "across" is then horizontal, with the
+    /// bottom of the text facing right.
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &self,
+        s: &str,
+        (x, y): (f64, f64),
+        em: f64,
+        h: HPos,
+        v: VAlign,
+        rotated: bool,
+        color: Color,
+    ) -> Result<(), PlotError> {
+        if s.is_empty() {
+            return Ok(());
+        }
+        // plotters' SVG backend writes font-size = size / 1.24 and puts the
+        // baseline 0.76 em below a top-anchored point; its ab_glyph bitmap
+        // path scales the ascent-descent height (1.164 em for DejaVu Sans)
+        // to `size` and puts the baseline size / 2 below the point.
+        let (size, baseline) = if self.svg {
+            (1.24 * em, 0.76 * em)
+        } else {
+            let size = AB_GLYPH_HEIGHT_PER_EM * em;
+            (size, size / 2.0)
+        };
+        let d = match v {
+            VAlign::Top => 0.73 * em,
+            VAlign::Center => 0.365 * em,
+            VAlign::Bottom => -0.24 * em,
+        };
+        let (pos, transform) = if rotated {
+            ((x + d - baseline, y), FontTransform::Rotate270)
+        } else {
+            ((x, y + d - baseline), FontTransform::None)
+        };
+        let c = rgb(color);
+        let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
+            .transform(transform)
+            .color(&c)
+            .pos(Pos::new(h, VPos::Top));
+        self.area
+            .draw(&Text::new(s.to_string(), ipt(pos), style))
+            .map_err(Self::err)
+    }
+}
+
+/// Data-to-pixel mapping of one axes.
+struct Transform {
+    x: (f64, f64),
+    y: (f64, f64),
+    frame: Rect,
+}
+
+impl Transform {
+    fn px(&self, v: f64) -> f64 {
+        self.frame.l + (v - self.x.0) / (self.x.1 - self.x.0) * self.frame.w()
+    }
+    fn py(&self, v: f64) -> f64 {
+        self.frame.b - (v - self.y.0) / (self.y.1 - self.y.0) * self.frame.h()
+    }
+    /// Pixel position of a data point, `None` if it is not finite.
+    fn point(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let p = (self.px(x), self.py(y));
+        (p.0.is_finite() && p.1.is_finite()).then_some(p)
+    }
+}
+
+/// matplotlib's grid cell for subplot `spec` in a `w` x `h` figure.
+pub(crate) fn cell_rect(spec: SubplotSpec, w: f64, h: f64) -> Rect {
+    let (left, right, bottom, top, wspace, hspace) = (0.125, 0.9, 0.11, 0.88, 0.2, 0.2);
+    let (rows, cols) = (spec.rows.max(1) as f64, spec.cols.max(1) as f64);
+    let i = spec.index.max(1) - 1;
+    let (row, col) = ((i / spec.cols.max(1)) as f64, (i % spec.cols.max(1)) as f64);
+    let cell_w = (right - left) / (cols + wspace * (cols - 1.0));
+    let cell_h = (top - bottom) / (rows + hspace * (rows - 1.0));
+    let x0 = left + col * cell_w * (1.0 + wspace);
+    let y_top = top - row * cell_h * (1.0 + hspace);
+    Rect {
+        l: x0 * w,
+        r: (x0 + cell_w) * w,
+        t: (1.0 - y_top) * h,
+        b: (1.0 - (y_top - cell_h)) * h,
+    }
+}
+
+/// Splits a cell into the axes frame and a colour bar on the right
+/// (matplotlib's `colorbar()`: fraction 0.15, pad 0.05, aspect 20), then
+/// shrinks the frame to equal data aspect if asked.
+fn layout_axes(ax: &Axes, cell: Rect, limits: ((f64, f64), (f64, f64))) -> (Rect, Option<Rect>) {
+    let mut frame = cell;
+    let mut colorbar = None;
+    if ax.colorbar_image().is_some() {
+        let w = cell.w();
+        frame.r = cell.l + w * (1.0 - 0.15 - 0.05);
+        let cb_l = cell.l + w * (1.0 - 0.15);
+        let cb_w = (w * 0.15).min(cell.h() / 20.0);
+        colorbar = Some(Rect {
+            l: cb_l,
+            r: cb_l + cb_w,
+            t: cell.t,
+            b: cell.b,
+        });
+    }
+    if ax.equal_aspect() {
+        let dx = (limits.0 .1 - limits.0 .0).abs();
+        let dy = (limits.1 .1 - limits.1 .0).abs();
+        let ratio = dy / dx;
+        if ratio.is_finite() && ratio > 0.0 && frame.w() > 0.0 && frame.h() > 0.0 {
+            // Anchor right next to a colour bar, centred otherwise.
+            let anchor_x = if colorbar.is_some() { 1.0 } else { 0.5 };
+            if frame.h() / frame.w() > ratio {
+                let h = frame.w() * ratio;
+                let c = (frame.t + frame.b) / 2.0;
+                frame.t = c - h / 2.0;
+                frame.b = c + h / 2.0;
+            } else {
+                let w = frame.h() / ratio;
+                let free = frame.w() - w;
+                frame.l += free * anchor_x;
+                frame.r = frame.l + w;
+            }
+        }
+    }
+    (frame, colorbar)
+}
+
+/// Renders the whole figure onto `area` (already sized to the figure).
+pub(crate) fn render_figure<DB: DrawingBackend>(
+    fig: &Figure,
+    area: &DrawingArea<DB, Shift>,
+    svg: bool,
+) -> Result<(), PlotError> {
+    font::ensure_registered();
+    let canvas = Canvas { area, svg };
+    area.fill(&RGBColor(255, 255, 255)).map_err(Canvas::<DB>::err)?;
+    let (w, h) = fig.size();
+    for ax in fig.axes() {
+        draw_axes(&canvas, ax, cell_rect(ax.spec, f64::from(w), f64::from(h)))?;
+    }
+    area.present().map_err(Canvas::<DB>::err)
+}
+
+fn nbins(length_px: f64, per_label: f64) -> usize {
+    let n = (length_px / per_label).floor();
+    if n.is_finite() {
+        (n as usize).clamp(1, 9)
+    } else {
+        1
+    }
+}
+
+fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Result<(), PlotError> {
+    let limits = ax.limits();
+    let (frame, colorbar) = layout_axes(ax, cell, limits);
+    if !(frame.w() >= 1.0 && frame.h() >= 1.0) {
+        return Ok(());
+    }
+    let tf = Transform {
+        x: limits.0,
+        y: limits.1,
+        frame,
+    };
+
+    // matplotlib's z-order: images, then patches (bars), then lines.
+    for a in &ax.artists {
+        if let Artist::Image(im) = a {
+            draw_image(cv, &tf, im)?;
+        }
+    }
+    for a in &ax.artists {
+        if let Artist::Hist(hist) = a {
+            draw_hist(cv, &tf, hist)?;
+        }
+    }
+    for a in &ax.artists {
+        match a {
+            Artist::Series(s) => draw_series(cv, &tf, s)?,
+            Artist::RefLine(l) => draw_refline(cv, &tf, l)?,
+            _ => {}
+        }
+    }
+
+    // Spines.
+    let k = Color::BLACK;
+    let (l, t, r, b) = (frame.l, frame.t, frame.r, frame.b);
+    cv.frame(frame, k)?;
+
+    // x ticks.
+    let xt: Vec<f64> = locate(tf.x.0, tf.x.1, nbins(frame.w(), 3.0 * TICK_FONT));
+    let (xlabels, xmul) = format_ticks(&xt);
+    for (v, s) in xt.iter().zip(&xlabels) {
+        let x = tf.px(*v);
+        if !x.is_finite() {
+            continue;
+        }
+        cv.vrule(x, b, b + TICK_LEN + 1.0, k)?;
+        cv.text(s, (x, b + TICK_LEN + TICK_PAD), TICK_FONT, HPos::Center, VAlign::Top, false, k)?;
+    }
+    let below_ticks = b + TICK_LEN + TICK_PAD + 1.1 * TICK_FONT;
+    if let Some(m) = xmul {
+        cv.text(&m, (r, below_ticks + 2.0), TICK_FONT, HPos::Right, VAlign::Top, false, k)?;
+    }
+
+    // y ticks.
+    let yt: Vec<f64> = locate(tf.y.0, tf.y.1, nbins(frame.h(), 2.0 * TICK_FONT));
+    let (ylabels, ymul) = format_ticks(&yt);
+    let mut widest = 0.0f64;
+    for (v, s) in yt.iter().zip(&ylabels) {
+        let y = tf.py(*v);
+        if !y.is_finite() {
+            continue;
+        }
+        cv.hrule(y, l - TICK_LEN, l, k)?;
+        cv.text(s, (l - TICK_LEN - TICK_PAD, y), TICK_FONT, HPos::Right, VAlign::Center, false, k)?;
+        widest = widest.max(text_width(s, TICK_FONT));
+    }
+    if let Some(m) = ymul {
+        cv.text(&m, (l, t - 4.0), TICK_FONT, HPos::Left, VAlign::Bottom, false, k)?;
+    }
+
+    if let Some(s) = &ax.xlabel {
+        cv.text(s, ((l + r) / 2.0, below_ticks + LABEL_PAD), LABEL_FONT, HPos::Center, VAlign::Top, false, k)?;
+    }
+    if let Some(s) = &ax.ylabel {
+        let x = l - TICK_LEN - TICK_PAD - widest - LABEL_PAD;
+        cv.text(s, (x, (t + b) / 2.0), LABEL_FONT, HPos::Center, VAlign::Bottom, true, k)?;
+    }
+    if let Some(s) = &ax.title {
+        cv.text(s, ((l + r) / 2.0, t - TITLE_PAD), TITLE_FONT, HPos::Center, VAlign::Bottom, false, k)?;
+    }
+    if ax.legend {
+        draw_legend(cv, ax, frame)?;
+    }
+    if let (Some(cb), Some(im)) = (colorbar, ax.colorbar_image()) {
+        draw_colorbar(cv, im, cb)?;
+    }
+    Ok(())
+}
+
+/// Liang-Barsky: the part of segment `p`-`q` inside `r`, with flags telling
+/// whether the start / end were cut.
+fn clip(p: (f64, f64), q: (f64, f64), r: &Rect) -> Option<((f64, f64), (f64, f64), bool, bool)> {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (pk, qk) in [(-dx, p.0 - r.l), (dx, r.r - p.0), (-dy, p.1 - r.t), (dy, r.b - p.1)] {
+        if pk == 0.0 {
+            if qk < 0.0 {
+                return None;
+            }
+        } else {
+            let t = qk / pk;
+            if pk < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if !(t0 <= t1) {
+        return None;
+    }
+    let a = (p.0 + t0 * dx, p.1 + t0 * dy);
+    let b = (p.0 + t1 * dx, p.1 + t1 * dy);
+    Some((a, b, t0 > 0.0, t1 < 1.0))
+}
+
+/// Splits the polyline through `pts` (None = gap) into the runs visible
+/// inside `frame`.
+fn clipped_runs(pts: &[Option<(f64, f64)>], frame: &Rect) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    let flush = |cur: &mut Vec<(f64, f64)>, runs: &mut Vec<Vec<(f64, f64)>>| {
+        if cur.len() >= 2 {
+            runs.push(std::mem::take(cur));
+        } else {
+            cur.clear();
+        }
+    };
+    for w in pts.windows(2) {
+        match (w[0], w[1]) {
+            (Some(p), Some(q)) => match clip(p, q, frame) {
+                Some((a, b, cut_start, cut_end)) => {
+                    if cur.is_empty() || cut_start {
+                        flush(&mut cur, &mut runs);
+                        cur.push(a);
+                    }
+                    cur.push(b);
+                    if cut_end {
+                        flush(&mut cur, &mut runs);
+                    }
+                }
+                None => flush(&mut cur, &mut runs),
+            },
+            _ => flush(&mut cur, &mut runs),
+        }
+    }
+    flush(&mut cur, &mut runs);
+    runs
+}
+
+/// matplotlib's dash patterns (on, off, ...) in units of the line width.
+fn dash_pattern(p: LinePattern) -> Option<&'static [f64]> {
+    match p {
+        LinePattern::Dashed => Some(&[3.7, 1.6]),
+        LinePattern::Dotted => Some(&[1.0, 1.65]),
+        LinePattern::DashDot => Some(&[6.4, 1.6, 1.0, 1.6]),
+        LinePattern::Solid | LinePattern::None => None,
+    }
+}
+
+fn polyline_length(run: &[(f64, f64)]) -> f64 {
+    run.windows(2)
+        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+        .sum()
+}
+
+/// Cuts a polyline into dashes; `pattern` in pixels, alternating on/off,
+/// starting "on". Non-positive pattern entries return the line unchanged.
+fn dashes(run: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let period: f64 = pattern.iter().sum();
+    if run.len() < 2 || pattern.iter().any(|d| !(*d > 0.0)) || polyline_length(run) / period > MAX_DASHES {
+        return vec![run.to_vec()];
+    }
+    let mut out = Vec::new();
+    let mut idx = 0;
+    let mut left = pattern[0];
+    let mut cur = vec![run[0]];
+    for w in run.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        if !(len > 0.0) {
+            continue;
+        }
+        let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len);
+        let mut done = 0.0;
+        while len - done > 1e-9 {
+            let step = left.min(len - done);
+            done += step;
+            left -= step;
+            let p = (a.0 + ux * done, a.1 + uy * done);
+            let on = idx % 2 == 0;
+            if on {
+                cur.push(p);
+            }
+            if left <= 1e-9 {
+                if on {
+                    out.push(std::mem::take(&mut cur));
+                } else {
+                    cur = vec![p];
+                }
+                idx = (idx + 1) % pattern.len();
+                left = pattern[idx];
+            }
+        }
+    }
+    if idx % 2 == 0 && cur.len() >= 2 {
+        out.push(cur);
+    }
+    out
+}
+
+fn line_width_px(points: f64) -> u32 {
+    let w = (points * PT).round();
+    if w.is_finite() && w >= 1.0 {
+        w.min(100.0) as u32
+    } else {
+        1
+    }
+}
+
+fn draw_line_runs<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    runs: Vec<Vec<(f64, f64)>>,
+    pattern: LinePattern,
+    linewidth_pt: f64,
+    color: Color,
+) -> Result<(), PlotError> {
+    let width = line_width_px(linewidth_pt);
+    for run in runs {
+        match dash_pattern(pattern) {
+            Some(p) => {
+                let scaled: Vec<f64> = p.iter().map(|d| d * linewidth_pt * PT).collect();
+                for piece in dashes(&run, &scaled) {
+                    cv.path(&piece, color, width)?;
+                }
+            }
+            None => cv.path(&run, color, width)?,
+        }
+    }
+    Ok(())
+}
+
+fn marker_radius(m: Marker, size_pt: f64) -> i32 {
+    let diameter = size_pt * PT * if m == Marker::Point { 0.5 } else { 1.0 };
+    let r = (diameter / 2.0).round();
+    if r.is_finite() {
+        r.clamp(1.0, 100.0) as i32
+    } else {
+        1
+    }
+}
+
+fn draw_series<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, s: &Series) -> Result<(), PlotError> {
+    let pts: Vec<Option<(f64, f64)>> = s
+        .x
+        .iter()
+        .zip(&s.y)
+        .map(|(&x, &y)| if x.is_finite() && y.is_finite() { tf.point(x, y) } else { None })
+        .collect();
+    if s.pattern != LinePattern::None {
+        draw_line_runs(cv, clipped_runs(&pts, &tf.frame), s.pattern, s.linewidth, s.color)?;
+    }
+    if let Some(m) = s.marker {
+        let r = marker_radius(m, s.markersize);
+        for p in pts.into_iter().flatten() {
+            if tf.frame.contains(p, 0.5) {
+                cv.marker(m, p, r, s.color)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn draw_refline<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, l: &RefLine) -> Result<(), PlotError> {
+    if !l.value.is_finite() {
+        return Ok(());
+    }
+    let f = &tf.frame;
+    let run = if l.horizontal {
+        let y = tf.py(l.value);
+        if !(y >= f.t - 0.5 && y <= f.b + 0.5) {
+            return Ok(());
+        }
+        vec![(f.l, y), (f.r, y)]
+    } else {
+        let x = tf.px(l.value);
+        if !(x >= f.l - 0.5 && x <= f.r + 0.5) {
+            return Ok(());
+        }
+        vec![(x, f.b), (x, f.t)]
+    };
+    draw_line_runs(cv, vec![run], l.pattern, l.linewidth, l.color)
+}
+
+/// Clamps an interval to `[lo, hi]`; `None` if nothing is left.
+fn clamp_span(a: f64, b: f64, lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let (a, b) = (a.min(b).max(lo), a.max(b).min(hi));
+    (a < b).then_some((a, b))
+}
+
+fn draw_hist<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, h: &Hist) -> Result<(), PlotError> {
+    let f = &tf.frame;
+    for (i, &count) in h.counts.iter().enumerate() {
+        let (Some(&e0), Some(&e1)) = (h.edges.get(i), h.edges.get(i + 1)) else {
+            continue;
+        };
+        if count == 0 {
+            continue;
+        }
+        let xs = clamp_span(tf.px(e0), tf.px(e1), f.l, f.r);
+        let ys = clamp_span(tf.py(0.0), tf.py(count as f64), f.t, f.b);
+        if let (Some((x0, x1)), Some((y0, y1))) = (xs, ys) {
+            cv.fill_rect((x0, y0), (x1, y1), h.color, 1.0)?;
+        }
+    }
+    Ok(())
+}
+
+/// Pixel spans of cells `0..n` whose centres are at data `0, 1, ...`,
+/// clipped to `[lo, hi]` and rounded; cells narrower than a pixel are
+/// dropped (nearest-neighbour sampling).
+fn cell_spans(n: usize, map: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Vec<(usize, i32, i32)> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let (a, b) = (map(i as f64 - 0.5), map(i as f64 + 0.5));
+        if !(a.is_finite() && b.is_finite()) {
+            continue;
+        }
+        if let Some((a, b)) = clamp_span(a, b, lo, hi) {
+            let (a, b) = (ipx(a), ipx(b));
+            if a < b {
+                out.push((i, a, b));
+            }
+        }
+    }
+    out
+}
+
+fn draw_image<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, im: &Image) -> Result<(), PlotError> {
+    let Some((lo, hi)) = im.clim() else {
+        return Ok(());
+    };
+    let f = &tf.frame;
+    let cols = cell_spans(im.ncols, |v| tf.px(v), f.l, f.r);
+    let rows = cell_spans(im.nrows, |v| tf.py(v), f.t, f.b);
+    for &(r, y0, y1) in &rows {
+        for &(c, x0, x1) in &cols {
+            let Some(&v) = im.data.get(r * im.ncols + c) else {
+                continue;
+            };
+            if !v.is_finite() {
+                continue;
+            }
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+            let color = im.opts.cmap.at(t);
+            cv.fill_rect(
+                (f64::from(x0), f64::from(y0)),
+                (f64::from(x1), f64::from(y1)),
+                color,
+                1.0,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_colorbar<DB: DrawingBackend>(cv: &Canvas<DB>, im: &Image, cb: Rect) -> Result<(), PlotError> {
+    if !(cb.w() >= 1.0 && cb.h() >= 1.0) {
+        return Ok(());
+    }
+    let (lo, hi) = im.clim().unwrap_or((0.0, 1.0));
+    let n = cb.h().round().clamp(1.0, 256.0) as usize;
+    for i in 0..n {
+        let y0 = cb.b - cb.h() * (i as f64) / n as f64;
+        let y1 = cb.b - cb.h() * (i as f64 + 1.0) / n as f64;
+        let color = im.opts.cmap.at((i as f64 + 0.5) / n as f64);
+        cv.fill_rect((cb.l, y1), (cb.r, y0), color, 1.0)?;
+    }
+    let k = Color::BLACK;
+    cv.frame(cb, k)?;
+    if !(hi > lo) {
+        return Ok(());
+    }
+    let ticks = locate(lo, hi, nbins(cb.h(), 2.0 * TICK_FONT));
+    let (labels, mul) = format_ticks(&ticks);
+    for (v, s) in ticks.iter().zip(&labels) {
+        let y = cb.b - (v - lo) / (hi - lo) * cb.h();
+        if !y.is_finite() {
+            continue;
+        }
+        cv.hrule(y, cb.r, cb.r + TICK_LEN + 1.0, k)?;
+        cv.text(s, (cb.r + TICK_LEN + TICK_PAD, y), TICK_FONT, HPos::Left, VAlign::Center, false, k)?;
+    }
+    if let Some(m) = mul {
+        cv.text(&m, (cb.l, cb.t - 4.0), TICK_FONT, HPos::Left, VAlign::Bottom, false, k)?;
+    }
+    Ok(())
+}
+
+struct LegendEntry<'a> {
+    label: &'a str,
+    color: Color,
+    pattern: LinePattern,
+    linewidth: f64,
+    marker: Option<(Marker, i32)>,
+}
+
+fn draw_legend<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, frame: Rect) -> Result<(), PlotError> {
+    let entries: Vec<LegendEntry> = ax
+        .artists
+        .iter()
+        .filter_map(|a| match a {
+            Artist::Series(s) => s.label.as_deref().map(|label| LegendEntry {
+                label,
+                color: s.color,
+                pattern: s.pattern,
+                linewidth: s.linewidth,
+                marker: s.marker.map(|m| (m, marker_radius(m, s.markersize))),
+            }),
+            Artist::RefLine(l) => l.label.as_deref().map(|label| LegendEntry {
+                label,
+                color: l.color,
+                pattern: l.pattern,
+                linewidth: l.linewidth,
+                marker: None,
+            }),
+            _ => None,
+        })
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let em = LEGEND_FONT;
+    let text_w = entries.iter().map(|e| text_width(e.label, em)).fold(0.0, f64::max);
+    let (pad, row, gap, handle, handle_pad) = (0.4 * em, 1.0 * em, 0.5 * em, 2.0 * em, 0.8 * em);
+    let n = entries.len() as f64;
+    let w = 2.0 * pad + handle + handle_pad + text_w;
+    let h = 2.0 * pad + n * row + (n - 1.0) * gap;
+    let r = frame.r - 0.5 * em;
+    let t = frame.t + 0.5 * em;
+    let bx = Rect { l: r - w, t, r, b: t + h };
+    cv.fill_rect((bx.l, bx.t), (bx.r, bx.b), Color::WHITE, 0.8)?;
+    cv.outline_rect(bx, LEGEND_EDGE)?;
+    for (i, e) in entries.iter().enumerate() {
+        let yc = bx.t + pad + row / 2.0 + i as f64 * (row + gap);
+        let x0 = bx.l + pad;
+        if e.pattern != LinePattern::None {
+            draw_line_runs(cv, vec![vec![(x0, yc), (x0 + handle, yc)]], e.pattern, e.linewidth, e.color)?;
+        }
+        if let Some((m, radius)) = e.marker {
+            cv.marker(m, (x0 + handle / 2.0, yc), radius, e.color)?;
+        }
+        cv.text(e.label, (x0 + handle + handle_pad, yc), em, HPos::Left, VAlign::Center, false, Color::BLACK)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRAME: Rect = Rect {
+        l: 0.0,
+        t: 0.0,
+        r: 10.0,
+        b: 10.0,
+    };
+
+    #[test]
+    fn clipping_splits_lines_at_the_frame_and_at_gaps() {
+        let pts = vec![
+            Some((1.0, 1.0)),
+            Some((5.0, 5.0)),
+            Some((20.0, 5.0)),
+            Some((5.0, 6.0)),
+            None,
+            Some((2.0, 2.0)),
+            Some((3.0, 3.0)),
+        ];
+        let runs = clipped_runs(&pts, &FRAME);
+        assert_eq!(runs.len(), 3, "{runs:?}");
+        assert_eq!(runs[0], vec![(1.0, 1.0), (5.0, 5.0), (10.0, 5.0)]);
+        assert_eq!(runs[1].last(), Some(&(5.0, 6.0)));
+        assert_eq!(runs[2], vec![(2.0, 2.0), (3.0, 3.0)]);
+        assert!(clipped_runs(&[Some((-5.0, -5.0)), Some((-1.0, 20.0))], &FRAME).is_empty());
+        assert!(clipped_runs(&[], &FRAME).is_empty());
+        assert!(clipped_runs(&[Some((1.0, 1.0))], &FRAME).is_empty());
+    }
+
+    #[test]
+    fn dashes_alternate() {
+        let d = dashes(&[(0.0, 0.0), (10.0, 0.0)], &[2.0, 1.0]);
+        // on 0-2, 3-5, 6-8, 9-10
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert_eq!(d[0], vec![(0.0, 0.0), (2.0, 0.0)]);
+        assert_eq!(d[3], vec![(9.0, 0.0), (10.0, 0.0)]);
+        // Around a corner the dash continues.
+        let d = dashes(&[(0.0, 0.0), (1.0, 0.0), (1.0, 5.0)], &[2.0, 10.0]);
+        assert_eq!(d, vec![vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]);
+        assert_eq!(dashes(&[(0.0, 0.0), (1.0, 0.0)], &[0.0, 1.0]).len(), 1);
+    }
+
+    #[test]
+    fn grid_cells_follow_matplotlib() {
+        let one = cell_rect(SubplotSpec { rows: 1, cols: 1, index: 1 }, 800.0, 600.0);
+        assert_eq!((one.l, one.r), (100.0, 720.0));
+        assert!((one.t - 72.0).abs() < 1e-9 && (one.b - 534.0).abs() < 1e-9);
+        let top = cell_rect(SubplotSpec { rows: 2, cols: 1, index: 1 }, 800.0, 600.0);
+        let bl = cell_rect(SubplotSpec { rows: 2, cols: 2, index: 3 }, 800.0, 600.0);
+        let br = cell_rect(SubplotSpec { rows: 2, cols: 2, index: 4 }, 800.0, 600.0);
+        assert!(top.b < bl.t && (bl.t - br.t).abs() < 1e-9 && bl.r < br.l);
+        assert!((br.r - 720.0).abs() < 1e-9 && (bl.b - 534.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerate all Brian 2 reference data in tests/data/.
+# Creates the venv (outside the repo) on first use.  Usage: tools/brian2/run_all.sh [--target cython]
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+VENV="${BRIAN2_VENV:-/work/venv-brian2}"
+if [ ! -x "$VENV/bin/python" ]; then
+    PY="${PYTHON:-python3.13}"
+    "$PY" -m venv "$VENV"
+    "$VENV/bin/pip" install -r "$HERE/requirements.txt"
+fi
+cd "$HERE"
+for s in lif_isi hh_single cuba_rates cobahh_rate schedule_semantics; do
+    echo "== $s" >&2
+    "$VENV/bin/python" "$s.py" "$@"
+done
