@@ -5,10 +5,12 @@
 //! into kernels ([`eval`]) that the time-step loop ([`network`]) runs over whole arrays.
 //! Nothing here knows of Rhai; `script` is a thin client of this library.
 
+pub mod cli;
 pub mod equations;
 pub mod eval;
 pub mod expr;
 pub mod integrate;
 pub mod network;
-pub mod units;
 pub mod plot;
+pub mod script;
+pub mod units;

@@ -43,7 +43,10 @@ fn lif_interspike_interval_is_exact() {
         assert!(train.len() >= 3, "I = {c} mV: {} spikes", train.len());
         for w in train.windows(2).skip(1) {
             let isi = w[1] - w[0];
-            assert!((isi - expected).abs() < 1e-9, "I = {c} mV: ISI {isi} s, expected {expected} s");
+            assert!(
+                (isi - expected).abs() < 1e-9,
+                "I = {c} mV: ISI {isi} s, expected {expected} s"
+            );
         }
     }
     let (method, _) = net.neurons(g).unwrap().method().unwrap();
@@ -62,9 +65,15 @@ fn unknown_names_and_unit_errors_name_the_object() {
     };
     net.add_group(Group::Neurons(NeuronGroup::new(spec).unwrap()));
     let err = net.run(0.001, &Values::new()).unwrap_err().to_string();
-    assert_eq!(err, "neurongroup: in the equation 'dv/dt = -v/tau : volt': unknown name 'tau'");
+    assert_eq!(
+        err,
+        "neurongroup: in the equation 'dv/dt = -v/tau : volt': unknown name 'tau'"
+    );
     let mut ns = Values::new();
     ns.insert("tau".into(), q(10.0, "mV"));
     let err = net.run(0.001, &ns).unwrap_err().to_string();
-    assert!(err.contains("the right side of dv/dt should be in V/s, but has units of 1"), "{err}");
+    assert!(
+        err.contains("the right side of dv/dt should be in V/s, but has units of 1"),
+        "{err}"
+    );
 }

@@ -109,10 +109,12 @@ fn lines_are_polylines_split_at_nan_and_dashes() {
     let ax = fig.current_axes();
     let x: Vec<f64> = (0..50).map(f64::from).collect();
     let y: Vec<f64> = x.iter().map(|v| (v / 5.0).sin()).collect();
-    ax.plot(x.clone(), y.clone(), LineStyle::default().with_label("sin")).unwrap();
+    ax.plot(x.clone(), y.clone(), LineStyle::default().with_label("sin"))
+        .unwrap();
     let mut gappy = y.iter().map(|v| v + 1.0).collect::<Vec<_>>();
     gappy[20] = f64::NAN;
-    ax.plot(x.clone(), gappy, LineStyle::from_fmt("r").unwrap()).unwrap();
+    ax.plot(x.clone(), gappy, LineStyle::from_fmt("r").unwrap())
+        .unwrap();
     ax.xlabel("x");
     ax.ylabel("y");
     let svg = fig.to_svg().unwrap();
@@ -129,18 +131,31 @@ fn lines_are_polylines_split_at_nan_and_dashes() {
         .plot(x, y, LineStyle::from_fmt("--").unwrap())
         .unwrap();
     let svg = fig.to_svg().unwrap();
-    assert!(count(&svg, "<polyline") > 20, "{}", count(&svg, "<polyline"));
+    assert!(
+        count(&svg, "<polyline") > 20,
+        "{}",
+        count(&svg, "<polyline")
+    );
 }
 
 #[test]
 fn legend_lists_labelled_series() {
     let mut fig = Figure::new();
     let ax = fig.current_axes();
-    ax.plot(vec![0.0, 1.0, 2.0], vec![0.0, 1.0, 0.0], LineStyle::from_fmt("o-").unwrap().with_label("v"))
+    ax.plot(
+        vec![0.0, 1.0, 2.0],
+        vec![0.0, 1.0, 0.0],
+        LineStyle::from_fmt("o-").unwrap().with_label("v"),
+    )
+    .unwrap();
+    ax.scatter(
+        vec![0.5, 1.5],
+        vec![0.2, 0.4],
+        LineStyle::default().with_label("w"),
+    )
+    .unwrap();
+    ax.plot(vec![0.0, 2.0], vec![1.0, 1.0], LineStyle::default())
         .unwrap();
-    ax.scatter(vec![0.5, 1.5], vec![0.2, 0.4], LineStyle::default().with_label("w"))
-        .unwrap();
-    ax.plot(vec![0.0, 2.0], vec![1.0, 1.0], LineStyle::default()).unwrap();
     let without = fig.to_svg().unwrap();
     fig.current_axes().legend();
     let with = fig.to_svg().unwrap();
@@ -153,13 +168,21 @@ fn legend_lists_labelled_series() {
 
 #[test]
 fn image_has_one_rect_per_cell_and_a_colorbar() {
-    let rows: Vec<Vec<f64>> = (0..3).map(|r| (0..4).map(|c| f64::from(r * 4 + c)).collect()).collect();
+    let rows: Vec<Vec<f64>> = (0..3)
+        .map(|r| (0..4).map(|c| f64::from(r * 4 + c)).collect())
+        .collect();
     let mut fig = Figure::new();
-    fig.current_axes().imshow(rows.clone(), false, false).unwrap();
+    fig.current_axes()
+        .imshow(rows.clone(), false, false)
+        .unwrap();
     let svg = fig.to_svg().unwrap();
     let coloured = |svg: &str| {
         svg.lines()
-            .filter(|l| l.starts_with("<rect") && !l.contains("fill=\"#000000\"") && !l.contains("fill=\"#FFFFFF\""))
+            .filter(|l| {
+                l.starts_with("<rect")
+                    && !l.contains("fill=\"#000000\"")
+                    && !l.contains("fill=\"#FFFFFF\"")
+            })
             .count()
     };
     assert_eq!(coloured(&svg), 12);
@@ -177,7 +200,9 @@ fn image_has_one_rect_per_cell_and_a_colorbar() {
     assert!(svg.contains(">\n10\n</text>"));
 
     let mut fig = Figure::new();
-    let err = fig.current_axes().imshow(vec![vec![1.0], vec![]], false, false);
+    let err = fig
+        .current_axes()
+        .imshow(vec![vec![1.0], vec![]], false, false);
     assert!(matches!(err, Err(PlotError::InvalidArgument(_))));
 }
 
@@ -216,7 +241,11 @@ fn empty_and_odd_figures_render() {
     let mut fig = Figure::new();
     fig.current_axes().title("nothing");
     let svg = fig.to_svg().unwrap();
-    assert!(svg.contains("nothing") && svg.contains(">\n0.0\n</text>") && svg.contains(">\n1.0\n</text>"));
+    assert!(
+        svg.contains("nothing")
+            && svg.contains(">\n0.0\n</text>")
+            && svg.contains(">\n1.0\n</text>")
+    );
     // Awkward data never panics.
     let mut fig = Figure::new();
     let ax = fig.subplot(2, 2, 1).unwrap();
@@ -234,7 +263,8 @@ fn empty_and_odd_figures_render() {
     ax.imshow(vec![vec![f64::NAN; 3]; 2], false, true).unwrap();
     ax.hline(f64::NAN, LineStyle::default());
     let ax = fig.subplot(2, 2, 4).unwrap();
-    ax.scatter(vec![1e-12, 2e-12], vec![3e9, 4e9], LineStyle::default()).unwrap();
+    ax.scatter(vec![1e-12, 2e-12], vec![3e9, 4e9], LineStyle::default())
+        .unwrap();
     ax.xlim(f64::NAN, f64::NAN);
     ax.ylim(5.0, 5.0);
     ax.hist(vec![f64::NAN], 3).unwrap();
@@ -246,20 +276,31 @@ fn empty_and_odd_figures_render() {
         .scatter(vec![1e-12, 2e-12], vec![3e9, 4e9], LineStyle::default())
         .unwrap();
     let svg = fig.to_svg().unwrap();
-    assert!(svg.contains("1e\u{2212}12") && svg.contains("1e9"), "multipliers missing");
+    assert!(
+        svg.contains("1e\u{2212}12") && svg.contains("1e9"),
+        "multipliers missing"
+    );
 }
 
 #[test]
 fn errors_for_bad_paths_and_lengths() {
     let fig = raster_figure(3);
     let bad = Out::new("figure.jpg");
-    assert!(matches!(fig.save(&bad.path), Err(PlotError::UnsupportedFormat(_))));
-    let missing = std::env::temp_dir().join("brian-plot-no-such-dir").join("x").join("f.png");
+    assert!(matches!(
+        fig.save(&bad.path),
+        Err(PlotError::UnsupportedFormat(_))
+    ));
+    let missing = std::env::temp_dir()
+        .join("brian-plot-no-such-dir")
+        .join("x")
+        .join("f.png");
     assert!(matches!(fig.save(&missing), Err(PlotError::Io(_))));
     let missing = missing.with_extension("svg");
     assert!(matches!(fig.save(&missing), Err(PlotError::Io(_))));
     let mut fig = Figure::new();
-    let err = fig.current_axes().plot(vec![1.0, 2.0, 3.0], vec![1.0], LineStyle::default());
+    let err = fig
+        .current_axes()
+        .plot(vec![1.0, 2.0, 3.0], vec![1.0], LineStyle::default());
     assert!(matches!(err, Err(PlotError::LengthMismatch { x: 3, y: 1 })));
     assert!(err.unwrap_err().to_string().contains("same length"));
 }
@@ -310,6 +351,24 @@ fn big_raster_renders_quickly() {
     eprintln!("25k-spike raster: bitmap {png_time:?}, svg {svg_time:?}");
 }
 
+#[test]
+fn long_noisy_trace_renders_quickly() {
+    let n = 200_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64 * 0.1).collect();
+    let y: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64).collect();
+    let mut fig = Figure::new();
+    fig.current_axes().plot(x, y, LineStyle::default()).unwrap();
+    let start = Instant::now();
+    fig.to_rgb().unwrap();
+    let png_time = start.elapsed();
+    let start = Instant::now();
+    let svg = fig.to_svg().unwrap();
+    let svg_time = start.elapsed();
+    assert_eq!(count(&svg, "<polyline"), 1);
+    assert!(png_time.as_secs_f64() < 10.0, "{png_time:?}");
+    eprintln!("200k-point noisy trace: bitmap {png_time:?}, svg {svg_time:?}");
+}
+
 /// Brian's topographic-map demo layout: a raster over the full width on
 /// top (subplot 211), two weight matrices side by side below (223, 224).
 #[test]
@@ -333,7 +392,9 @@ fn topographic_layout_png() {
             .map(|r| {
                 (0..n)
                     .map(|c| {
-                        let d = (r as f64 - c as f64).abs().min((n - r.max(c) + r.min(c)) as f64);
+                        let d = (r as f64 - c as f64)
+                            .abs()
+                            .min((n - r.max(c) + r.min(c)) as f64);
                         (-d * d / (2.0 * sigma * sigma)).exp()
                     })
                     .collect()
@@ -373,10 +434,30 @@ fn lines_and_legend_png() {
     let t: Vec<f64> = (0..=1000).map(|k| f64::from(k) * 0.1).collect();
     let v: Vec<f64> = t.iter().map(|t| -0.065 + 0.01 * (t / 7.0).sin()).collect();
     let w: Vec<f64> = t.iter().map(|t| -0.060 + 0.005 * (t / 3.0).cos()).collect();
-    ax.plot(t.clone(), v, LineStyle::default().with_label("v (neuron 0)")).unwrap();
-    ax.plot(t.clone(), w, LineStyle::from_fmt("--").unwrap().with_label("v (neuron 1)")).unwrap();
-    ax.hline(-0.055, LineStyle::from_fmt("k:").unwrap().with_label("threshold"));
-    ax.scatter(vec![20.0, 60.0], vec![-0.056, -0.057], LineStyle::from_fmt("rs").unwrap()).unwrap();
+    ax.plot(
+        t.clone(),
+        v,
+        LineStyle::default().with_label("v (neuron 0)"),
+    )
+    .unwrap();
+    ax.plot(
+        t.clone(),
+        w,
+        LineStyle::from_fmt("--")
+            .unwrap()
+            .with_label("v (neuron 1)"),
+    )
+    .unwrap();
+    ax.hline(
+        -0.055,
+        LineStyle::from_fmt("k:").unwrap().with_label("threshold"),
+    );
+    ax.scatter(
+        vec![20.0, 60.0],
+        vec![-0.056, -0.057],
+        LineStyle::from_fmt("rs").unwrap(),
+    )
+    .unwrap();
     ax.title("Membrane potential");
     ax.xlabel("Time (ms)");
     ax.ylabel("v (V)");
@@ -386,11 +467,21 @@ fn lines_and_legend_png() {
     assert_eq!(png_size(&std::fs::read(&out.path).unwrap()), (800, 600));
     let mut fig2 = Figure::new();
     let ax = fig2.subplot(1, 2, 1).unwrap();
-    ax.hist((0..500).map(|k| ((k * 37) % 101) as f64 / 10.0 + ((k % 7) as f64)).collect(), 20)
-        .unwrap();
+    ax.hist(
+        (0..500)
+            .map(|k| ((k * 37) % 101) as f64 / 10.0 + ((k % 7) as f64))
+            .collect(),
+        20,
+    )
+    .unwrap();
     ax.title("hist");
     let ax = fig2.subplot(1, 2, 2).unwrap();
-    ax.scatter(vec![1e-12, 2e-12, 3e-12], vec![3e9, 4e9, 3.5e9], LineStyle::default()).unwrap();
+    ax.scatter(
+        vec![1e-12, 2e-12, 3e-12],
+        vec![3e9, 4e9, 3.5e9],
+        LineStyle::default(),
+    )
+    .unwrap();
     ax.title("scientific");
     let out = Out::new("hist.png");
     fig2.save(&out.path).unwrap();

@@ -2,7 +2,7 @@
 //! (with hints), subexpression cycles.
 
 use super::{EquationError, EquationKind, Equations};
-use crate::expr::{check_statement, infer, ExprError, Namespace, Statement, AssignOp};
+use crate::expr::{check_statement, infer, AssignOp, ExprError, Namespace, Statement};
 use crate::units::{Dimension, UnitError};
 
 /// Checks every equation's units: `dx/dt` right sides in (unit of x)/second, subexpressions
@@ -26,7 +26,12 @@ pub fn check_equations(eqs: &Equations, ns: &dyn Namespace) -> Result<(), Equati
                 }
             }
             EquationKind::Subexpression => {
-                let stmt = Statement { target: eq.name.clone(), op: AssignOp::Set, value: expr.clone(), span: expr.span };
+                let stmt = Statement {
+                    target: eq.name.clone(),
+                    op: AssignOp::Set,
+                    value: expr.clone(),
+                    span: expr.span,
+                };
                 check_statement(&stmt, eq.dim, ns).map_err(wrap)?;
             }
             EquationKind::Parameter => {}
@@ -51,11 +56,16 @@ pub fn subexpression_order(eqs: &Equations) -> Result<Vec<String>, EquationError
         if order.iter().any(|o| o == name) {
             return Ok(());
         }
-        let Some(eq) = subs.iter().find(|e| e.name == name) else { return Ok(()) };
+        let Some(eq) = subs.iter().find(|e| e.name == name) else {
+            return Ok(());
+        };
         if let Some(k) = visiting.iter().position(|v| v == name) {
             let mut cycle = visiting[k..].to_vec();
             cycle.push(name.to_string());
-            let err = ExprError::other(format!("the subexpressions form a cycle: {}", cycle.join(" -> ")), eq.span);
+            let err = ExprError::other(
+                format!("the subexpressions form a cycle: {}", cycle.join(" -> ")),
+                eq.span,
+            );
             return Err(EquationError::new(&eqs.text, err));
         }
         visiting.push(name.to_string());
@@ -125,7 +135,11 @@ mod tests {
     #[test]
     fn errors_for_flags_cycles_and_units() {
         let err = parse_equations("dv/dt = -v/(10*ms) : volt (constant)").unwrap_err();
-        assert!(err.to_string().contains("the flag 'constant' is not allowed on a differential equation"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("the flag 'constant' is not allowed on a differential equation"),
+            "{err}"
+        );
         let err = parse_equations("dv/dt = -v/(10*ms) : mV").unwrap_err();
         assert!(err.to_string().contains("base unit"), "{err}");
         let eqs = parse_equations("dv/dt = a/ms : 1\na = b : 1\nb = 2*a : 1").unwrap();
@@ -133,7 +147,11 @@ mod tests {
         assert!(err.to_string().contains("cycle: a -> b -> a"), "{err}");
         let eqs = parse_equations("dv/dt = -vv/(10*ms) : volt").unwrap();
         let err = check_equations(&eqs, &Ns(&eqs)).unwrap_err();
-        assert!(err.to_string().ends_with("unknown name 'vv' (did you mean 'v'?)"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("unknown name 'vv' (did you mean 'v'?)"),
+            "{err}"
+        );
         let eqs = parse_equations("dx/dt = .5*x/second + 1./second : 1").unwrap();
         check_equations(&eqs, &Ns(&eqs)).unwrap();
     }

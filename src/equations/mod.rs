@@ -58,14 +58,20 @@ impl Equations {
         self.equations.iter().find(|e| e.name == name)
     }
     pub fn differential(&self) -> impl Iterator<Item = &Equation> {
-        self.equations.iter().filter(|e| e.kind == EquationKind::Differential)
+        self.equations
+            .iter()
+            .filter(|e| e.kind == EquationKind::Differential)
     }
     pub fn subexpressions(&self) -> impl Iterator<Item = &Equation> {
-        self.equations.iter().filter(|e| e.kind == EquationKind::Subexpression)
+        self.equations
+            .iter()
+            .filter(|e| e.kind == EquationKind::Subexpression)
     }
     /// Variables with storage: differential variables and parameters, in order written.
     pub fn state_variables(&self) -> impl Iterator<Item = &Equation> {
-        self.equations.iter().filter(|e| e.kind != EquationKind::Subexpression)
+        self.equations
+            .iter()
+            .filter(|e| e.kind != EquationKind::Subexpression)
     }
     /// The names of all noise terms (`xi`, `xi_1`, ...) used in the equations.
     pub fn noise_names(&self) -> Vec<String> {
@@ -98,8 +104,13 @@ pub struct EquationError {
 
 impl EquationError {
     pub fn new(text: &str, error: ExprError) -> EquationError {
-        let start = text[..error.span.start.min(text.len())].rfind('\n').map_or(0, |k| k + 1);
+        let start = text[..error.span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |k| k + 1);
         let end = text[start..].find('\n').map_or(text.len(), |k| start + k);
-        EquationError { line_text: text[start..end].trim().to_string(), error }
+        EquationError {
+            line_text: text[start..end].trim().to_string(),
+            error,
+        }
     }
 }

@@ -5,7 +5,13 @@ use crate::expr::{parse_expr_at, ExprError, Span};
 use crate::units::{lookup, Dimension, Quantity};
 
 const DIFFERENTIAL_FLAGS: &[&str] = &["unless refractory", "event-driven", "clock-driven"];
-const PARAMETER_FLAGS: &[&str] = &["constant", "shared", "linked", "summed", "unless refractory"];
+const PARAMETER_FLAGS: &[&str] = &[
+    "constant",
+    "shared",
+    "linked",
+    "summed",
+    "unless refractory",
+];
 const SUBEXPRESSION_FLAGS: &[&str] = &["shared", "constant over dt", "summed"];
 
 /// Parses Brian's equation text. Spans in the result and in errors index `text`.
@@ -26,7 +32,10 @@ pub fn parse_equations(text: &str) -> Result<Equations, EquationError> {
         }
         equations.push(eq);
     }
-    Ok(Equations { equations, text: text.to_string() })
+    Ok(Equations {
+        equations,
+        text: text.to_string(),
+    })
 }
 
 fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
@@ -61,7 +70,10 @@ fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
     } else {
         let name = lhs_rhs.trim();
         if !is_identifier(name) {
-            return Err(ExprError::syntax(format!("'{name}' is not a valid parameter name"), span));
+            return Err(ExprError::syntax(
+                format!("'{name}' is not a valid parameter name"),
+                span,
+            ));
         }
         (EquationKind::Parameter, name.to_string(), None)
     };
@@ -79,15 +91,29 @@ fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
                 EquationKind::Subexpression => "a subexpression",
             };
             return Err(ExprError::other(
-                format!("the flag '{flag}' is not allowed on {what} (allowed: {})", allowed.join(", ")),
+                format!(
+                    "the flag '{flag}' is not allowed on {what} (allowed: {})",
+                    allowed.join(", ")
+                ),
                 *fspan,
             ));
         }
     }
     if var_type != VarType::Float && kind == EquationKind::Differential {
-        return Err(ExprError::other("a differential equation must have a unit, not boolean or integer", span));
+        return Err(ExprError::other(
+            "a differential equation must have a unit, not boolean or integer",
+            span,
+        ));
     }
-    Ok(Equation { name, kind, expr, dim, var_type, flags: flags.into_iter().map(|f| f.0).collect(), span })
+    Ok(Equation {
+        name,
+        kind,
+        expr,
+        dim,
+        var_type,
+        flags: flags.into_iter().map(|f| f.0).collect(),
+        span,
+    })
 }
 
 fn differential_name(lhs: &str) -> Option<&str> {
@@ -103,7 +129,9 @@ fn differential_name(lhs: &str) -> Option<&str> {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -117,7 +145,10 @@ fn split_flags(s: &str, at: usize) -> Result<(&str, Flags, usize), ExprError> {
     }
     // The flags group is the last parenthesis that does not belong to the unit.
     let Some(open) = trimmed.rfind('(') else {
-        return Err(ExprError::syntax("unbalanced ')' after the unit".into(), Span::new(at, at + s.len())));
+        return Err(ExprError::syntax(
+            "unbalanced ')' after the unit".into(),
+            Span::new(at, at + s.len()),
+        ));
     };
     let unit = &trimmed[..open];
     if unit.trim().is_empty() {
@@ -153,7 +184,11 @@ fn parse_unit(text: &str, span: Span) -> Result<(Dimension, VarType), ExprError>
             lookup(name).map(crate::expr::NameInfo::Constant)
         }
         fn names(&self) -> Vec<String> {
-            ["volt", "second", "siemens", "amp", "farad", "metre", "hertz"].map(String::from).to_vec()
+            [
+                "volt", "second", "siemens", "amp", "farad", "metre", "hertz",
+            ]
+            .map(String::from)
+            .to_vec()
         }
     }
     let q: Quantity = crate::expr::const_eval(&expr, &Units).ok_or_else(|| {

@@ -92,7 +92,10 @@ impl<'a> Compiler<'a> {
                 };
                 Ok(Val::fixed(Src::Reg(r)))
             }
-            None => Err(ExprError::other(format!("'{name}' has no value here"), e.span)),
+            None => Err(ExprError::other(
+                format!("'{name}' has no value here"),
+                e.span,
+            )),
         }
     }
 
@@ -104,7 +107,10 @@ impl<'a> Compiler<'a> {
         for v in operands {
             self.release(*v);
         }
-        Val { src: Src::Reg(dst), owned: true }
+        Val {
+            src: Src::Reg(dst),
+            owned: true,
+        }
     }
 
     fn expr(&mut self, e: &Expr) -> Result<Val, ExprError> {
@@ -114,7 +120,11 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.name(n, e)?,
             ExprKind::Unary(op, a) => {
                 let a = self.expr(a)?;
-                let f = if *op == UnaryOp::Neg { Func::Neg } else { Func::Not };
+                let f = if *op == UnaryOp::Neg {
+                    Func::Neg
+                } else {
+                    Func::Not
+                };
                 if let Src::Const(c) = a.src {
                     return Ok(Val::fixed(Src::Const(super::exec::apply_func(f, c))));
                 }
@@ -128,39 +138,80 @@ impl<'a> Compiler<'a> {
                     self.release(b);
                     return Ok(v);
                 }
-                self.emit(&[a, b], |dst| Instr::Bin { op: *op, dst, a: a.src, b: b.src })
+                self.emit(&[a, b], |dst| Instr::Bin {
+                    op: *op,
+                    dst,
+                    a: a.src,
+                    b: b.src,
+                })
             }
             ExprKind::Call(f, args) => self.call(f, args, e)?,
         })
     }
 
     fn call(&mut self, f: &str, args: &[Expr], e: &Expr) -> Result<Val, ExprError> {
-        let vals: Vec<Val> = args.iter().map(|a| self.expr(a)).collect::<Result<_, _>>()?;
+        let vals: Vec<Val> = args
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Result<_, _>>()?;
         let consts: Option<Vec<f64>> = vals
             .iter()
-            .map(|v| if let Src::Const(c) = v.src { Some(c) } else { None })
+            .map(|v| {
+                if let Src::Const(c) = v.src {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
             .collect();
-        let arity_error = || ExprError::other(format!("{f}() got {} argument(s)", args.len()), e.span);
+        let arity_error =
+            || ExprError::other(format!("{f}() got {} argument(s)", args.len()), e.span);
         Ok(match f {
             "rand" | "randn" => {
                 self.uses_random = true;
                 let r = f == "rand";
-                self.emit(&[], |dst| if r { Instr::Rand { dst } } else { Instr::Randn { dst } })
+                self.emit(&[], |dst| {
+                    if r {
+                        Instr::Rand { dst }
+                    } else {
+                        Instr::Randn { dst }
+                    }
+                })
             }
             "clip" => {
-                let [a, lo, hi] = vals[..] else { return Err(arity_error()) };
+                let [a, lo, hi] = vals[..] else {
+                    return Err(arity_error());
+                };
                 if let Some(c) = &consts {
                     return Ok(Val::fixed(Src::Const(c[0].max(c[1]).min(c[2]))));
                 }
-                self.emit(&vals, |dst| Instr::Clip { dst, a: a.src, lo: lo.src, hi: hi.src })
+                self.emit(&vals, |dst| Instr::Clip {
+                    dst,
+                    a: a.src,
+                    lo: lo.src,
+                    hi: hi.src,
+                })
             }
             "_where" => {
-                let [c, a, b] = vals[..] else { return Err(arity_error()) };
-                self.emit(&vals, |dst| Instr::Where { dst, cond: c.src, a: a.src, b: b.src })
+                let [c, a, b] = vals[..] else {
+                    return Err(arity_error());
+                };
+                self.emit(&vals, |dst| Instr::Where {
+                    dst,
+                    cond: c.src,
+                    a: a.src,
+                    b: b.src,
+                })
             }
             "timestep" => {
-                let [t, dt] = vals[..] else { return Err(arity_error()) };
-                self.emit(&vals, |dst| Instr::Timestep { dst, t: t.src, dt: dt.src })
+                let [t, dt] = vals[..] else {
+                    return Err(arity_error());
+                };
+                self.emit(&vals, |dst| Instr::Timestep {
+                    dst,
+                    t: t.src,
+                    dt: dt.src,
+                })
             }
             _ => {
                 let func = match f {
@@ -187,11 +238,17 @@ impl<'a> Compiler<'a> {
                     "int" => Func::Int,
                     _ => return Err(ExprError::other(format!("unknown function '{f}'"), e.span)),
                 };
-                let [a] = vals[..] else { return Err(arity_error()) };
+                let [a] = vals[..] else {
+                    return Err(arity_error());
+                };
                 if let Src::Const(c) = a.src {
                     return Ok(Val::fixed(Src::Const(super::exec::apply_func(func, c))));
                 }
-                self.emit(&vals, |dst| Instr::Func { f: func, dst, a: a.src })
+                self.emit(&vals, |dst| Instr::Func {
+                    f: func,
+                    dst,
+                    a: a.src,
+                })
             }
         })
     }
@@ -202,7 +259,10 @@ impl<'a> Compiler<'a> {
             Some(Binding::Array(k)) => {
                 let r = self.array_reg(k);
                 if value.src != Src::Reg(r) {
-                    self.instrs.push(Instr::Copy { dst: r, a: value.src });
+                    self.instrs.push(Instr::Copy {
+                        dst: r,
+                        a: value.src,
+                    });
                 }
                 self.release(value);
                 if !self.stores.iter().any(|(a, _)| *a == k) {
@@ -210,7 +270,10 @@ impl<'a> Compiler<'a> {
                 }
             }
             Some(_) => {
-                return Err(ExprError::other(format!("'{}' cannot be assigned to", s.target), s.span));
+                return Err(ExprError::other(
+                    format!("'{}' cannot be assigned to", s.target),
+                    s.span,
+                ));
             }
             None => {
                 // A temporary: keep its register (or constant) for later statements.
@@ -253,8 +316,12 @@ fn fold_binary(op: BinOp, a: Src, b: Src) -> Option<Val> {
     use Src::Const;
     match (op, a, b) {
         (_, Const(x), Const(y)) => Some(Val::fixed(Const(super::exec::apply_bin(op, x, y)))),
-        (BinOp::Mul, Const(one), x) | (BinOp::Mul, x, Const(one)) if one == 1.0 => Some(Val::fixed(x)),
-        (BinOp::Add, Const(zero), x) | (BinOp::Add, x, Const(zero)) | (BinOp::Sub, x, Const(zero))
+        (BinOp::Mul, Const(one), x) | (BinOp::Mul, x, Const(one)) if one == 1.0 => {
+            Some(Val::fixed(x))
+        }
+        (BinOp::Add, Const(zero), x)
+        | (BinOp::Add, x, Const(zero))
+        | (BinOp::Sub, x, Const(zero))
             if zero == 0.0 =>
         {
             Some(Val::fixed(x))
@@ -265,7 +332,10 @@ fn fold_binary(op: BinOp, a: Src, b: Src) -> Option<Val> {
 }
 
 /// Compiles statements executed in order; array targets are stored after the last one.
-pub fn compile_statements(code: &[Statement], bindings: &dyn Bindings) -> Result<Kernel, ExprError> {
+pub fn compile_statements(
+    code: &[Statement],
+    bindings: &dyn Bindings,
+) -> Result<Kernel, ExprError> {
     let mut c = Compiler::new(bindings);
     for s in code {
         c.statement(s)?;
@@ -274,7 +344,11 @@ pub fn compile_statements(code: &[Statement], bindings: &dyn Bindings) -> Result
 }
 
 /// Compiles a condition (e.g. a threshold) after optional preparatory statements.
-pub fn compile_condition(prelude: &[Statement], cond: &Expr, bindings: &dyn Bindings) -> Result<Kernel, ExprError> {
+pub fn compile_condition(
+    prelude: &[Statement],
+    cond: &Expr,
+    bindings: &dyn Bindings,
+) -> Result<Kernel, ExprError> {
     let mut c = Compiler::new(bindings);
     for s in prelude {
         c.statement(s)?;

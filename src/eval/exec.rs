@@ -119,7 +119,11 @@ impl Reader<'_> {
             Src::Scalar(k) => V::S(scalars[k as usize]),
             Src::Reg(r) => {
                 debug_assert_ne!(r, self.dst, "a destination never aliases an operand");
-                let reg = if r < self.dst { &self.lo[r as usize] } else { &self.hi[(r - self.dst - 1) as usize] };
+                let reg = if r < self.dst {
+                    &self.lo[r as usize]
+                } else {
+                    &self.hi[(r - self.dst - 1) as usize]
+                };
                 V::A(&reg[..len])
             }
         }
@@ -137,7 +141,10 @@ fn map1(d: &mut [f64], a: V, f: impl Fn(f64) -> f64) {
 #[inline(always)]
 fn map2(d: &mut [f64], a: V, b: V, f: impl Fn(f64, f64) -> f64) {
     match (a, b) {
-        (V::A(x), V::A(y)) => d.iter_mut().zip(x.iter().zip(y)).for_each(|(d, (&x, &y))| *d = f(x, y)),
+        (V::A(x), V::A(y)) => d
+            .iter_mut()
+            .zip(x.iter().zip(y))
+            .for_each(|(d, (&x, &y))| *d = f(x, y)),
         (V::A(x), V::S(c)) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x, c)),
         (V::S(c), V::A(y)) => d.iter_mut().zip(y).for_each(|(d, &y)| *d = f(c, y)),
         (V::S(c), V::S(e)) => d.fill(f(c, e)),
@@ -151,7 +158,13 @@ fn scalar_of(v: &V, k: usize) -> f64 {
     }
 }
 
-fn run_instr(instr: &Instr, regs: &mut [[f64; CHUNK]], len: usize, scalars: &[f64], rng: &mut SmallRng) {
+fn run_instr(
+    instr: &Instr,
+    regs: &mut [[f64; CHUNK]],
+    len: usize,
+    scalars: &[f64],
+    rng: &mut SmallRng,
+) {
     match *instr {
         Instr::Bin { op, dst, a, b } => {
             let (d, r) = split(regs, dst);
@@ -180,26 +193,47 @@ fn run_instr(instr: &Instr, regs: &mut [[f64; CHUNK]], len: usize, scalars: &[f6
         }
         Instr::Clip { dst, a, lo, hi } => {
             let (d, r) = split(regs, dst);
-            let (a, lo, hi) = (r.get(a, scalars, len), r.get(lo, scalars, len), r.get(hi, scalars, len));
+            let (a, lo, hi) = (
+                r.get(a, scalars, len),
+                r.get(lo, scalars, len),
+                r.get(hi, scalars, len),
+            );
             for (k, d) in d[..len].iter_mut().enumerate() {
-                *d = scalar_of(&a, k).max(scalar_of(&lo, k)).min(scalar_of(&hi, k));
+                *d = scalar_of(&a, k)
+                    .max(scalar_of(&lo, k))
+                    .min(scalar_of(&hi, k));
             }
         }
         Instr::Where { dst, cond, a, b } => {
             let (d, r) = split(regs, dst);
-            let (c, a, b) = (r.get(cond, scalars, len), r.get(a, scalars, len), r.get(b, scalars, len));
+            let (c, a, b) = (
+                r.get(cond, scalars, len),
+                r.get(a, scalars, len),
+                r.get(b, scalars, len),
+            );
             for (k, d) in d[..len].iter_mut().enumerate() {
-                *d = if scalar_of(&c, k) != 0.0 { scalar_of(&a, k) } else { scalar_of(&b, k) };
+                *d = if scalar_of(&c, k) != 0.0 {
+                    scalar_of(&a, k)
+                } else {
+                    scalar_of(&b, k)
+                };
             }
         }
         Instr::Timestep { dst, t, dt } => {
             let (d, r) = split(regs, dst);
-            map2(&mut d[..len], r.get(t, scalars, len), r.get(dt, scalars, len), timestep);
+            map2(
+                &mut d[..len],
+                r.get(t, scalars, len),
+                r.get(dt, scalars, len),
+                timestep,
+            );
         }
-        Instr::Rand { dst } => regs[dst as usize][..len].iter_mut().for_each(|d| *d = rng.random::<f64>()),
-        Instr::Randn { dst } => {
-            regs[dst as usize][..len].iter_mut().for_each(|d| *d = rng.sample::<f64, _>(StandardNormal))
-        }
+        Instr::Rand { dst } => regs[dst as usize][..len]
+            .iter_mut()
+            .for_each(|d| *d = rng.random::<f64>()),
+        Instr::Randn { dst } => regs[dst as usize][..len]
+            .iter_mut()
+            .for_each(|d| *d = rng.sample::<f64, _>(StandardNormal)),
         Instr::Copy { dst, a } => {
             let (d, r) = split(regs, dst);
             map1(&mut d[..len], r.get(a, scalars, len), |x| x);
@@ -296,7 +330,32 @@ impl Kernel {
     }
 }
 
-fn emit_hits(res: Src, regs: &[[f64; CHUNK]], len: usize, scalars: &[f64], mut hit: impl FnMut(usize)) {
+impl Kernel {
+    /// Evaluates a compiled expression for one element (arrays hold one value each) and
+    /// stores its value in `out`; used where values are needed pair by pair.
+    pub fn run_value(
+        &self,
+        arrays: &mut [Vec<f64>],
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+        out: &mut f64,
+    ) {
+        self.run(arrays, Elements::Range(0, 1), &[0.0], rng, scratch, |_| {});
+        *out = match self.result {
+            Some(Src::Const(c)) => c,
+            Some(Src::Reg(r)) => scratch.regs[r as usize][0],
+            _ => 0.0,
+        };
+    }
+}
+
+fn emit_hits(
+    res: Src,
+    regs: &[[f64; CHUNK]],
+    len: usize,
+    scalars: &[f64],
+    mut hit: impl FnMut(usize),
+) {
     let all = match res {
         Src::Reg(r) => {
             for (k, &x) in regs[r as usize][..len].iter().enumerate() {

@@ -24,11 +24,23 @@ fn statements_run_sequentially_over_chunks() {
     let n = 1000;
     let mut arrays = vec![vec![1.0; n], vec![0.5; n]];
     let mut s = Scratch::default();
-    k.run(&mut arrays, Elements::Range(0, n), &[10.0], &mut rng(), &mut s, |_| {});
+    k.run(
+        &mut arrays,
+        Elements::Range(0, n),
+        &[10.0],
+        &mut rng(),
+        &mut s,
+        |_| {},
+    );
     for j in [0, 255, 256, 999] {
         let v = 2.0 + j as f64 + 10.0;
         assert_eq!(arrays[0][j], v);
-        assert!((arrays[1][j] - (0.5 + v * 100.0)).abs() < 1e-9, "{j}: {} vs {}", arrays[1][j], 0.5 + v * 100.0);
+        assert!(
+            (arrays[1][j] - (0.5 + v * 100.0)).abs() < 1e-9,
+            "{j}: {} vs {}",
+            arrays[1][j],
+            0.5 + v * 100.0
+        );
     }
 }
 
@@ -40,11 +52,25 @@ fn constants_fold_and_conditions_report_hits() {
     let mut arrays = vec![vec![0.0, 3.0, 1.0, 5.0, 2.5], vec![0.0; 5]];
     let mut hits = Vec::new();
     let mut s = Scratch::default();
-    k.run(&mut arrays, Elements::Range(0, 5), &[0.0], &mut rng(), &mut s, |j| hits.push(j));
+    k.run(
+        &mut arrays,
+        Elements::Range(0, 5),
+        &[0.0],
+        &mut rng(),
+        &mut s,
+        |j| hits.push(j),
+    );
     assert_eq!(hits, vec![1, 4]);
     let mut hits = Vec::new();
     let idx = [3u32, 4];
-    k.run(&mut arrays, Elements::Indices(&idx), &[0.0], &mut rng(), &mut s, |j| hits.push(j));
+    k.run(
+        &mut arrays,
+        Elements::Indices(&idx),
+        &[0.0],
+        &mut rng(),
+        &mut s,
+        |j| hits.push(j),
+    );
     assert_eq!(hits, vec![4]);
 }
 
@@ -54,7 +80,14 @@ fn indexed_execution_scatters_only_given_elements() {
     let k = compile_statements(&code, &bind).unwrap();
     let mut arrays = vec![vec![1.0; 6], vec![0.0; 6]];
     let mut s = Scratch::default();
-    k.run(&mut arrays, Elements::Indices(&[1, 4]), &[0.0], &mut rng(), &mut s, |_| {});
+    k.run(
+        &mut arrays,
+        Elements::Indices(&[1, 4]),
+        &[0.0],
+        &mut rng(),
+        &mut s,
+        |_| {},
+    );
     assert_eq!(arrays[0], vec![1.0, 0.0, 1.0, 1.0, 0.0, 1.0]);
     assert_eq!(arrays[1], vec![0.0, 3.0, 0.0, 0.0, 3.0, 0.0]);
 }
@@ -67,7 +100,14 @@ fn random_numbers_are_seeded_and_uniform() {
     let n = 100_000;
     let mut arrays = vec![vec![0.0; n], vec![0.0; n]];
     let mut s = Scratch::default();
-    k.run(&mut arrays, Elements::Range(0, n), &[0.0], &mut rng(), &mut s, |_| {});
+    k.run(
+        &mut arrays,
+        Elements::Range(0, n),
+        &[0.0],
+        &mut rng(),
+        &mut s,
+        |_| {},
+    );
     let mean = arrays[0].iter().sum::<f64>() / n as f64;
     assert!((mean - 0.5).abs() < 0.01, "{mean}");
     let var = arrays[1].iter().map(|x| x * x).sum::<f64>() / n as f64;

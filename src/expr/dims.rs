@@ -50,14 +50,26 @@ pub trait Namespace {
 fn unknown(ns: &dyn Namespace, name: &str, e: &Expr) -> ExprError {
     let names = ns.names();
     let hint = closest(name, names.iter().map(|s| s.as_str()));
-    ExprError { kind: ExprErrorKind::UnknownName { name: name.to_string(), hint }, span: e.span }
+    ExprError {
+        kind: ExprErrorKind::UnknownName {
+            name: name.to_string(),
+            hint,
+        },
+        span: e.span,
+    }
 }
 
 fn need_dimensionless(d: Dimension, what: &str, e: &Expr) -> Result<(), ExprError> {
     if d.is_dimensionless() {
         Ok(())
     } else {
-        Err(ExprError::units(UnitError::NotDimensionless { what: what.to_string(), dim: d }, e.span))
+        Err(ExprError::units(
+            UnitError::NotDimensionless {
+                what: what.to_string(),
+                dim: d,
+            },
+            e.span,
+        ))
     }
 }
 
@@ -92,8 +104,15 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
             let (db, vb) = infer_q(b, ns)?;
             let both = va.zip(vb);
             match op {
-                BinOp::Add | BinOp::Sub | BinOp::Mod | BinOp::Lt | BinOp::Le | BinOp::Gt
-                | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
+                BinOp::Add
+                | BinOp::Sub
+                | BinOp::Mod
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::Eq
+                | BinOp::Ne => {
                     let qa = Quantity::new(va.unwrap_or(1.0), da);
                     let qb = Quantity::new(vb.unwrap_or(1.0), db);
                     let verb = match op {
@@ -102,7 +121,8 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                         BinOp::Mod => "take the remainder of",
                         _ => "compare",
                     };
-                    qa.check_same(&qb, verb).map_err(|err| ExprError::units(err, e.span))?;
+                    qa.check_same(&qb, verb)
+                        .map_err(|err| ExprError::units(err, e.span))?;
                     let d = if va == Some(0.0) { db } else { da };
                     if op.is_comparison() {
                         (D::DIMENSIONLESS, None)
@@ -125,7 +145,9 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                     } else {
                         let Some(p) = vb else {
                             return Err(ExprError::other(
-                                format!("the exponent of a quantity in {da} must be a constant number"),
+                                format!(
+                                    "the exponent of a quantity in {da} must be a constant number"
+                                ),
                                 b.span,
                             ));
                         };
@@ -141,13 +163,21 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
         }
         ExprKind::Call(f, args) => {
             let Some(&(_, arity)) = FUNCTIONS.iter().find(|(n, _)| n == f) else {
-                return Err(ExprError { kind: ExprErrorKind::UnknownFunction(f.clone()), span: e.span });
+                return Err(ExprError {
+                    kind: ExprErrorKind::UnknownFunction(f.clone()),
+                    span: e.span,
+                });
             };
             if args.len() != arity {
-                return Err(ExprError::other(format!("{f}() takes {arity} argument(s), got {}", args.len()), e.span));
+                return Err(ExprError::other(
+                    format!("{f}() takes {arity} argument(s), got {}", args.len()),
+                    e.span,
+                ));
             }
-            let dims: Vec<(Dimension, Option<f64>)> =
-                args.iter().map(|a| infer_q(a, ns)).collect::<Result<_, _>>()?;
+            let dims: Vec<(Dimension, Option<f64>)> = args
+                .iter()
+                .map(|a| infer_q(a, ns))
+                .collect::<Result<_, _>>()?;
             match f.as_str() {
                 "sqrt" => (dims[0].0.powf(0.5), dims[0].1.map(f64::sqrt)),
                 "abs" => (dims[0].0, dims[0].1.map(f64::abs)),
@@ -158,7 +188,11 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                         let ok = *d == dims[0].0 || v.is_some_and(crate::units::is_unit_free);
                         if !ok {
                             return Err(ExprError::units(
-                                UnitError::Mismatch { op: "clip".into(), left: dims[0].0, right: *d },
+                                UnitError::Mismatch {
+                                    op: "clip".into(),
+                                    left: dims[0].0,
+                                    right: *d,
+                                },
                                 args[k].span,
                             ));
                         }
@@ -170,7 +204,11 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                     for (k, (d, _)) in dims.iter().enumerate() {
                         if *d != D::TIME {
                             return Err(ExprError::units(
-                                UnitError::WrongDimension { what: "an argument of timestep()".into(), expected: D::TIME, got: *d },
+                                UnitError::WrongDimension {
+                                    what: "an argument of timestep()".into(),
+                                    expected: D::TIME,
+                                    got: *d,
+                                },
                                 args[k].span,
                             ));
                         }
@@ -195,12 +233,20 @@ pub fn const_eval(e: &Expr, ns: &dyn Namespace) -> Option<Quantity> {
 }
 
 /// Checks that `stmt` assigns a value in the target's dimension.
-pub fn check_statement(stmt: &Statement, target: Dimension, ns: &dyn Namespace) -> Result<(), ExprError> {
+pub fn check_statement(
+    stmt: &Statement,
+    target: Dimension,
+    ns: &dyn Namespace,
+) -> Result<(), ExprError> {
     let value = stmt.as_assignment();
     let (d, v) = infer_q(&value, ns)?;
     if d != target && !v.is_some_and(crate::units::is_unit_free) {
         return Err(ExprError::units(
-            UnitError::WrongDimension { what: format!("the value assigned to '{}'", stmt.target), expected: target, got: d },
+            UnitError::WrongDimension {
+                what: format!("the value assigned to '{}'", stmt.target),
+                expected: target,
+                got: d,
+            },
             stmt.value.span,
         ));
     }

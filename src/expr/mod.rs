@@ -36,13 +36,22 @@ pub enum ExprErrorKind {
 
 impl ExprError {
     pub fn syntax(msg: String, span: Span) -> ExprError {
-        ExprError { kind: ExprErrorKind::Syntax(msg), span }
+        ExprError {
+            kind: ExprErrorKind::Syntax(msg),
+            span,
+        }
     }
     pub fn units(e: UnitError, span: Span) -> ExprError {
-        ExprError { kind: ExprErrorKind::Units(e), span }
+        ExprError {
+            kind: ExprErrorKind::Units(e),
+            span,
+        }
     }
     pub fn other(msg: impl Into<String>, span: Span) -> ExprError {
-        ExprError { kind: ExprErrorKind::Other(msg.into()), span }
+        ExprError {
+            kind: ExprErrorKind::Other(msg.into()),
+            span,
+        }
     }
     pub fn offset(mut self, by: usize) -> ExprError {
         self.span = self.span.offset(by);

@@ -30,7 +30,16 @@ const OPERATORS: [&str; 22] = [
 ];
 
 fn lex(src: &str, base: usize) -> Result<Vec<Token>, ExprError> {
-    lex_local(src).map(|toks| toks.into_iter().map(|t| Token { span: t.span.offset(base), ..t }).collect()).map_err(|e| e.offset(base))
+    lex_local(src)
+        .map(|toks| {
+            toks.into_iter()
+                .map(|t| Token {
+                    span: t.span.offset(base),
+                    ..t
+                })
+                .collect()
+        })
+        .map_err(|e| e.offset(base))
 }
 
 fn lex_local(src: &str) -> Result<Vec<Token>, ExprError> {
@@ -62,15 +71,23 @@ fn lex_local(src: &str) -> Result<Vec<Token>, ExprError> {
                 }
             }
             let text = &src[start..i];
-            let v: f64 = text.parse().map_err(|_| ExprError::syntax(format!("malformed number '{text}'"), Span::new(start, i)))?;
-            out.push(Token { tok: Tok::Num(v), span: Span::new(start, i) });
+            let v: f64 = text.parse().map_err(|_| {
+                ExprError::syntax(format!("malformed number '{text}'"), Span::new(start, i))
+            })?;
+            out.push(Token {
+                tok: Tok::Num(v),
+                span: Span::new(start, i),
+            });
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            out.push(Token { tok: Tok::Ident(src[start..i].to_string()), span: Span::new(start, i) });
+            out.push(Token {
+                tok: Tok::Ident(src[start..i].to_string()),
+                span: Span::new(start, i),
+            });
             continue;
         }
         let tok = match c {
@@ -81,18 +98,30 @@ fn lex_local(src: &str) -> Result<Vec<Token>, ExprError> {
         };
         if let Some(tok) = tok {
             i += 1;
-            out.push(Token { tok, span: Span::new(start, i) });
+            out.push(Token {
+                tok,
+                span: Span::new(start, i),
+            });
             continue;
         }
         if let Some(op) = OPERATORS.iter().find(|op| src[i..].starts_with(*op)) {
             i += op.len();
-            out.push(Token { tok: Tok::Op(op), span: Span::new(start, i) });
+            out.push(Token {
+                tok: Tok::Op(op),
+                span: Span::new(start, i),
+            });
             continue;
         }
         let ch = src[i..].chars().next().unwrap_or('?');
-        return Err(ExprError::syntax(format!("unexpected character '{ch}'"), Span::new(i, i + ch.len_utf8())));
+        return Err(ExprError::syntax(
+            format!("unexpected character '{ch}'"),
+            Span::new(i, i + ch.len_utf8()),
+        ));
     }
-    out.push(Token { tok: Tok::End, span: Span::new(src.len(), src.len()) });
+    out.push(Token {
+        tok: Tok::End,
+        span: Span::new(src.len(), src.len()),
+    });
     Ok(out)
 }
 
@@ -248,9 +277,15 @@ impl Parser {
                     }
                     let close = self.next();
                     if close.tok != Tok::RParen {
-                        return Err(ExprError::syntax(format!("expected ')' to close the call of '{name}'"), close.span));
+                        return Err(ExprError::syntax(
+                            format!("expected ')' to close the call of '{name}'"),
+                            close.span,
+                        ));
                     }
-                    return Ok(Expr::new(ExprKind::Call(name, args), t.span.join(close.span)));
+                    return Ok(Expr::new(
+                        ExprKind::Call(name, args),
+                        t.span.join(close.span),
+                    ));
                 }
                 Ok(Expr::new(ExprKind::Name(name), t.span))
             }
@@ -262,8 +297,14 @@ impl Parser {
                 }
                 Ok(Expr::new(inner.kind, t.span.join(close.span)))
             }
-            Tok::End => Err(ExprError::syntax("the expression ends too early".into(), t.span)),
-            _ => Err(ExprError::syntax(format!("unexpected {}", describe(&t.tok)), t.span)),
+            Tok::End => Err(ExprError::syntax(
+                "the expression ends too early".into(),
+                t.span,
+            )),
+            _ => Err(ExprError::syntax(
+                format!("unexpected {}", describe(&t.tok)),
+                t.span,
+            )),
         }
     }
 
@@ -272,7 +313,13 @@ impl Parser {
         if t.tok == Tok::End {
             Ok(())
         } else {
-            Err(ExprError::syntax(format!("unexpected {} after the end of the expression", describe(&t.tok)), t.span))
+            Err(ExprError::syntax(
+                format!(
+                    "unexpected {} after the end of the expression",
+                    describe(&t.tok)
+                ),
+                t.span,
+            ))
         }
     }
 }
@@ -296,7 +343,10 @@ pub fn parse_expr(src: &str) -> Result<Expr, ExprError> {
 
 /// Parses an expression that starts at byte `base` of a larger text; spans index that text.
 pub fn parse_expr_at(src: &str, base: usize) -> Result<Expr, ExprError> {
-    let mut p = Parser { toks: lex(src, base)?, pos: 0 };
+    let mut p = Parser {
+        toks: lex(src, base)?,
+        pos: 0,
+    };
     let e = p.expr()?;
     p.expect_end()?;
     Ok(e)
@@ -324,21 +374,36 @@ pub fn parse_statements(src: &str) -> Result<Vec<Statement>, ExprError> {
 
 fn parse_statement(src: &str, base: usize) -> Result<Statement, ExprError> {
     let toks = lex(src, base)?;
-    let (target, tspan) = match &toks[0].tok {
-        Tok::Ident(n) => (n.clone(), toks[0].span),
-        _ => return Err(ExprError::syntax("a statement must start with the name of the variable it sets, as in 'v = 0*mV'".into(), toks[0].span)),
-    };
+    let (target, tspan) =
+        match &toks[0].tok {
+            Tok::Ident(n) => (n.clone(), toks[0].span),
+            _ => return Err(ExprError::syntax(
+                "a statement must start with the name of the variable it sets, as in 'v = 0*mV'"
+                    .into(),
+                toks[0].span,
+            )),
+        };
     let op = match &toks[1].tok {
         Tok::Op("=") => AssignOp::Set,
         Tok::Op("+=") => AssignOp::Add,
         Tok::Op("-=") => AssignOp::Sub,
         Tok::Op("*=") => AssignOp::Mul,
         Tok::Op("/=") => AssignOp::Div,
-        _ => return Err(ExprError::syntax(format!("expected '=', '+=', '-=', '*=' or '/=' after '{target}'"), toks[1].span)),
+        _ => {
+            return Err(ExprError::syntax(
+                format!("expected '=', '+=', '-=', '*=' or '/=' after '{target}'"),
+                toks[1].span,
+            ))
+        }
     };
     let mut p = Parser { toks, pos: 2 };
     let value = p.expr()?;
     p.expect_end()?;
     let span = tspan.join(value.span);
-    Ok(Statement { target, op, value, span })
+    Ok(Statement {
+        target,
+        op,
+        value,
+        span,
+    })
 }

@@ -27,7 +27,10 @@ pub fn linear(ctx: &Context) -> Result<Vec<Statement>, String> {
         for (j, coef) in form.coefs.iter().enumerate() {
             let Some(coef) = coef else { continue };
             let q = const_eval(coef, ctx.ns).ok_or_else(|| {
-                format!("the coefficient of {} in d{x}/dt, '{coef}', is not a constant", vars[j])
+                format!(
+                    "the coefficient of {} in d{x}/dt, '{coef}', is not a constant",
+                    vars[j]
+                )
             })?;
             a[(i, j)] = q.value;
         }
@@ -53,15 +56,26 @@ pub fn linear(ctx: &Context) -> Result<Vec<Statement>, String> {
         let mut terms: Vec<Expr> = Vec::new();
         for (j, y) in vars.iter().enumerate() {
             if e[(i, j)] != 0.0 {
-                terms.push(Expr::binary(BinOp::Mul, Expr::number(e[(i, j)]), Expr::name(y)));
+                terms.push(Expr::binary(
+                    BinOp::Mul,
+                    Expr::number(e[(i, j)]),
+                    Expr::name(y),
+                ));
             }
         }
         for (j, bj) in b.iter().enumerate() {
             if let (Some(bj), true) = (bj, e[(i, n + j)] != 0.0) {
-                terms.push(Expr::binary(BinOp::Mul, Expr::number(e[(i, n + j)]), bj.clone()));
+                terms.push(Expr::binary(
+                    BinOp::Mul,
+                    Expr::number(e[(i, n + j)]),
+                    bj.clone(),
+                ));
             }
         }
-        let value = terms.into_iter().reduce(|acc, t| Expr::binary(BinOp::Add, acc, t)).unwrap_or(Expr::number(0.0));
+        let value = terms
+            .into_iter()
+            .reduce(|acc, t| Expr::binary(BinOp::Add, acc, t))
+            .unwrap_or(Expr::number(0.0));
         code.push(assign(&format!("_{x}_new"), value));
     }
     code.extend(ctx.assign_all(&|x| format!("_{x}_new")));

@@ -14,8 +14,16 @@ struct Tableau {
     c: &'static [f64],
 }
 
-const EULER: Tableau = Tableau { a: &[&[]], b: &[1.0], c: &[0.0] };
-const RK2: Tableau = Tableau { a: &[&[], &[0.5]], b: &[0.0, 1.0], c: &[0.0, 0.5] };
+const EULER: Tableau = Tableau {
+    a: &[&[]],
+    b: &[1.0],
+    c: &[0.0],
+};
+const RK2: Tableau = Tableau {
+    a: &[&[], &[0.5]],
+    b: &[0.0, 1.0],
+    c: &[0.0, 0.5],
+};
 const RK4: Tableau = Tableau {
     a: &[&[], &[0.5], &[0.0, 0.5], &[0.0, 0.0, 1.0]],
     b: &[1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0],
@@ -50,15 +58,27 @@ fn split_noise(ctx: &Context) -> Result<(Vec<String>, Vec<Split>), String> {
     let noise = ctx.eqs.noise_names();
     for s in ctx.eqs.subexpressions() {
         if s.expr.as_ref().is_some_and(|e| !noise_terms(e).is_empty()) {
-            return Err(format!("the subexpression '{}' contains noise; write xi in the differential equation", s.name));
+            return Err(format!(
+                "the subexpression '{}' contains noise; write xi in the differential equation",
+                s.name
+            ));
         }
     }
     let refs: Vec<&str> = noise.iter().map(String::as_str).collect();
     let mut out = Vec::new();
     for x in ctx.diff_vars() {
-        let rhs = ctx.eqs.get(x).and_then(|e| e.expr.clone()).expect("differential");
-        let form = decompose(&rhs, &refs).map_err(|why| format!("the noise in d{x}/dt is not a sum of terms g*xi: {why}"))?;
-        out.push(Split { var: x.to_string(), f: form.rest.unwrap_or(num(0.0)), g: form.coefs });
+        let rhs = ctx
+            .eqs
+            .get(x)
+            .and_then(|e| e.expr.clone())
+            .expect("differential");
+        let form = decompose(&rhs, &refs)
+            .map_err(|why| format!("the noise in d{x}/dt is not a sum of terms g*xi: {why}"))?;
+        out.push(Split {
+            var: x.to_string(),
+            f: form.rest.unwrap_or(num(0.0)),
+            g: form.coefs,
+        });
     }
     Ok((noise, out))
 }
@@ -86,7 +106,11 @@ fn stage<'c>(
         })
     };
     for s in &order {
-        let e = ctx.eqs.get(s).and_then(|e| e.expr.clone()).expect("subexpression");
+        let e = ctx
+            .eqs
+            .get(s)
+            .and_then(|e| e.expr.clone())
+            .expect("subexpression");
         out.push(assign(&format!("{prefix}{s}"), subst(&e)));
     }
     Ok(subst)
@@ -114,15 +138,31 @@ fn runge_kutta(ctx: &Context, tab: &Tableau) -> Result<Vec<Statement>, String> {
                 .map(|(j, a)| mul(num(*a), name(&format!("_k{j}_{x}"))))
                 .collect();
             if !incr.is_empty() {
-                code.push(assign(&format!("{prefix}{x}"), add(name(x), mul(name("dt"), sum(incr)))));
+                code.push(assign(
+                    &format!("{prefix}{x}"),
+                    add(name(x), mul(name("dt"), sum(incr))),
+                ));
             }
         }
-        let staged: Vec<String> = if row.iter().any(|a| *a != 0.0) { vars.clone() } else { Vec::new() };
+        let staged: Vec<String> = if row.iter().any(|a| *a != 0.0) {
+            vars.clone()
+        } else {
+            Vec::new()
+        };
         let p2 = prefix.clone();
-        let state = move |n: &str| staged.iter().any(|v| v == n).then(|| name(&format!("{p2}{n}")));
+        let state = move |n: &str| {
+            staged
+                .iter()
+                .any(|v| v == n)
+                .then(|| name(&format!("{p2}{n}")))
+        };
         let subst = stage(ctx, &prefix, &state, t_plus(tab.c[s]), &mut code)?;
         for x in &vars {
-            let f = ctx.eqs.get(x).and_then(|e| e.expr.clone()).expect("differential");
+            let f = ctx
+                .eqs
+                .get(x)
+                .and_then(|e| e.expr.clone())
+                .expect("differential");
             code.push(assign(&format!("_k{s}_{x}"), subst(&f)));
         }
     }
@@ -134,7 +174,10 @@ fn runge_kutta(ctx: &Context, tab: &Tableau) -> Result<Vec<Statement>, String> {
             .filter(|(_, b)| **b != 0.0)
             .map(|(s, b)| mul(num(*b), name(&format!("_k{s}_{x}"))))
             .collect();
-        code.push(assign(&format!("_{x}_new"), add(name(x), mul(name("dt"), sum(terms)))));
+        code.push(assign(
+            &format!("_{x}_new"),
+            add(name(x), mul(name("dt"), sum(terms))),
+        ));
     }
     code.extend(ctx.assign_all(&|x| format!("_{x}_new")));
     Ok(code)
@@ -160,7 +203,13 @@ pub fn euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     }
     let mut code = Vec::new();
     for xi in &noise {
-        code.push(assign(&format!("_dW_{xi}"), mul(Expr::call("sqrt", vec![name("dt")]), Expr::call("randn", vec![]))));
+        code.push(assign(
+            &format!("_dW_{xi}"),
+            mul(
+                Expr::call("sqrt", vec![name("dt")]),
+                Expr::call("randn", vec![]),
+            ),
+        ));
     }
     let none = |_: &str| None;
     let subst = stage(ctx, "", &none, name("t"), &mut code)?;
@@ -193,13 +242,17 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     let _ = stage(ctx, "", &none, name("t"), &mut code)?;
     for x in ctx.diff_vars() {
         let rhs = ctx.rhs(x, &|sub| ctx.depends_on(sub, x));
-        let form = decompose(&rhs, &[x]).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
+        let form =
+            decompose(&rhs, &[x]).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
         let b = form.rest.unwrap_or(num(0.0));
         let new = match &form.coefs[0] {
             None => add(name(x), mul(name("dt"), b)),
             Some(a) => {
                 code.push(assign(&format!("_A_{x}"), a.clone()));
-                code.push(assign(&format!("_BA_{x}"), Expr::binary(BinOp::Div, b, name(&format!("_A_{x}")))));
+                code.push(assign(
+                    &format!("_BA_{x}"),
+                    Expr::binary(BinOp::Div, b, name(&format!("_A_{x}"))),
+                ));
                 let ba = name(&format!("_BA_{x}"));
                 let decay = Expr::call("exp", vec![mul(name(&format!("_A_{x}")), name("dt"))]);
                 add(Expr::neg(ba.clone()), mul(add(name(x), ba), decay))
@@ -216,12 +269,20 @@ fn single_noise(ctx: &Context) -> Result<(String, Vec<Split>), String> {
     match noise.len() {
         0 => Err("the equations have no noise term; use a deterministic method".into()),
         1 => Ok((noise[0].clone(), splits)),
-        _ => Err(format!("this method handles one noise term, the equations have {}", noise.len())),
+        _ => Err(format!(
+            "this method handles one noise term, the equations have {}",
+            noise.len()
+        )),
     }
 }
 
 /// Emits `prefix`-named support values `x + dt*f + scale*g` for every variable.
-fn support(ctx: &Context, splits: &[Split], noise_scale: Expr, code: &mut Vec<Statement>) -> Result<(), String> {
+fn support(
+    ctx: &Context,
+    splits: &[Split],
+    noise_scale: Expr,
+    code: &mut Vec<Statement>,
+) -> Result<(), String> {
     let none = |_: &str| None;
     let subst = stage(ctx, "", &none, name("t"), code)?;
     for sp in splits {
@@ -231,7 +292,11 @@ fn support(ctx: &Context, splits: &[Split], noise_scale: Expr, code: &mut Vec<St
         code.push(assign(&format!("_g_{}", sp.var), g));
         code.push(assign(
             &format!("_sup_{}", sp.var),
-            sum(vec![name(&sp.var), mul(name("dt"), name(&format!("_f_{}", sp.var))), mul(noise_scale.clone(), name(&format!("_g_{}", sp.var)))]),
+            sum(vec![
+                name(&sp.var),
+                mul(name("dt"), name(&format!("_f_{}", sp.var))),
+                mul(noise_scale.clone(), name(&format!("_g_{}", sp.var))),
+            ]),
         ));
     }
     Ok(())
@@ -241,10 +306,20 @@ fn support(ctx: &Context, splits: &[Split], noise_scale: Expr, code: &mut Vec<St
 /// trapezoidal average of drift and noise.
 pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
     let (_, splits) = single_noise(ctx)?;
-    let mut code = vec![assign("_dW", mul(Expr::call("sqrt", vec![name("dt")]), Expr::call("randn", vec![])))];
+    let mut code = vec![assign(
+        "_dW",
+        mul(
+            Expr::call("sqrt", vec![name("dt")]),
+            Expr::call("randn", vec![]),
+        ),
+    )];
     support(ctx, &splits, name("_dW"), &mut code)?;
     let vars: Vec<String> = splits.iter().map(|s| s.var.clone()).collect();
-    let state = move |n: &str| vars.iter().any(|v| v == n).then(|| name(&format!("_sup_{n}")));
+    let state = move |n: &str| {
+        vars.iter()
+            .any(|v| v == n)
+            .then(|| name(&format!("_sup_{n}")))
+    };
     let subst = stage(ctx, "_s1_", &state, t_plus(1.0), &mut code)?;
     for sp in &splits {
         let f1 = subst(&sp.f);
@@ -255,7 +330,10 @@ pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
             sum(vec![
                 name(v),
                 mul(mul(num(0.5), name("dt")), add(name(&format!("_f_{v}")), f1)),
-                mul(mul(num(0.5), name("_dW")), add(name(&format!("_g_{v}")), g1)),
+                mul(
+                    mul(num(0.5), name("_dW")),
+                    add(name(&format!("_g_{v}")), g1),
+                ),
             ]),
         ));
     }
@@ -268,10 +346,17 @@ pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
 pub fn milstein(ctx: &Context) -> Result<Vec<Statement>, String> {
     let (_, splits) = single_noise(ctx)?;
     let sqrt_dt = Expr::call("sqrt", vec![name("dt")]);
-    let mut code = vec![assign("_dW", mul(sqrt_dt.clone(), Expr::call("randn", vec![])))];
+    let mut code = vec![assign(
+        "_dW",
+        mul(sqrt_dt.clone(), Expr::call("randn", vec![])),
+    )];
     support(ctx, &splits, sqrt_dt.clone(), &mut code)?;
     let vars: Vec<String> = splits.iter().map(|s| s.var.clone()).collect();
-    let state = move |n: &str| vars.iter().any(|v| v == n).then(|| name(&format!("_sup_{n}")));
+    let state = move |n: &str| {
+        vars.iter()
+            .any(|v| v == n)
+            .then(|| name(&format!("_sup_{n}")))
+    };
     let subst = stage(ctx, "_s1_", &state, name("t"), &mut code)?;
     for sp in &splits {
         let v = &sp.var;
@@ -281,7 +366,12 @@ pub fn milstein(ctx: &Context) -> Result<Vec<Statement>, String> {
         let corr = Expr::binary(BinOp::Div, mul(dg, dw2), mul(num(2.0), sqrt_dt.clone()));
         code.push(assign(
             &format!("_{v}_new"),
-            sum(vec![name(v), mul(name("dt"), name(&format!("_f_{v}"))), mul(name(&format!("_g_{v}")), name("_dW")), corr]),
+            sum(vec![
+                name(v),
+                mul(name("dt"), name(&format!("_f_{v}"))),
+                mul(name(&format!("_g_{v}")), name("_dW")),
+                corr,
+            ]),
         ));
     }
     code.extend(ctx.assign_all(&|x| format!("_{x}_new")));

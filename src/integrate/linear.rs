@@ -23,21 +23,42 @@ fn neg(a: Option<Expr>) -> Option<Expr> {
 }
 
 fn scale(a: Option<Expr>, by: &Expr, op: BinOp, by_on_left: bool) -> Option<Expr> {
-    a.map(|a| if by_on_left { Expr::binary(op, by.clone(), a) } else { Expr::binary(op, a, by.clone()) })
+    a.map(|a| {
+        if by_on_left {
+            Expr::binary(op, by.clone(), a)
+        } else {
+            Expr::binary(op, a, by.clone())
+        }
+    })
 }
 
 impl LinearForm {
     fn constant(e: Option<Expr>, n: usize) -> LinearForm {
-        LinearForm { coefs: vec![None; n], rest: e }
-    }
-    fn combine(self, other: LinearForm, f: impl Fn(Option<Expr>, Option<Expr>) -> Option<Expr>) -> LinearForm {
         LinearForm {
-            coefs: self.coefs.into_iter().zip(other.coefs).map(|(a, b)| f(a, b)).collect(),
+            coefs: vec![None; n],
+            rest: e,
+        }
+    }
+    fn combine(
+        self,
+        other: LinearForm,
+        f: impl Fn(Option<Expr>, Option<Expr>) -> Option<Expr>,
+    ) -> LinearForm {
+        LinearForm {
+            coefs: self
+                .coefs
+                .into_iter()
+                .zip(other.coefs)
+                .map(|(a, b)| f(a, b))
+                .collect(),
             rest: f(self.rest, other.rest),
         }
     }
     fn map(self, f: impl Fn(Option<Expr>) -> Option<Expr>) -> LinearForm {
-        LinearForm { coefs: self.coefs.into_iter().map(&f).collect(), rest: f(self.rest) }
+        LinearForm {
+            coefs: self.coefs.into_iter().map(&f).collect(),
+            rest: f(self.rest),
+        }
     }
     fn is_constant(&self) -> bool {
         self.coefs.iter().all(Option::is_none)
@@ -59,7 +80,9 @@ pub fn decompose(e: &Expr, vars: &[&str]) -> Result<LinearForm, String> {
             Ok(LinearForm { coefs, rest: None })
         }
         ExprKind::Unary(UnaryOp::Neg, a) => Ok(decompose(a, vars)?.map(neg)),
-        ExprKind::Binary(BinOp::Add, a, b) => Ok(decompose(a, vars)?.combine(decompose(b, vars)?, add)),
+        ExprKind::Binary(BinOp::Add, a, b) => {
+            Ok(decompose(a, vars)?.combine(decompose(b, vars)?, add))
+        }
         ExprKind::Binary(BinOp::Sub, a, b) => {
             Ok(decompose(a, vars)?.combine(decompose(b, vars)?.map(neg), add))
         }
@@ -89,11 +112,20 @@ mod tests {
     fn splits_linear_parts() {
         let e = parse_expr("(ge+gi-(v+49*mV))/(20*ms)").unwrap();
         let f = decompose(&e, &["v", "ge", "gi"]).unwrap();
-        assert_eq!(f.coefs[0].as_ref().unwrap().to_string(), "((-1) / (20 * ms))");
-        assert_eq!(f.rest.as_ref().unwrap().to_string(), "((-(49 * mV)) / (20 * ms))");
+        assert_eq!(
+            f.coefs[0].as_ref().unwrap().to_string(),
+            "((-1) / (20 * ms))"
+        );
+        assert_eq!(
+            f.rest.as_ref().unwrap().to_string(),
+            "((-(49 * mV)) / (20 * ms))"
+        );
         let e = parse_expr("alpham*(1-m)-betam*m").unwrap();
         let f = decompose(&e, &["m"]).unwrap();
-        assert_eq!(f.coefs[0].as_ref().unwrap().to_string(), "((alpham * (-1)) + (-(betam * 1)))");
+        assert_eq!(
+            f.coefs[0].as_ref().unwrap().to_string(),
+            "((alpham * (-1)) + (-(betam * 1)))"
+        );
         assert!(decompose(&parse_expr("v*v").unwrap(), &["v"]).is_err());
         assert!(decompose(&parse_expr("exp(v)").unwrap(), &["v"]).is_err());
     }

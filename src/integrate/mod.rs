@@ -3,8 +3,8 @@
 //! choice tries Brian 2's order (exact, euler, heun) and reports what it chose and why
 //! the others did not apply.
 
-mod explicit;
 mod exact;
+mod explicit;
 pub mod linear;
 
 use crate::equations::{is_noise_name, Equations};
@@ -43,7 +43,11 @@ impl Context<'_> {
     }
     /// The right-hand side of `dx/dt` with subexpressions that satisfy `inline` inlined.
     fn rhs(&self, x: &str, inline: &dyn Fn(&str) -> bool) -> Expr {
-        let e = self.eqs.get(x).and_then(|e| e.expr.clone()).expect("differential equation");
+        let e = self
+            .eqs
+            .get(x)
+            .and_then(|e| e.expr.clone())
+            .expect("differential equation");
         self.inline_subexpressions(&e, inline)
     }
     fn inline_subexpressions(&self, e: &Expr, inline: &dyn Fn(&str) -> bool) -> Expr {
@@ -57,9 +61,16 @@ impl Context<'_> {
     }
     /// Whether a subexpression (transitively) depends on a name.
     fn depends_on(&self, sub: &str, name: &str) -> bool {
-        let Some(eq) = self.eqs.get(sub) else { return false };
+        let Some(eq) = self.eqs.get(sub) else {
+            return false;
+        };
         let Some(e) = &eq.expr else { return false };
-        e.names().iter().any(|n| n == name || (n != sub && self.eqs.subexpressions().any(|s| &s.name == n) && self.depends_on(n, name)))
+        e.names().iter().any(|n| {
+            n == name
+                || (n != sub
+                    && self.eqs.subexpressions().any(|s| &s.name == n)
+                    && self.depends_on(n, name))
+        })
     }
     /// The final `x = _x_new` assignments, holding refractory variables still.
     fn assign_all(&self, new_name: &dyn Fn(&str) -> String) -> Vec<Statement> {
@@ -68,7 +79,10 @@ impl Context<'_> {
             .map(|x| {
                 let new = Expr::name(&new_name(x));
                 let value = if self.held.iter().any(|h| h == x) {
-                    Expr::call("_where", vec![Expr::name("not_refractory"), new, Expr::name(x)])
+                    Expr::call(
+                        "_where",
+                        vec![Expr::name("not_refractory"), new, Expr::name(x)],
+                    )
                 } else {
                     new
                 };
@@ -79,7 +93,12 @@ impl Context<'_> {
 }
 
 fn assign(target: &str, value: Expr) -> Statement {
-    Statement { target: target.to_string(), op: crate::expr::AssignOp::Set, span: value.span, value }
+    Statement {
+        target: target.to_string(),
+        op: crate::expr::AssignOp::Set,
+        span: value.span,
+        value,
+    }
 }
 
 /// A state-update method: a name and a function that produces code or says why it cannot.
@@ -91,13 +110,41 @@ pub struct Method {
 
 /// Every method, looked up by name. Adding one is adding a row.
 pub const METHODS: &[Method] = &[
-    Method { name: "exact", stochastic: false, build: exact::linear },
-    Method { name: "euler", stochastic: true, build: explicit::euler },
-    Method { name: "rk2", stochastic: false, build: explicit::rk2 },
-    Method { name: "rk4", stochastic: false, build: explicit::rk4 },
-    Method { name: "exponential_euler", stochastic: false, build: explicit::exponential_euler },
-    Method { name: "heun", stochastic: true, build: explicit::heun },
-    Method { name: "milstein", stochastic: true, build: explicit::milstein },
+    Method {
+        name: "exact",
+        stochastic: false,
+        build: exact::linear,
+    },
+    Method {
+        name: "euler",
+        stochastic: true,
+        build: explicit::euler,
+    },
+    Method {
+        name: "rk2",
+        stochastic: false,
+        build: explicit::rk2,
+    },
+    Method {
+        name: "rk4",
+        stochastic: false,
+        build: explicit::rk4,
+    },
+    Method {
+        name: "exponential_euler",
+        stochastic: false,
+        build: explicit::exponential_euler,
+    },
+    Method {
+        name: "heun",
+        stochastic: true,
+        build: explicit::heun,
+    },
+    Method {
+        name: "milstein",
+        stochastic: true,
+        build: explicit::milstein,
+    },
 ];
 
 /// Brian 2's automatic choice for neuron groups.
@@ -127,32 +174,55 @@ pub enum IntegrationError {
 /// Builds the state update with the named method, or chooses one when `method` is None.
 pub fn state_update(ctx: &Context, method: Option<&str>) -> Result<StateUpdate, IntegrationError> {
     if ctx.eqs.differential().next().is_none() {
-        return Ok(StateUpdate { method: "none", code: Vec::new(), notes: Vec::new() });
+        return Ok(StateUpdate {
+            method: "none",
+            code: Vec::new(),
+            notes: Vec::new(),
+        });
     }
     match method {
         Some(name) => {
             let name = canonical(name);
-            let m = METHODS.iter().find(|m| m.name == name).ok_or_else(|| IntegrationError::Unknown(name.to_string()))?;
+            let m = METHODS
+                .iter()
+                .find(|m| m.name == name)
+                .ok_or_else(|| IntegrationError::Unknown(name.to_string()))?;
             if ctx.is_stochastic() && !m.stochastic {
                 return Err(IntegrationError::NotApplicable {
                     method: name.to_string(),
-                    reason: "the equations contain noise (xi), which this method does not handle".into(),
+                    reason: "the equations contain noise (xi), which this method does not handle"
+                        .into(),
                 });
             }
-            let code = (m.build)(ctx)
-                .map_err(|reason| IntegrationError::NotApplicable { method: name.to_string(), reason })?;
-            Ok(StateUpdate { method: m.name, code, notes: Vec::new() })
+            let code = (m.build)(ctx).map_err(|reason| IntegrationError::NotApplicable {
+                method: name.to_string(),
+                reason,
+            })?;
+            Ok(StateUpdate {
+                method: m.name,
+                code,
+                notes: Vec::new(),
+            })
         }
         None => {
             let mut notes = Vec::new();
             for name in AUTOMATIC_ORDER {
-                let m = METHODS.iter().find(|m| m.name == *name).expect("registered");
+                let m = METHODS
+                    .iter()
+                    .find(|m| m.name == *name)
+                    .expect("registered");
                 if ctx.is_stochastic() && !m.stochastic {
                     notes.push(format!("{}: the equations are stochastic", m.name));
                     continue;
                 }
                 match (m.build)(ctx) {
-                    Ok(code) => return Ok(StateUpdate { method: m.name, code, notes }),
+                    Ok(code) => {
+                        return Ok(StateUpdate {
+                            method: m.name,
+                            code,
+                            notes,
+                        })
+                    }
                     Err(reason) => notes.push(format!("{}: {reason}", m.name)),
                 }
             }

@@ -30,10 +30,20 @@ impl Namespace for Ns<'_> {
 }
 
 /// Integrates `text` from `x0` for `steps` steps of `dt` with `method`, one element.
-pub(crate) fn simulate(text: &str, method: Option<&str>, x0: &[f64], dt: f64, steps: usize) -> (Vec<f64>, &'static str) {
+pub(crate) fn simulate(
+    text: &str,
+    method: Option<&str>,
+    x0: &[f64],
+    dt: f64,
+    steps: usize,
+) -> (Vec<f64>, &'static str) {
     let eqs = parse_equations(text).unwrap();
     let ns = Ns { eqs: &eqs, dt };
-    let ctx = Context { eqs: &eqs, ns: &ns, held: Vec::new() };
+    let ctx = Context {
+        eqs: &eqs,
+        ns: &ns,
+        held: Vec::new(),
+    };
     let su = state_update(&ctx, method).unwrap();
     let vars: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
     let bind = |n: &str| -> Option<Binding> {
@@ -51,7 +61,14 @@ pub(crate) fn simulate(text: &str, method: Option<&str>, x0: &[f64], dt: f64, st
     let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
     let mut scratch = Scratch::default();
     for s in 0..steps {
-        k.run(&mut arrays, Elements::Range(0, 1), &[s as f64 * dt], &mut rng, &mut scratch, |_| {});
+        k.run(
+            &mut arrays,
+            Elements::Range(0, 1),
+            &[s as f64 * dt],
+            &mut rng,
+            &mut scratch,
+            |_| {},
+        );
     }
     (arrays.iter().map(|a| a[0]).collect(), su.method)
 }
@@ -61,31 +78,96 @@ fn exact_decay_matches_the_exponential() {
     let (x, method) = simulate("dv/dt = -v/(10*ms) : volt", None, &[1.0], 1e-4, 1000);
     assert_eq!(method, "exact");
     let expected = (-0.1f64 / 0.01).exp();
-    assert!(((x[0] - expected) / expected).abs() < 1e-12, "{} vs {expected}", x[0]);
+    assert!(
+        ((x[0] - expected) / expected).abs() < 1e-12,
+        "{} vs {expected}",
+        x[0]
+    );
 }
 
 #[test]
 fn exact_handles_a_singular_matrix_and_coupled_variables() {
-    let (x, _) = simulate("dv/dt = 2*volt/second : volt", Some("exact"), &[0.0], 1e-3, 500);
+    let (x, _) = simulate(
+        "dv/dt = 2*volt/second : volt",
+        Some("exact"),
+        &[0.0],
+        1e-3,
+        500,
+    );
     assert!((x[0] - 1.0).abs() < 1e-12, "{}", x[0]);
     // Oscillator x'' = -w^2 x as two first-order equations.
-    let (x, _) = simulate("dx/dt = y/second : 1\ndy/dt = -x/second : 1", Some("exact"), &[1.0, 0.0], 1e-3, 1000);
-    assert!((x[0] - 1f64.cos()).abs() < 1e-12 && (x[1] + 1f64.sin()).abs() < 1e-12, "{x:?}");
+    let (x, _) = simulate(
+        "dx/dt = y/second : 1\ndy/dt = -x/second : 1",
+        Some("exact"),
+        &[1.0, 0.0],
+        1e-3,
+        1000,
+    );
+    assert!(
+        (x[0] - 1f64.cos()).abs() < 1e-12 && (x[1] + 1f64.sin()).abs() < 1e-12,
+        "{x:?}"
+    );
 }
 
 #[test]
 fn automatic_choice_reports_why() {
     let eqs = parse_equations("dv/dt = -v**2/(volt*ms) : volt").unwrap();
-    let ns = Ns { eqs: &eqs, dt: 1e-4 };
-    let su = state_update(&Context { eqs: &eqs, ns: &ns, held: Vec::new() }, None).unwrap();
+    let ns = Ns {
+        eqs: &eqs,
+        dt: 1e-4,
+    };
+    let su = state_update(
+        &Context {
+            eqs: &eqs,
+            ns: &ns,
+            held: Vec::new(),
+        },
+        None,
+    )
+    .unwrap();
     assert_eq!(su.method, "euler");
-    assert!(su.notes[0].starts_with("exact: dv/dt is not linear"), "{:?}", su.notes);
-    let err = state_update(&Context { eqs: &eqs, ns: &ns, held: Vec::new() }, Some("exact")).unwrap_err();
-    assert!(err.to_string().starts_with("the method 'exact' cannot integrate these equations"), "{err}");
+    assert!(
+        su.notes[0].starts_with("exact: dv/dt is not linear"),
+        "{:?}",
+        su.notes
+    );
+    let err = state_update(
+        &Context {
+            eqs: &eqs,
+            ns: &ns,
+            held: Vec::new(),
+        },
+        Some("exact"),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("the method 'exact' cannot integrate these equations"),
+        "{err}"
+    );
     let eqs = parse_equations("dv/dt = -v/(10*ms) + v*xi/sqrt(10*ms) : volt").unwrap();
-    let ns = Ns { eqs: &eqs, dt: 1e-4 };
-    let err = state_update(&Context { eqs: &eqs, ns: &ns, held: Vec::new() }, Some("euler")).unwrap_err();
+    let ns = Ns {
+        eqs: &eqs,
+        dt: 1e-4,
+    };
+    let err = state_update(
+        &Context {
+            eqs: &eqs,
+            ns: &ns,
+            held: Vec::new(),
+        },
+        Some("euler"),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("multiplicative noise"), "{err}");
-    let su = state_update(&Context { eqs: &eqs, ns: &ns, held: Vec::new() }, None).unwrap();
+    let su = state_update(
+        &Context {
+            eqs: &eqs,
+            ns: &ns,
+            held: Vec::new(),
+        },
+        None,
+    )
+    .unwrap();
     assert_eq!(su.method, "heun");
 }

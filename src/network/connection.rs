@@ -30,7 +30,7 @@ pub enum WeightFn<'a> {
 }
 
 impl WeightFn<'_> {
-    fn at(&mut self, i: usize, j: usize) -> Result<f64, String> {
+    pub fn at(&mut self, i: usize, j: usize) -> Result<f64, String> {
         match self {
             WeightFn::Constant(w) => Ok(*w),
             WeightFn::Function(f) => f(i, j),
@@ -48,7 +48,12 @@ pub struct RowBuilder {
 
 impl RowBuilder {
     pub fn new(ncols: usize) -> RowBuilder {
-        RowBuilder { ncols, indptr: vec![0], indices: Vec::new(), data: Vec::new() }
+        RowBuilder {
+            ncols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            data: Vec::new(),
+        }
     }
     pub fn push(&mut self, j: u32, w: f64) {
         self.indices.push(j);
@@ -56,6 +61,13 @@ impl RowBuilder {
     }
     pub fn end_row(&mut self) {
         self.indptr.push(self.indices.len() as u32);
+    }
+    /// A matrix of `nrows` empty rows (a connection filled later by connect_*).
+    pub fn finish_empty(mut self, nrows: usize) -> CsMatI<f64, u32> {
+        for _ in 0..nrows {
+            self.end_row();
+        }
+        self.finish()
     }
     pub fn finish(self) -> CsMatI<f64, u32> {
         let nrows = self.indptr.len() - 1;
@@ -74,7 +86,9 @@ pub fn random_rows(
     skip_self: Option<usize>,
 ) -> Result<CsMatI<f64, u32>, String> {
     if !(0.0..=1.0).contains(&p) {
-        return Err(format!("the connection probability must lie in [0, 1], got {p}"));
+        return Err(format!(
+            "the connection probability must lie in [0, 1], got {p}"
+        ));
     }
     let mut b = RowBuilder::new(ncols);
     let log_q = (1.0 - p).ln();
@@ -106,7 +120,11 @@ pub fn random_rows(
 }
 
 /// All-to-all connectivity.
-pub fn full_rows(nrows: usize, ncols: usize, weight: &mut WeightFn) -> Result<CsMatI<f64, u32>, String> {
+pub fn full_rows(
+    nrows: usize,
+    ncols: usize,
+    weight: &mut WeightFn,
+) -> Result<CsMatI<f64, u32>, String> {
     let mut b = RowBuilder::new(ncols);
     for i in 0..nrows {
         for j in 0..ncols {
@@ -118,6 +136,27 @@ pub fn full_rows(nrows: usize, ncols: usize, weight: &mut WeightFn) -> Result<Cs
 }
 
 impl Connection {
+    pub fn new(
+        source: GroupRef,
+        target: GroupRef,
+        target_var: usize,
+        target_var_name: String,
+        weights: CsMatI<f64, u32>,
+        delay_steps: usize,
+        name: String,
+    ) -> Connection {
+        Connection {
+            source,
+            target,
+            target_var,
+            target_var_name,
+            weights,
+            delay_steps,
+            queue: VecDeque::new(),
+            name,
+        }
+    }
+
     /// Adds the synapses of `block` (rows: `src_offset..`, columns `tgt_offset..` within this
     /// connection's source and target), replacing none: Brian 1's connect_* on subgroups.
     pub fn add_block(&mut self, block: &CsMatI<f64, u32>, src_offset: usize, tgt_offset: usize) {

@@ -34,15 +34,31 @@ pub struct SpikeGeneratorGroup {
 }
 
 impl SpikeGeneratorGroup {
-    pub fn new(n: usize, mut spikes: Vec<(f64, u32)>, period: f64, name: String) -> SpikeGeneratorGroup {
+    pub fn new(
+        n: usize,
+        mut spikes: Vec<(f64, u32)>,
+        period: f64,
+        name: String,
+    ) -> SpikeGeneratorGroup {
         spikes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        SpikeGeneratorGroup { n, spikes, period, name, binned: Vec::new(), binned_dt: 0.0 }
+        SpikeGeneratorGroup {
+            n,
+            spikes,
+            period,
+            name,
+            binned: Vec::new(),
+            binned_dt: 0.0,
+        }
     }
 
     /// Spikes falling in step `step` (Brian 2 bins spike times to the step containing them).
     pub fn spikes_at(&mut self, step: u64, dt: f64, out: &mut Vec<u32>) {
         if self.binned_dt != dt {
-            self.binned = self.spikes.iter().map(|&(t, i)| (crate::eval::timestep(t, dt) as u64, i)).collect();
+            self.binned = self
+                .spikes
+                .iter()
+                .map(|&(t, i)| (crate::eval::timestep(t, dt) as u64, i))
+                .collect();
             self.binned_dt = dt;
         }
         let local = if self.period > 0.0 {

@@ -73,13 +73,30 @@ impl Group {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum NetworkError {
     #[error("{object}: {error}")]
-    Equation { object: String, error: EquationError },
+    Equation {
+        object: String,
+        error: EquationError,
+    },
     #[error("{object}: {error}")]
-    Integration { object: String, error: IntegrationError },
+    Integration {
+        object: String,
+        error: IntegrationError,
+    },
     #[error("{object}: in the {what} '{text}': {error}")]
-    Code { object: String, what: String, text: String, error: ExprError },
+    Code {
+        object: String,
+        what: String,
+        text: String,
+        error: ExprError,
+    },
     #[error("{object}: the variable '{var}' of neuron {index} became {value} at t = {t} s; check the equations, the time step and the initial values")]
-    NotFinite { object: String, var: String, index: usize, value: f64, t: f64 },
+    NotFinite {
+        object: String,
+        var: String,
+        index: usize,
+        value: f64,
+        t: f64,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -147,7 +164,11 @@ impl Network {
         let len = g.len();
         self.groups.push(g);
         self.spikes.push(Vec::new());
-        GroupRef { group: self.groups.len() - 1, start: 0, len }
+        GroupRef {
+            group: self.groups.len() - 1,
+            start: 0,
+            len,
+        }
     }
 
     /// Compiles every group's code against `externals` (the script's values).
@@ -165,12 +186,17 @@ impl Network {
     /// Runs for `duration` seconds, continuing from the current time.
     pub fn run(&mut self, duration: f64, externals: &Values) -> Result<RunStats, NetworkError> {
         if !(duration >= 0.0) || !duration.is_finite() {
-            return Err(NetworkError::Other(format!("run() needs a positive, finite duration, got {duration} s")));
+            return Err(NetworkError::Other(format!(
+                "run() needs a positive, finite duration, got {duration} s"
+            )));
         }
         self.prepare(externals)?;
         let steps = (duration / self.clock.dt).round() as u64;
         let started = std::time::Instant::now();
-        let mut stats = RunStats { steps, ..Default::default() };
+        let mut stats = RunStats {
+            steps,
+            ..Default::default()
+        };
         for k in 0..steps {
             stats.spikes += self.step();
             if (k + 1) % 1000 == 0 || k + 1 == steps {
@@ -200,7 +226,14 @@ impl Network {
                 }
             }
             if let Some(c) = &ng.compiled {
-                c.update.run(&mut ng.arrays, Elements::Range(0, n), &scalars, &mut self.rng, &mut self.scratch, |_| {});
+                c.update.run(
+                    &mut ng.arrays,
+                    Elements::Range(0, n),
+                    &scalars,
+                    &mut self.rng,
+                    &mut self.scratch,
+                    |_| {},
+                );
             }
         }
         // thresholds
@@ -212,7 +245,14 @@ impl Network {
                 Group::Neurons(ng) => {
                     if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
                         let n = ng.spec.n;
-                        th.run(&mut ng.arrays, Elements::Range(0, n), &scalars, &mut self.rng, &mut self.scratch, |j| out.push(j));
+                        th.run(
+                            &mut ng.arrays,
+                            Elements::Range(0, n),
+                            &scalars,
+                            &mut self.rng,
+                            &mut self.scratch,
+                            |j| out.push(j),
+                        );
                     }
                 }
                 Group::Poisson(p) => p.spikes(dt, &mut self.rng, out),
@@ -226,8 +266,15 @@ impl Network {
         // synapses
         for c in &mut self.connections {
             let src = &self.spikes[c.source.group];
-            let (lo, hi) = (c.source.start as u32, (c.source.start + c.source.len) as u32);
-            let local: Vec<u32> = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo).collect();
+            let (lo, hi) = (
+                c.source.start as u32,
+                (c.source.start + c.source.len) as u32,
+            );
+            let local: Vec<u32> = src
+                .iter()
+                .filter(|&&s| s >= lo && s < hi)
+                .map(|&s| s - lo)
+                .collect();
             let deliver = if c.delay_steps == 0 {
                 local
             } else {
@@ -242,7 +289,8 @@ impl Network {
                 continue;
             }
             if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
-                let arr = &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
+                let arr =
+                    &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
                 c.propagate(&deliver, arr);
             }
         }
@@ -254,7 +302,14 @@ impl Network {
                 continue;
             }
             if let Some(reset) = ng.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
-                reset.run(&mut ng.arrays, Elements::Indices(spikes), &scalars, &mut self.rng, &mut self.scratch, |_| {});
+                reset.run(
+                    &mut ng.arrays,
+                    Elements::Indices(spikes),
+                    &scalars,
+                    &mut self.rng,
+                    &mut self.scratch,
+                    |_| {},
+                );
             }
             if ng.refractory_steps.is_some() {
                 let k = ng.arrays.len();

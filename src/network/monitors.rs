@@ -16,12 +16,21 @@ pub struct SpikeMonitor {
 
 impl SpikeMonitor {
     pub fn new(source: GroupRef, name: String) -> SpikeMonitor {
-        SpikeMonitor { source, i: Vec::new(), t: Vec::new(), count: vec![0; source.len], name }
+        SpikeMonitor {
+            source,
+            i: Vec::new(),
+            t: Vec::new(),
+            count: vec![0; source.len],
+            name,
+        }
     }
 
     /// Records the group's spikes of this step (indices in the whole group, sorted).
     pub(super) fn record(&mut self, spikes: &[u32], t: f64) {
-        let (lo, hi) = (self.source.start as u32, (self.source.start + self.source.len) as u32);
+        let (lo, hi) = (
+            self.source.start as u32,
+            (self.source.start + self.source.len) as u32,
+        );
         let start = spikes.partition_point(|&s| s < lo);
         for &s in spikes[start..].iter().take_while(|&&s| s < hi) {
             let k = s - lo;
@@ -76,9 +85,30 @@ pub struct StateMonitor {
 }
 
 impl StateMonitor {
-    pub fn new(source: GroupRef, vars: Vec<String>, var_indices: Vec<usize>, record: Vec<usize>, when: When, every: u64, name: String) -> StateMonitor {
-        let values = vars.iter().map(|_| vec![Vec::new(); record.len()]).collect();
-        StateMonitor { source, vars, var_indices, record, when, every: every.max(1), t: Vec::new(), values, name }
+    pub fn new(
+        source: GroupRef,
+        vars: Vec<String>,
+        var_indices: Vec<usize>,
+        record: Vec<usize>,
+        when: When,
+        every: u64,
+        name: String,
+    ) -> StateMonitor {
+        let values = vars
+            .iter()
+            .map(|_| vec![Vec::new(); record.len()])
+            .collect();
+        StateMonitor {
+            source,
+            vars,
+            var_indices,
+            record,
+            when,
+            every: every.max(1),
+            t: Vec::new(),
+            values,
+            name,
+        }
     }
 
     pub(super) fn record(&mut self, arrays: &[Vec<f64>], t: f64) {

@@ -49,7 +49,12 @@ impl Namespace for GroupNamespace<'_> {
         let mut out: Vec<String> = self.eqs.equations.iter().map(|e| e.name.clone()).collect();
         out.extend(SPECIAL_NAMES.iter().map(|s| s.to_string()));
         out.extend(self.externals.keys().cloned());
-        out.extend(["mV", "ms", "nS", "Hz", "second", "volt", "siemens", "amp", "farad"].map(String::from));
+        out.extend(
+            [
+                "mV", "ms", "nS", "Hz", "second", "volt", "siemens", "amp", "farad",
+            ]
+            .map(String::from),
+        );
         out
     }
 }

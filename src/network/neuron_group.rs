@@ -3,9 +3,13 @@
 
 use super::namespace::{GroupNamespace, Values};
 use super::NetworkError;
-use crate::equations::{check_equations, parse_equations, subexpression_order, EquationError, EquationKind, Equations};
+use crate::equations::{
+    check_equations, parse_equations, subexpression_order, EquationError, EquationKind, Equations,
+};
 use crate::eval::{compile_condition, compile_statements, Elements, Kernel};
-use crate::expr::{check_statement, infer, parse_expr, parse_statements, AssignOp, Expr, ExprError, Statement};
+use crate::expr::{
+    check_statement, infer, parse_expr, parse_statements, AssignOp, Expr, ExprError, Statement,
+};
 use crate::integrate::{state_update, Context};
 use crate::units::{Dimension, Quantity};
 
@@ -18,7 +22,10 @@ pub enum Threshold {
     Value(Quantity),
     /// Brian 1's EmpiricalThreshold: crossing `threshold`, then deaf for `refractory`
     /// seconds; no reset.
-    Empirical { threshold: Quantity, refractory: f64 },
+    Empirical {
+        threshold: Quantity,
+        refractory: f64,
+    },
 }
 
 /// What happens after a spike.
@@ -74,7 +81,14 @@ impl NeuronGroup {
         let k = array_names.len();
         arrays[k - 2].fill(-1e9);
         arrays[k - 1].fill(1.0);
-        Ok(NeuronGroup { spec, eqs, array_names, arrays, compiled: None, refractory_steps: None })
+        Ok(NeuronGroup {
+            spec,
+            eqs,
+            array_names,
+            arrays,
+            compiled: None,
+            refractory_steps: None,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -94,7 +108,11 @@ impl NeuronGroup {
         match name {
             "lastspike" => Some(Dimension::TIME),
             "not_refractory" => Some(Dimension::DIMENSIONLESS),
-            _ => self.eqs.get(name).filter(|e| e.kind != EquationKind::Subexpression).map(|e| e.dim),
+            _ => self
+                .eqs
+                .get(name)
+                .filter(|e| e.kind != EquationKind::Subexpression)
+                .map(|e| e.dim),
         }
     }
 
@@ -105,17 +123,44 @@ impl NeuronGroup {
 
     /// The method chosen at the last preparation, with the reasons for skipping others.
     pub fn method(&self) -> Option<(&'static str, &[String])> {
-        self.compiled.as_ref().map(|c| (c.method, c.notes.as_slice()))
+        self.compiled
+            .as_ref()
+            .map(|c| (c.method, c.notes.as_slice()))
     }
 
     fn code_error(&self, what: &str, text: &str, error: ExprError) -> NetworkError {
-        NetworkError::Code { object: self.spec.name.clone(), what: what.to_string(), text: text.to_string(), error }
+        NetworkError::Code {
+            object: self.spec.name.clone(),
+            what: what.to_string(),
+            text: text.to_string(),
+            error,
+        }
     }
 
     /// Checks the model against the namespace and compiles its kernels.
     pub(super) fn prepare(&mut self, dt: f64, externals: &Values) -> Result<(), NetworkError> {
-        let ns = GroupNamespace { eqs: &self.eqs, arrays: &self.array_names, n: self.spec.n, dt, externals };
-        let wrap_eq = |e: EquationError| NetworkError::Equation { object: self.spec.name.clone(), error: e };
+        // Brian 1's value threshold becomes a condition on a named constant with its unit.
+        let mut local = externals.clone();
+        if let Some(Threshold::Value(q)) | Some(Threshold::Empirical { threshold: q, .. }) =
+            &self.spec.threshold
+        {
+            local.insert("_threshold".into(), *q);
+        }
+        if let Some(Reset::Value(q)) = &self.spec.reset {
+            local.insert("_reset".into(), *q);
+        }
+        let externals = &local;
+        let ns = GroupNamespace {
+            eqs: &self.eqs,
+            arrays: &self.array_names,
+            n: self.spec.n,
+            dt,
+            externals,
+        };
+        let wrap_eq = |e: EquationError| NetworkError::Equation {
+            object: self.spec.name.clone(),
+            error: e,
+        };
         check_equations(&self.eqs, &ns).map_err(wrap_eq)?;
 
         let first = self.first_variable().map(str::to_string);
@@ -125,14 +170,29 @@ impl NeuronGroup {
         match &self.spec.threshold {
             Some(Threshold::Condition(c)) => threshold_text = Some(c.clone()),
             Some(Threshold::Value(q)) => {
-                let v = first.clone().ok_or_else(|| NetworkError::Other(format!("{}: a threshold value needs a state variable", self.spec.name)))?;
-                threshold_text = Some(format!("{v} > {}", q.value));
+                let v = first.clone().ok_or_else(|| {
+                    NetworkError::Other(format!(
+                        "{}: a threshold value needs a state variable",
+                        self.spec.name
+                    ))
+                })?;
+                threshold_text = Some(format!("{v} > _threshold"));
                 let dim = self.var_dim(&v).unwrap_or_default();
-                q.in_dim(dim, "the threshold").map_err(|e| self.code_error("threshold", &q.to_string(), ExprError::units(e, Default::default())))?;
+                q.in_dim(dim, "the threshold").map_err(|e| {
+                    self.code_error(
+                        "threshold",
+                        &q.to_string(),
+                        ExprError::units(e, Default::default()),
+                    )
+                })?;
             }
-            Some(Threshold::Empirical { threshold, refractory: r }) => {
+            Some(Threshold::Empirical {
+                threshold,
+                refractory: r,
+            }) => {
                 let v = first.clone().unwrap_or_default();
-                threshold_text = Some(format!("{v} > {}", threshold.value));
+                let _ = threshold;
+                threshold_text = Some(format!("{v} > _threshold"));
                 refractory = Some(*r);
             }
             None => {}
@@ -146,38 +206,84 @@ impl NeuronGroup {
             Some(Reset::Value(q)) => {
                 let v = first.clone().unwrap_or_default();
                 let dim = self.var_dim(&v).unwrap_or_default();
-                q.in_dim(dim, "the reset value").map_err(|e| self.code_error("reset", &q.to_string(), ExprError::units(e, Default::default())))?;
-                let stmt = Statement { target: v.clone(), op: AssignOp::Set, value: Expr::number(q.value), span: Default::default() };
+                q.in_dim(dim, "the reset value").map_err(|e| {
+                    self.code_error(
+                        "reset",
+                        &q.to_string(),
+                        ExprError::units(e, Default::default()),
+                    )
+                })?;
+                let stmt = Statement {
+                    target: v.clone(),
+                    op: AssignOp::Set,
+                    value: Expr::name("_reset"),
+                    span: Default::default(),
+                };
                 reset_code = Some((q.to_string(), vec![stmt]));
                 // Brian 1: during the refractory period the variable is clamped at the reset
                 // value, which is holding it still after the reset.
-                if refractory.is_some() && !self.eqs.differential().any(|e| e.has_flag("unless refractory")) {
+                if refractory.is_some()
+                    && !self
+                        .eqs
+                        .differential()
+                        .any(|e| e.has_flag("unless refractory"))
+                {
                     held.push(v);
                 }
             }
             None => {}
         }
-        held.extend(self.eqs.differential().filter(|e| e.has_flag("unless refractory")).map(|e| e.name.clone()));
+        held.extend(
+            self.eqs
+                .differential()
+                .filter(|e| e.has_flag("unless refractory"))
+                .map(|e| e.name.clone()),
+        );
         self.refractory_steps = refractory.map(|r| crate::eval::timestep(r, dt));
 
-        let ctx = Context { eqs: &self.eqs, ns: &ns, held: if refractory.is_some() { held } else { Vec::new() } };
-        let su = state_update(&ctx, self.spec.method.as_deref())
-            .map_err(|e| NetworkError::Integration { object: self.spec.name.clone(), error: e })?;
+        let ctx = Context {
+            eqs: &self.eqs,
+            ns: &ns,
+            held: if refractory.is_some() {
+                held
+            } else {
+                Vec::new()
+            },
+        };
+        let su = state_update(&ctx, self.spec.method.as_deref()).map_err(|e| {
+            NetworkError::Integration {
+                object: self.spec.name.clone(),
+                error: e,
+            }
+        })?;
         let bind = |n: &str| ns.bind(n);
-        let update = compile_statements(&su.code, &bind).map_err(|e| self.code_error("state update", &self.spec.model, e))?;
+        let update = compile_statements(&su.code, &bind)
+            .map_err(|e| self.code_error("state update", &self.spec.model, e))?;
 
         let subexprs = self.subexpression_code();
         let threshold = match &threshold_text {
             Some(text) => {
-                let mut cond = parse_expr(text).map_err(|e| self.code_error("threshold", text, e))?;
+                let mut cond =
+                    parse_expr(text).map_err(|e| self.code_error("threshold", text, e))?;
                 let d = infer(&cond, &ns).map_err(|e| self.code_error("threshold", text, e))?;
                 if !d.is_dimensionless() {
-                    return Err(self.code_error("threshold", text, ExprError::other(format!("a threshold must be a condition, but this has units of {d}"), cond.span)));
+                    return Err(self.code_error(
+                        "threshold",
+                        text,
+                        ExprError::other(
+                            format!("a threshold must be a condition, but this has units of {d}"),
+                            cond.span,
+                        ),
+                    ));
                 }
                 if refractory.is_some() {
-                    cond = Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
+                    cond =
+                        Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
                 }
-                Some(compile_condition(&subexprs, &cond, &bind).map_err(|e| self.code_error("threshold", text, e))?)
+                Some(
+                    compile_condition(&subexprs, &cond, &bind)
+                        .map_err(|e| self.code_error("threshold", text, e))?,
+                )
             }
             None => None,
         };
@@ -192,11 +298,20 @@ impl NeuronGroup {
                 }
                 let mut all = subexprs.clone();
                 all.extend(code.iter().cloned());
-                Some(compile_statements(&all, &bind).map_err(|e| self.code_error("reset", text, e))?)
+                Some(
+                    compile_statements(&all, &bind)
+                        .map_err(|e| self.code_error("reset", text, e))?,
+                )
             }
             None => None,
         };
-        self.compiled = Some(Compiled { update, threshold, reset, method: su.method, notes: su.notes });
+        self.compiled = Some(Compiled {
+            update,
+            threshold,
+            reset,
+            method: su.method,
+            notes: su.notes,
+        });
         Ok(())
     }
 
@@ -207,24 +322,61 @@ impl NeuronGroup {
             .iter()
             .filter_map(|name| {
                 let e = self.eqs.get(name)?.expr.clone()?;
-                Some(Statement { target: name.clone(), op: AssignOp::Set, span: e.span, value: e })
+                Some(Statement {
+                    target: name.clone(),
+                    op: AssignOp::Set,
+                    span: e.span,
+                    value: e,
+                })
             })
             .collect()
     }
 
     /// Sets a variable from code, e.g. `v = -60*mV + 10*mV*rand()`, for all neurons in `range`.
-    pub fn set_with_code(&mut self, var: &str, code: &str, range: (usize, usize), dt: f64, externals: &Values, rng: &mut rand::rngs::SmallRng) -> Result<(), NetworkError> {
-        let ns = GroupNamespace { eqs: &self.eqs, arrays: &self.array_names, n: self.spec.n, dt, externals };
+    pub fn set_with_code(
+        &mut self,
+        var: &str,
+        code: &str,
+        range: (usize, usize),
+        dt: f64,
+        externals: &Values,
+        rng: &mut rand::rngs::SmallRng,
+    ) -> Result<(), NetworkError> {
+        let ns = GroupNamespace {
+            eqs: &self.eqs,
+            arrays: &self.array_names,
+            n: self.spec.n,
+            dt,
+            externals,
+        };
         let expr = parse_expr(code).map_err(|e| self.code_error("assignment", code, e))?;
-        let stmt = Statement { target: var.to_string(), op: AssignOp::Set, span: expr.span, value: expr };
-        let dim = self.var_dim(var).ok_or_else(|| NetworkError::Other(format!("'{var}' is not a state variable of {}", self.spec.name)))?;
+        let stmt = Statement {
+            target: var.to_string(),
+            op: AssignOp::Set,
+            span: expr.span,
+            value: expr,
+        };
+        let dim = self.var_dim(var).ok_or_else(|| {
+            NetworkError::Other(format!(
+                "'{var}' is not a state variable of {}",
+                self.spec.name
+            ))
+        })?;
         check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", code, e))?;
         let mut code_all = self.subexpression_code();
         code_all.push(stmt);
         let bind = |n: &str| ns.bind(n);
-        let k = compile_statements(&code_all, &bind).map_err(|e| self.code_error("assignment", code, e))?;
+        let k = compile_statements(&code_all, &bind)
+            .map_err(|e| self.code_error("assignment", code, e))?;
         let mut scratch = crate::eval::Scratch::default();
-        k.run(&mut self.arrays, Elements::Range(range.0, range.1), &[0.0], rng, &mut scratch, |_| {});
+        k.run(
+            &mut self.arrays,
+            Elements::Range(range.0, range.1),
+            &[0.0],
+            rng,
+            &mut scratch,
+            |_| {},
+        );
         Ok(())
     }
 
@@ -233,24 +385,48 @@ impl NeuronGroup {
     pub fn rest(&mut self, dt: f64, externals: &Values) -> Result<(), NetworkError> {
         let vars: Vec<String> = self.eqs.differential().map(|e| e.name.clone()).collect();
         let refs: Vec<&str> = vars.iter().map(String::as_str).collect();
-        let ns = GroupNamespace { eqs: &self.eqs, arrays: &self.array_names, n: self.spec.n, dt, externals };
+        let ns = GroupNamespace {
+            eqs: &self.eqs,
+            arrays: &self.array_names,
+            n: self.spec.n,
+            dt,
+            externals,
+        };
         let n = vars.len();
         let mut a = nalgebra::DMatrix::<f64>::zeros(n, n);
         let mut b = nalgebra::DVector::<f64>::zeros(n);
         for (i, x) in vars.iter().enumerate() {
-            let rhs = self.eqs.get(x).and_then(|e| e.expr.clone()).unwrap_or(Expr::number(0.0));
-            let fail = |why: String| NetworkError::Other(format!("{}: rest() needs linear equations with constant coefficients: {why}", self.spec.name));
+            let rhs = self
+                .eqs
+                .get(x)
+                .and_then(|e| e.expr.clone())
+                .unwrap_or(Expr::number(0.0));
+            let fail = |why: String| {
+                NetworkError::Other(format!(
+                    "{}: rest() needs linear equations with constant coefficients: {why}",
+                    self.spec.name
+                ))
+            };
             let form = crate::integrate::linear::decompose(&rhs, &refs).map_err(fail)?;
             for (j, c) in form.coefs.iter().enumerate() {
                 if let Some(c) = c {
-                    a[(i, j)] = crate::expr::const_eval(c, &ns).ok_or_else(|| fail(format!("'{c}' is not constant")))?.value;
+                    a[(i, j)] = crate::expr::const_eval(c, &ns)
+                        .ok_or_else(|| fail(format!("'{c}' is not constant")))?
+                        .value;
                 }
             }
             if let Some(r) = form.rest {
-                b[i] = crate::expr::const_eval(&r, &ns).ok_or_else(|| fail(format!("'{r}' is not constant")))?.value;
+                b[i] = crate::expr::const_eval(&r, &ns)
+                    .ok_or_else(|| fail(format!("'{r}' is not constant")))?
+                    .value;
             }
         }
-        let x = a.lu().solve(&(-b)).ok_or_else(|| NetworkError::Other(format!("{}: the equations have no unique resting point", self.spec.name)))?;
+        let x = a.lu().solve(&(-b)).ok_or_else(|| {
+            NetworkError::Other(format!(
+                "{}: the equations have no unique resting point",
+                self.spec.name
+            ))
+        })?;
         for (i, name) in vars.iter().enumerate() {
             let k = self.var_index(name).expect("state variable");
             self.arrays[k].fill(x[i]);

@@ -173,8 +173,14 @@ impl Axes {
         let color = self.next_color(style.color);
         let (pattern, marker) = match kind {
             SeriesKind::Plot => (style.linestyle, style.marker),
-            SeriesKind::Scatter => (LinePattern::None, Some(style.marker.unwrap_or(Marker::Circle))),
-            SeriesKind::Raster => (LinePattern::None, Some(style.marker.unwrap_or(Marker::Point))),
+            SeriesKind::Scatter => (
+                LinePattern::None,
+                Some(style.marker.unwrap_or(Marker::Circle)),
+            ),
+            SeriesKind::Raster => (
+                LinePattern::None,
+                Some(style.marker.unwrap_or(Marker::Point)),
+            ),
         };
         self.artists.push(Artist::Series(Series {
             kind,
@@ -277,7 +283,11 @@ impl Axes {
     }
 
     /// [`imshow`](Self::imshow) with a colour map and colour limits.
-    pub fn imshow_with(&mut self, rows: Vec<Vec<f64>>, opts: ImageOptions) -> Result<(), PlotError> {
+    pub fn imshow_with(
+        &mut self,
+        rows: Vec<Vec<f64>>,
+        opts: ImageOptions,
+    ) -> Result<(), PlotError> {
         let nrows = rows.len();
         let ncols = rows.first().map_or(0, Vec::len);
         if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != ncols) {
@@ -302,7 +312,9 @@ impl Axes {
     /// error; no finite values draws nothing.
     pub fn hist(&mut self, values: Vec<f64>, bins: usize) -> Result<(), PlotError> {
         if bins == 0 {
-            return Err(PlotError::InvalidArgument("hist: bins must be at least 1".into()));
+            return Err(PlotError::InvalidArgument(
+                "hist: bins must be at least 1".into(),
+            ));
         }
         let color = self.next_color(None);
         let Some((mut lo, mut hi)) = finite_range(values.iter().copied()) else {
@@ -325,10 +337,18 @@ impl Axes {
         let mut counts = vec![0usize; bins];
         for v in values.into_iter().filter(|v| v.is_finite()) {
             let k = ((v - lo) / width).floor();
-            let k = if k.is_finite() && k > 0.0 { k as usize } else { 0 };
+            let k = if k.is_finite() && k > 0.0 {
+                k as usize
+            } else {
+                0
+            };
             counts[k.min(bins - 1)] += 1;
         }
-        self.artists.push(Artist::Hist(Hist { edges, counts, color }));
+        self.artists.push(Artist::Hist(Hist {
+            edges,
+            counts,
+            color,
+        }));
         Ok(())
     }
 
@@ -447,10 +467,12 @@ fn positive_or(v: Option<f64>, default: f64) -> f64 {
 
 /// `(min, max)` of the finite values, `None` if there are none.
 pub(crate) fn finite_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    values.filter(|v| v.is_finite()).fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-    })
+    values
+        .filter(|v| v.is_finite())
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
 }
 
 fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
@@ -483,7 +505,8 @@ fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
             }
         }
         Artist::RefLine(l) => {
-            let range = (l.horizontal != along_x && l.value.is_finite()).then_some((l.value, l.value));
+            let range =
+                (l.horizontal != along_x && l.value.is_finite()).then_some((l.value, l.value));
             AxisExtent {
                 range,
                 sticky: Vec::new(),
@@ -550,10 +573,22 @@ fn autoscale(extent: &AxisExtent) -> (f64, f64) {
     }
     // Margins stop at sticky values on or beyond the data limits.
     let tol = span * 1e-9;
-    if let Some(s) = extent.sticky.iter().copied().filter(|s| *s <= lo + tol).reduce(f64::max) {
+    if let Some(s) = extent
+        .sticky
+        .iter()
+        .copied()
+        .filter(|s| *s <= lo + tol)
+        .reduce(f64::max)
+    {
         a = a.max(s);
     }
-    if let Some(s) = extent.sticky.iter().copied().filter(|s| *s >= hi - tol).reduce(f64::min) {
+    if let Some(s) = extent
+        .sticky
+        .iter()
+        .copied()
+        .filter(|s| *s >= hi - tol)
+        .reduce(f64::min)
+    {
         b = b.min(s);
     }
     (a, b)
@@ -565,7 +600,12 @@ fn nonsingular(lo: f64, hi: f64) -> (f64, f64) {
         return (lo, hi);
     }
     let d = if lo == 0.0 { 0.05 } else { 0.05 * lo.abs() };
-    for (a, b) in [(lo - d, hi + d), (lo - 2.0 * d, hi), (lo, hi + 2.0 * d), (lo - 0.05, hi + 0.05)] {
+    for (a, b) in [
+        (lo - d, hi + d),
+        (lo - 2.0 * d, hi),
+        (lo, hi + 2.0 * d),
+        (lo - 0.05, hi + 0.05),
+    ] {
         if a.is_finite() && b.is_finite() && a < b {
             return (a, b);
         }
@@ -610,8 +650,12 @@ mod tests {
     #[test]
     fn plot_gets_five_percent_margins_and_skips_nan() {
         let mut ax = axes();
-        ax.plot(vec![0.0, 1.0, f64::NAN, 10.0], vec![0.0, 5.0, 100.0, -5.0], LineStyle::default())
-            .unwrap();
+        ax.plot(
+            vec![0.0, 1.0, f64::NAN, 10.0],
+            vec![0.0, 5.0, 100.0, -5.0],
+            LineStyle::default(),
+        )
+        .unwrap();
         let (x, y) = ax.limits();
         assert!(close(x, (-0.5, 10.5)), "{x:?}");
         assert!(close(y, (-5.5, 5.5)), "{y:?}");
@@ -620,7 +664,8 @@ mod tests {
     #[test]
     fn raster_limits_follow_brian1() {
         let mut ax = axes();
-        ax.raster(vec![3.0, 7.5, 250.0], vec![2.0, 0.0, 9.0]).unwrap();
+        ax.raster(vec![3.0, 7.5, 250.0], vec![2.0, 0.0, 9.0])
+            .unwrap();
         assert_eq!(ax.limits(), ((0.0, 250.0), (0.0, 10.0)));
         default_raster_labels(&mut ax);
         assert_eq!(ax.get_xlabel(), Some("Time (ms)"));
@@ -652,7 +697,9 @@ mod tests {
         ax.imshow(vec![vec![0.0; 4]; 3], true, true).unwrap();
         assert_eq!(ax.limits(), ((-0.5, 3.5), (-0.5, 2.5)));
         assert!(ax.colorbar_image().is_some());
-        assert!(ax.imshow(vec![vec![1.0, 2.0], vec![1.0]], false, false).is_err());
+        assert!(ax
+            .imshow(vec![vec![1.0, 2.0], vec![1.0]], false, false)
+            .is_err());
         assert!(ax.imshow(vec![], false, false).is_ok());
     }
 
@@ -660,7 +707,9 @@ mod tests {
     fn hist_counts_and_limits() {
         let mut ax = axes();
         ax.hist(vec![0.0, 0.1, 0.5, 1.0, 1.0, f64::NAN], 2).unwrap();
-        let Artist::Hist(h) = &ax.artists[0] else { panic!() };
+        let Artist::Hist(h) = &ax.artists[0] else {
+            panic!()
+        };
         assert_eq!(h.counts, vec![2, 3]);
         assert_eq!(h.edges, vec![0.0, 0.5, 1.0]);
         let (x, y) = ax.limits();
@@ -674,7 +723,8 @@ mod tests {
     #[test]
     fn explicit_limits_win_and_may_be_partial() {
         let mut ax = axes();
-        ax.plot(vec![0.0, 10.0], vec![0.0, 1.0], LineStyle::default()).unwrap();
+        ax.plot(vec![0.0, 10.0], vec![0.0, 1.0], LineStyle::default())
+            .unwrap();
         ax.xlim(20.0, 0.0);
         ax.ylim(f64::NAN, 2.0);
         let (x, y) = ax.limits();
@@ -692,8 +742,12 @@ mod tests {
         let (x, y) = ax.limits();
         assert!(x.0 < 5.0 && x.1 > 5.0 && y.0 < 0.0 && y.1 > 0.0);
         let mut ax = axes();
-        ax.plot(vec![-f64::MAX, f64::MAX], vec![f64::MAX, f64::MAX], LineStyle::default())
-            .unwrap();
+        ax.plot(
+            vec![-f64::MAX, f64::MAX],
+            vec![f64::MAX, f64::MAX],
+            LineStyle::default(),
+        )
+        .unwrap();
         let (x, y) = ax.limits();
         assert!(x.0 < x.1 && y.0 < y.1, "{x:?} {y:?}");
     }
@@ -702,7 +756,12 @@ mod tests {
     fn colours_cycle_unless_given() {
         let mut ax = axes();
         ax.plot(vec![], vec![], LineStyle::default()).unwrap();
-        ax.plot(vec![], vec![], LineStyle::default().with_color(Color::BLACK)).unwrap();
+        ax.plot(
+            vec![],
+            vec![],
+            LineStyle::default().with_color(Color::BLACK),
+        )
+        .unwrap();
         ax.scatter(vec![], vec![], LineStyle::default()).unwrap();
         let colors: Vec<Color> = ax
             .artists

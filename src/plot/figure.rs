@@ -59,7 +59,12 @@ impl Figure {
     /// elsewhere are kept, even if they overlap). The selected axes become
     /// the current axes. Fails for zero rows or columns or an index outside
     /// `1..=rows*cols`.
-    pub fn subplot(&mut self, rows: usize, cols: usize, index: usize) -> Result<&mut Axes, PlotError> {
+    pub fn subplot(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        index: usize,
+    ) -> Result<&mut Axes, PlotError> {
         let cells = rows.checked_mul(cols).unwrap_or(0);
         if rows == 0 || cols == 0 || index == 0 || index > cells {
             return Err(PlotError::InvalidArgument(format!(
@@ -207,7 +212,13 @@ mod tests {
         assert_eq!(fig.subplot_code(211).unwrap().get_title(), Some("top"));
         assert_eq!(fig.current_axes().get_title(), Some("top"));
         assert_eq!(fig.axes().len(), 2);
-        for (r, c, i) in [(0, 1, 1), (1, 0, 1), (2, 2, 0), (2, 2, 5), (usize::MAX, 2, 1)] {
+        for (r, c, i) in [
+            (0, 1, 1),
+            (1, 0, 1),
+            (2, 2, 0),
+            (2, 2, 5),
+            (usize::MAX, 2, 1),
+        ] {
             assert!(fig.subplot(r, c, i).is_err(), "{r} {c} {i}");
         }
         assert!(fig.subplot_code(110).is_err());
@@ -225,7 +236,10 @@ mod tests {
             fig.save(Path::new("figure.pdf")),
             Err(PlotError::UnsupportedFormat(_))
         ));
-        assert!(matches!(fig.save(Path::new("figure")), Err(PlotError::UnsupportedFormat(_))));
+        assert!(matches!(
+            fig.save(Path::new("figure")),
+            Err(PlotError::UnsupportedFormat(_))
+        ));
         fig.set_size(0, 10);
         assert!(matches!(fig.to_svg(), Err(PlotError::InvalidArgument(_))));
         fig.set_size(10, MAX_FIGURE_SIDE + 1);
@@ -236,7 +250,9 @@ mod tests {
     fn tiny_figures_render() {
         let mut fig = Figure::new();
         fig.set_size(1, 1);
-        fig.current_axes().plot(vec![0.0, 1.0], vec![0.0, 1.0], Default::default()).unwrap();
+        fig.current_axes()
+            .plot(vec![0.0, 1.0], vec![0.0, 1.0], Default::default())
+            .unwrap();
         fig.current_axes().title("t");
         assert_eq!(fig.to_rgb().unwrap().len(), 3);
         fig.set_size(30, 20);

@@ -40,7 +40,7 @@ pub(crate) const AB_GLYPH_HEIGHT_PER_EM: f64 = 1.164;
 /// Width in pixels of `text` set at `em_px` pixels per em.
 pub(crate) fn text_width(text: &str, em_px: f64) -> f64 {
     ensure_registered();
-    if text.is_empty() || !(em_px > 0.0) {
+    if text.is_empty() || em_px.is_nan() || em_px <= 0.0 {
         return 0.0;
     }
     let font = FontDesc::new(

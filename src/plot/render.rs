@@ -15,7 +15,9 @@ use plotters::prelude::DrawingBackend;
 /// A backend pixel position.
 type BackendCoord = (i32, i32);
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color as _, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle};
+use plotters::style::{
+    Color as _, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle,
+};
 
 use super::axes::{Artist, Axes, Hist, Image, RefLine, Series, SubplotSpec};
 use super::color::Color;
@@ -124,27 +126,51 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         self.vrule(r.r, r.t, r.b + 1.0, color)
     }
 
-    fn path(&self, pts: &[(f64, f64)], color: Color, width: u32) -> Result<(), PlotError> {
+    /// A polyline `width` pixels wide. Bitmaps get our own anti-aliased
+    /// rasteriser (plotters fills thick lines as aliased polygons with
+    /// whole-pixel vertices, which turns dense data into a ragged
+    /// staircase); SVG gets a `<polyline>`.
+    fn path(&self, pts: &[(f64, f64)], color: Color, width: f64) -> Result<(), PlotError> {
+        if pts.is_empty() {
+            return Ok(());
+        }
+        if !self.svg {
+            return self.coverage_pixels(antialiased_polyline(pts, width), color);
+        }
+        // SVG coordinates are whole pixels: thin out points closer than
+        // MIN_STEP pixels to the last kept one (large excursions such as
+        // spikes are always kept, and so is the last point), which keeps
+        // files small and dense traces smooth.
+        const MIN_STEP: f64 = 2.0;
         let mut ip: Vec<BackendCoord> = Vec::with_capacity(pts.len());
-        for &p in pts {
-            let q = ipt(p);
-            if ip.last() != Some(&q) {
-                ip.push(q);
+        let mut last: Option<(f64, f64)> = None;
+        for (i, &p) in pts.iter().enumerate() {
+            let far = last.is_none_or(|l| (p.0 - l.0).hypot(p.1 - l.1) >= MIN_STEP);
+            if far || i + 1 == pts.len() {
+                let q = ipt(p);
+                if ip.last() != Some(&q) {
+                    ip.push(q);
+                }
+                last = Some(p);
             }
         }
         if ip.len() == 1 {
             // A line shorter than a pixel still shows as a dot.
             ip.push(ip[0]);
         }
-        if ip.len() < 2 {
-            return Ok(());
-        }
+        let w = width.round().clamp(1.0, 100.0) as u32;
         self.area
-            .draw(&PathElement::new(ip, shape(color, false, width)))
+            .draw(&PathElement::new(ip, shape(color, false, w)))
             .map_err(Self::err)
     }
 
-    fn fill_rect(&self, a: (f64, f64), b: (f64, f64), color: Color, alpha: f64) -> Result<(), PlotError> {
+    fn fill_rect(
+        &self,
+        a: (f64, f64),
+        b: (f64, f64),
+        color: Color,
+        alpha: f64,
+    ) -> Result<(), PlotError> {
         let (a, b) = (ipt(a), ipt(b));
         if a.0 == b.0 || a.1 == b.1 {
             return Ok(());
@@ -154,59 +180,112 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             filled: true,
             stroke_width: 0,
         };
-        self.area.draw(&Rectangle::new([a, b], style)).map_err(Self::err)
+        self.area
+            .draw(&Rectangle::new([a, b], style))
+            .map_err(Self::err)
     }
 
     fn outline_rect(&self, r: Rect, color: Color) -> Result<(), PlotError> {
         self.area
-            .draw(&Rectangle::new([ipt((r.l, r.t)), ipt((r.r, r.b))], shape(color, false, 1)))
+            .draw(&Rectangle::new(
+                [ipt((r.l, r.t)), ipt((r.r, r.b))],
+                shape(color, false, 1),
+            ))
             .map_err(Self::err)
     }
 
-    fn marker(&self, m: Marker, (x, y): (f64, f64), r: i32, color: Color) -> Result<(), PlotError> {
+    /// Draws anti-aliased pixels (bitmap output only).
+    fn coverage_pixels(
+        &self,
+        pixels: Vec<((i32, i32), f32)>,
+        color: Color,
+    ) -> Result<(), PlotError> {
+        let c = rgb(color);
+        for ((x, y), cov) in pixels {
+            let px = if cov >= 0.999 {
+                c.to_rgba()
+            } else {
+                c.mix(f64::from(cov))
+            };
+            self.area.draw_pixel((x, y), &px).map_err(Self::err)?;
+        }
+        Ok(())
+    }
+
+    /// A marker of radius `radius` pixels centred at (`x`, `y`).
+    fn marker(
+        &self,
+        m: Marker,
+        (x, y): (f64, f64),
+        radius: f64,
+        color: Color,
+    ) -> Result<(), PlotError> {
         let (cx, cy) = ipt((x, y));
+        let r = radius.round().max(1.0) as i32;
+        let fill = shape(color, true, 0);
         let res = match m {
-            Marker::Point | Marker::Circle => self
-                .area
-                .draw(&Circle::new((cx, cy), r.max(1) as u32, shape(color, true, 0))),
-            Marker::Square => self.area.draw(&Rectangle::new(
-                [(cx - r, cy - r), (cx + r, cy + r)],
-                shape(color, true, 0),
-            )),
+            Marker::Point | Marker::Circle if !self.svg => {
+                return self.coverage_pixels(antialiased_disk((x, y), radius), color);
+            }
+            Marker::Point | Marker::Circle => {
+                self.area.draw(&Circle::new((cx, cy), r as u32, fill))
+            }
+            Marker::Square => {
+                let h = (radius * 0.9).round().max(1.0) as i32;
+                self.area.draw(&Rectangle::new(
+                    [(cx - h, cy - h), (cx + h + 1, cy + h + 1)],
+                    fill,
+                ))
+            }
             Marker::Triangle => {
-                let h = f64::from(r);
+                let h = radius * 1.1;
                 let pts = vec![
-                    (cx, cy - r),
-                    (ipx(x - 0.866 * h * 1.15), ipx(y + 0.5 * h * 1.15)),
-                    (ipx(x + 0.866 * h * 1.15), ipx(y + 0.5 * h * 1.15)),
+                    ipt((x, y - h)),
+                    ipt((x - 0.866 * h, y + 0.5 * h)),
+                    ipt((x + 0.866 * h, y + 0.5 * h)),
                 ];
-                self.area.draw(&Polygon::new(pts, shape(color, true, 0)))
+                self.area.draw(&Polygon::new(pts, fill))
             }
             Marker::Diamond => {
-                let pts = vec![(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)];
-                self.area.draw(&Polygon::new(pts, shape(color, true, 0)))
+                let h = radius * 0.85;
+                let pts = vec![
+                    ipt((x, y - h)),
+                    ipt((x + h, y)),
+                    ipt((x, y + h)),
+                    ipt((x - h, y)),
+                ];
+                self.area.draw(&Polygon::new(pts, fill))
             }
             Marker::Plus => {
-                let w = (r / 3).max(1);
-                self.area.draw(&Rectangle::new(
-                    [(cx - r, cy - w / 2), (cx + r + 1, cy - w / 2 + w)],
-                    shape(color, true, 0),
-                ))
-                .and_then(|_| {
-                    self.area.draw(&Rectangle::new(
-                        [(cx - w / 2, cy - r), (cx - w / 2 + w, cy + r + 1)],
-                        shape(color, true, 0),
+                let w = (radius / 3.0).round().max(1.0) as i32;
+                self.area
+                    .draw(&Rectangle::new(
+                        [(cx - r, cy - w / 2), (cx + r + 1, cy - w / 2 + w)],
+                        fill,
                     ))
-                })
+                    .and_then(|_| {
+                        self.area.draw(&Rectangle::new(
+                            [(cx - w / 2, cy - r), (cx - w / 2 + w, cy + r + 1)],
+                            fill,
+                        ))
+                    })
             }
             Marker::Cross => {
-                let fr = f64::from(r) * 0.8;
-                let w = (r / 3).max(1) as u32;
-                let a = vec![ipt((x - fr, y - fr)), ipt((x + fr, y + fr))];
-                let b = vec![ipt((x - fr, y + fr)), ipt((x + fr, y - fr))];
+                let fr = radius * 0.8;
+                let w = (radius / 3.0).max(1.0);
+                let a = [(x - fr, y - fr), (x + fr, y + fr)];
+                let b = [(x - fr, y + fr), (x + fr, y - fr)];
+                if !self.svg {
+                    self.coverage_pixels(antialiased_polyline(&a, w), color)?;
+                    return self.coverage_pixels(antialiased_polyline(&b, w), color);
+                }
+                let style = shape(color, false, w.round() as u32);
                 self.area
-                    .draw(&PathElement::new(a, shape(color, false, w)))
-                    .and_then(|_| self.area.draw(&PathElement::new(b, shape(color, false, w))))
+                    .draw(&PathElement::new(vec![ipt(a[0]), ipt(a[1])], style))
+                    .and_then(|_| {
+                        self.area
+                            .draw(&PathElement::new(vec![ipt(b[0]), ipt(b[1])], style))
+                    })
             }
         };
         res.map_err(Self::err)
@@ -349,7 +428,8 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     font::ensure_registered();
     let canvas = Canvas { area, svg };
-    area.fill(&RGBColor(255, 255, 255)).map_err(Canvas::<DB>::err)?;
+    area.fill(&RGBColor(255, 255, 255))
+        .map_err(Canvas::<DB>::err)?;
     let (w, h) = fig.size();
     for ax in fig.axes() {
         draw_axes(&canvas, ax, cell_rect(ax.spec, f64::from(w), f64::from(h)))?;
@@ -411,11 +491,27 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
             continue;
         }
         cv.vrule(x, b, b + TICK_LEN + 1.0, k)?;
-        cv.text(s, (x, b + TICK_LEN + TICK_PAD), TICK_FONT, HPos::Center, VAlign::Top, false, k)?;
+        cv.text(
+            s,
+            (x, b + TICK_LEN + TICK_PAD),
+            TICK_FONT,
+            HPos::Center,
+            VAlign::Top,
+            false,
+            k,
+        )?;
     }
     let below_ticks = b + TICK_LEN + TICK_PAD + 1.1 * TICK_FONT;
     if let Some(m) = xmul {
-        cv.text(&m, (r, below_ticks + 2.0), TICK_FONT, HPos::Right, VAlign::Top, false, k)?;
+        cv.text(
+            &m,
+            (r, below_ticks + 2.0),
+            TICK_FONT,
+            HPos::Right,
+            VAlign::Top,
+            false,
+            k,
+        )?;
     }
 
     // y ticks.
@@ -428,22 +524,62 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
             continue;
         }
         cv.hrule(y, l - TICK_LEN, l, k)?;
-        cv.text(s, (l - TICK_LEN - TICK_PAD, y), TICK_FONT, HPos::Right, VAlign::Center, false, k)?;
+        cv.text(
+            s,
+            (l - TICK_LEN - TICK_PAD, y),
+            TICK_FONT,
+            HPos::Right,
+            VAlign::Center,
+            false,
+            k,
+        )?;
         widest = widest.max(text_width(s, TICK_FONT));
     }
     if let Some(m) = ymul {
-        cv.text(&m, (l, t - 4.0), TICK_FONT, HPos::Left, VAlign::Bottom, false, k)?;
+        cv.text(
+            &m,
+            (l, t - 4.0),
+            TICK_FONT,
+            HPos::Left,
+            VAlign::Bottom,
+            false,
+            k,
+        )?;
     }
 
     if let Some(s) = &ax.xlabel {
-        cv.text(s, ((l + r) / 2.0, below_ticks + LABEL_PAD), LABEL_FONT, HPos::Center, VAlign::Top, false, k)?;
+        cv.text(
+            s,
+            ((l + r) / 2.0, below_ticks + LABEL_PAD),
+            LABEL_FONT,
+            HPos::Center,
+            VAlign::Top,
+            false,
+            k,
+        )?;
     }
     if let Some(s) = &ax.ylabel {
         let x = l - TICK_LEN - TICK_PAD - widest - LABEL_PAD;
-        cv.text(s, (x, (t + b) / 2.0), LABEL_FONT, HPos::Center, VAlign::Bottom, true, k)?;
+        cv.text(
+            s,
+            (x, (t + b) / 2.0),
+            LABEL_FONT,
+            HPos::Center,
+            VAlign::Bottom,
+            true,
+            k,
+        )?;
     }
     if let Some(s) = &ax.title {
-        cv.text(s, ((l + r) / 2.0, t - TITLE_PAD), TITLE_FONT, HPos::Center, VAlign::Bottom, false, k)?;
+        cv.text(
+            s,
+            ((l + r) / 2.0, t - TITLE_PAD),
+            TITLE_FONT,
+            HPos::Center,
+            VAlign::Bottom,
+            false,
+            k,
+        )?;
     }
     if ax.legend {
         draw_legend(cv, ax, frame)?;
@@ -454,12 +590,19 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
     Ok(())
 }
 
-/// Liang-Barsky: the part of segment `p`-`q` inside `r`, with flags telling
-/// whether the start / end were cut.
-fn clip(p: (f64, f64), q: (f64, f64), r: &Rect) -> Option<((f64, f64), (f64, f64), bool, bool)> {
+/// A clipped segment: its ends and whether the start / end were cut.
+type Clipped = ((f64, f64), (f64, f64), bool, bool);
+
+/// Liang-Barsky: the part of segment `p`-`q` inside `r`.
+fn clip(p: (f64, f64), q: (f64, f64), r: &Rect) -> Option<Clipped> {
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (pk, qk) in [(-dx, p.0 - r.l), (dx, r.r - p.0), (-dy, p.1 - r.t), (dy, r.b - p.1)] {
+    for (pk, qk) in [
+        (-dx, p.0 - r.l),
+        (dx, r.r - p.0),
+        (-dy, p.1 - r.t),
+        (dy, r.b - p.1),
+    ] {
         if pk == 0.0 {
             if qk < 0.0 {
                 return None;
@@ -473,7 +616,7 @@ fn clip(p: (f64, f64), q: (f64, f64), r: &Rect) -> Option<((f64, f64), (f64, f64
             }
         }
     }
-    if !(t0 <= t1) {
+    if t0.is_nan() || t1.is_nan() || t0 > t1 {
         return None;
     }
     let a = (p.0 + t0 * dx, p.1 + t0 * dy);
@@ -515,6 +658,107 @@ fn clipped_runs(pts: &[Option<(f64, f64)>], frame: &Rect) -> Vec<Vec<(f64, f64)>
     runs
 }
 
+/// Distance from `c` to the segment `a`-`b`.
+fn distance_to_segment(c: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((c.0 - a.0) * dx + (c.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (c.0 - (a.0 + t * dx)).hypot(c.1 - (a.1 + t * dy))
+}
+
+/// Pixels covered by a polyline `width` pixels wide (round joins and
+/// caps), with their coverage in (0, 1]: each pixel's coverage is
+/// `width / 2 + 0.5 - distance` from its centre to the nearest segment,
+/// clamped, taking the maximum over segments so joins are not darkened.
+/// Work is proportional to the line's length times its width.
+fn antialiased_polyline(pts: &[(f64, f64)], width: f64) -> Vec<((i32, i32), f32)> {
+    use std::collections::HashMap;
+    let r = width / 2.0;
+    let ext = r + 1.0;
+    let mut cover: HashMap<(i32, i32), f32> = HashMap::new();
+    let mut add = |x: i64, y: i64, a: (f64, f64), b: (f64, f64)| {
+        let d = distance_to_segment((x as f64, y as f64), a, b);
+        let cov = (r + 0.5 - d).clamp(0.0, 1.0) as f32;
+        if cov > 0.0 {
+            let key = (
+                x.clamp(-1 << 24, 1 << 24) as i32,
+                y.clamp(-1 << 24, 1 << 24) as i32,
+            );
+            let e = cover.entry(key).or_insert(0.0);
+            *e = e.max(cov);
+        }
+    };
+    let single = [pts[0], pts[0]];
+    let segments = if pts.len() == 1 { &single[..] } else { pts };
+    for w in segments.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+            continue;
+        }
+        // Walk along the major axis (u), covering a band across it (v).
+        let steep = (b.1 - a.1).abs() > (b.0 - a.0).abs();
+        let (pa, pb) = if steep {
+            ((a.1, a.0), (b.1, b.0))
+        } else {
+            (a, b)
+        };
+        let (p, q) = if pa.0 <= pb.0 { (pa, pb) } else { (pb, pa) };
+        if q.0 - p.0 > 1.0e6 {
+            // Callers clip to the axes first; never loop over absurd spans.
+            continue;
+        }
+        let slope = if q.0 > p.0 {
+            (q.1 - p.1) / (q.0 - p.0)
+        } else {
+            0.0
+        };
+        let (u0, u1) = ((p.0 - ext).floor() as i64, (q.0 + ext).ceil() as i64);
+        for u in u0..=u1 {
+            let lo = (u as f64).clamp(p.0, q.0);
+            let hi = (u as f64 + 1.0).clamp(p.0, q.0);
+            let (va, vb) = (p.1 + (lo - p.0) * slope, p.1 + (hi - p.0) * slope);
+            let (v0, v1) = (
+                (va.min(vb) - ext).floor() as i64,
+                (va.max(vb) + ext).ceil() as i64,
+            );
+            for v in v0..=v1 {
+                if steep {
+                    add(v, u, a, b);
+                } else {
+                    add(u, v, a, b);
+                }
+            }
+        }
+    }
+    cover.into_iter().collect()
+}
+
+/// Pixels covered by a disk of radius `r` centred at `c`, with coverage
+/// (pixel centres at integer coordinates, as for the lines).
+fn antialiased_disk(c: (f64, f64), r: f64) -> Vec<((i32, i32), f32)> {
+    let mut out = Vec::new();
+    if !(c.0.is_finite() && c.1.is_finite() && r.is_finite()) {
+        return out;
+    }
+    let ext = r + 1.0;
+    let (x0, x1) = ((c.0 - ext).floor() as i32, (c.0 + ext).ceil() as i32);
+    let (y0, y1) = ((c.1 - ext).floor() as i32, (c.1 + ext).ceil() as i32);
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            let d = (f64::from(x) - c.0).hypot(f64::from(y) - c.1);
+            let cov = (r + 0.5 - d).clamp(0.0, 1.0) as f32;
+            if cov > 0.0 {
+                out.push(((x, y), cov));
+            }
+        }
+    }
+    out
+}
+
 /// matplotlib's dash patterns (on, off, ...) in units of the line width.
 fn dash_pattern(p: LinePattern) -> Option<&'static [f64]> {
     match p {
@@ -535,7 +779,10 @@ fn polyline_length(run: &[(f64, f64)]) -> f64 {
 /// starting "on". Non-positive pattern entries return the line unchanged.
 fn dashes(run: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
     let period: f64 = pattern.iter().sum();
-    if run.len() < 2 || pattern.iter().any(|d| !(*d > 0.0)) || polyline_length(run) / period > MAX_DASHES {
+    if run.len() < 2
+        || pattern.iter().any(|d| d.is_nan() || *d <= 0.0)
+        || polyline_length(run) / period > MAX_DASHES
+    {
         return vec![run.to_vec()];
     }
     let mut out = Vec::new();
@@ -545,7 +792,7 @@ fn dashes(run: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
     for w in run.windows(2) {
         let (a, b) = (w[0], w[1]);
         let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
-        if !(len > 0.0) {
+        if len.is_nan() || len <= 0.0 {
             continue;
         }
         let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len);
@@ -576,12 +823,12 @@ fn dashes(run: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-fn line_width_px(points: f64) -> u32 {
-    let w = (points * PT).round();
-    if w.is_finite() && w >= 1.0 {
-        w.min(100.0) as u32
+fn line_width_px(points: f64) -> f64 {
+    let w = points * PT;
+    if w.is_finite() {
+        w.clamp(0.5, 100.0)
     } else {
-        1
+        1.0
     }
 }
 
@@ -607,25 +854,44 @@ fn draw_line_runs<DB: DrawingBackend>(
     Ok(())
 }
 
-fn marker_radius(m: Marker, size_pt: f64) -> i32 {
-    let diameter = size_pt * PT * if m == Marker::Point { 0.5 } else { 1.0 };
-    let r = (diameter / 2.0).round();
+/// Marker radius in pixels: half the marker size, `'.'` half as big again,
+/// plus half of matplotlib's 1 pt marker edge for the larger markers.
+fn marker_radius(m: Marker, size_pt: f64) -> f64 {
+    let r = match m {
+        Marker::Point => size_pt * PT / 4.0,
+        _ => size_pt * PT / 2.0 + 0.5 * PT,
+    };
     if r.is_finite() {
-        r.clamp(1.0, 100.0) as i32
+        r.clamp(0.5, 100.0)
     } else {
-        1
+        2.0
     }
 }
 
-fn draw_series<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, s: &Series) -> Result<(), PlotError> {
-    let pts: Vec<Option<(f64, f64)>> = s
-        .x
-        .iter()
-        .zip(&s.y)
-        .map(|(&x, &y)| if x.is_finite() && y.is_finite() { tf.point(x, y) } else { None })
-        .collect();
+fn draw_series<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    s: &Series,
+) -> Result<(), PlotError> {
+    let pts: Vec<Option<(f64, f64)>> =
+        s.x.iter()
+            .zip(&s.y)
+            .map(|(&x, &y)| {
+                if x.is_finite() && y.is_finite() {
+                    tf.point(x, y)
+                } else {
+                    None
+                }
+            })
+            .collect();
     if s.pattern != LinePattern::None {
-        draw_line_runs(cv, clipped_runs(&pts, &tf.frame), s.pattern, s.linewidth, s.color)?;
+        draw_line_runs(
+            cv,
+            clipped_runs(&pts, &tf.frame),
+            s.pattern,
+            s.linewidth,
+            s.color,
+        )?;
     }
     if let Some(m) = s.marker {
         let r = marker_radius(m, s.markersize);
@@ -638,7 +904,11 @@ fn draw_series<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, s: &Series) 
     Ok(())
 }
 
-fn draw_refline<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, l: &RefLine) -> Result<(), PlotError> {
+fn draw_refline<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    l: &RefLine,
+) -> Result<(), PlotError> {
     if !l.value.is_finite() {
         return Ok(());
     }
@@ -665,7 +935,11 @@ fn clamp_span(a: f64, b: f64, lo: f64, hi: f64) -> Option<(f64, f64)> {
     (a < b).then_some((a, b))
 }
 
-fn draw_hist<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, h: &Hist) -> Result<(), PlotError> {
+fn draw_hist<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    h: &Hist,
+) -> Result<(), PlotError> {
     let f = &tf.frame;
     for (i, &count) in h.counts.iter().enumerate() {
         let (Some(&e0), Some(&e1)) = (h.edges.get(i), h.edges.get(i + 1)) else {
@@ -703,7 +977,11 @@ fn cell_spans(n: usize, map: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Vec<(usiz
     out
 }
 
-fn draw_image<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, im: &Image) -> Result<(), PlotError> {
+fn draw_image<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    im: &Image,
+) -> Result<(), PlotError> {
     let Some((lo, hi)) = im.clim() else {
         return Ok(());
     };
@@ -731,7 +1009,11 @@ fn draw_image<DB: DrawingBackend>(cv: &Canvas<DB>, tf: &Transform, im: &Image) -
     Ok(())
 }
 
-fn draw_colorbar<DB: DrawingBackend>(cv: &Canvas<DB>, im: &Image, cb: Rect) -> Result<(), PlotError> {
+fn draw_colorbar<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    im: &Image,
+    cb: Rect,
+) -> Result<(), PlotError> {
     if !(cb.w() >= 1.0 && cb.h() >= 1.0) {
         return Ok(());
     }
@@ -745,7 +1027,7 @@ fn draw_colorbar<DB: DrawingBackend>(cv: &Canvas<DB>, im: &Image, cb: Rect) -> R
     }
     let k = Color::BLACK;
     cv.frame(cb, k)?;
-    if !(hi > lo) {
+    if hi.is_nan() || lo.is_nan() || hi <= lo {
         return Ok(());
     }
     let ticks = locate(lo, hi, nbins(cb.h(), 2.0 * TICK_FONT));
@@ -756,10 +1038,26 @@ fn draw_colorbar<DB: DrawingBackend>(cv: &Canvas<DB>, im: &Image, cb: Rect) -> R
             continue;
         }
         cv.hrule(y, cb.r, cb.r + TICK_LEN + 1.0, k)?;
-        cv.text(s, (cb.r + TICK_LEN + TICK_PAD, y), TICK_FONT, HPos::Left, VAlign::Center, false, k)?;
+        cv.text(
+            s,
+            (cb.r + TICK_LEN + TICK_PAD, y),
+            TICK_FONT,
+            HPos::Left,
+            VAlign::Center,
+            false,
+            k,
+        )?;
     }
     if let Some(m) = mul {
-        cv.text(&m, (cb.l, cb.t - 4.0), TICK_FONT, HPos::Left, VAlign::Bottom, false, k)?;
+        cv.text(
+            &m,
+            (cb.l, cb.t - 4.0),
+            TICK_FONT,
+            HPos::Left,
+            VAlign::Bottom,
+            false,
+            k,
+        )?;
     }
     Ok(())
 }
@@ -769,10 +1067,14 @@ struct LegendEntry<'a> {
     color: Color,
     pattern: LinePattern,
     linewidth: f64,
-    marker: Option<(Marker, i32)>,
+    marker: Option<(Marker, f64)>,
 }
 
-fn draw_legend<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, frame: Rect) -> Result<(), PlotError> {
+fn draw_legend<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    ax: &Axes,
+    frame: Rect,
+) -> Result<(), PlotError> {
     let entries: Vec<LegendEntry> = ax
         .artists
         .iter()
@@ -798,26 +1100,48 @@ fn draw_legend<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, frame: Rect) -> R
         return Ok(());
     }
     let em = LEGEND_FONT;
-    let text_w = entries.iter().map(|e| text_width(e.label, em)).fold(0.0, f64::max);
+    let text_w = entries
+        .iter()
+        .map(|e| text_width(e.label, em))
+        .fold(0.0, f64::max);
     let (pad, row, gap, handle, handle_pad) = (0.4 * em, 1.0 * em, 0.5 * em, 2.0 * em, 0.8 * em);
     let n = entries.len() as f64;
     let w = 2.0 * pad + handle + handle_pad + text_w;
     let h = 2.0 * pad + n * row + (n - 1.0) * gap;
     let r = frame.r - 0.5 * em;
     let t = frame.t + 0.5 * em;
-    let bx = Rect { l: r - w, t, r, b: t + h };
+    let bx = Rect {
+        l: r - w,
+        t,
+        r,
+        b: t + h,
+    };
     cv.fill_rect((bx.l, bx.t), (bx.r, bx.b), Color::WHITE, 0.8)?;
     cv.outline_rect(bx, LEGEND_EDGE)?;
     for (i, e) in entries.iter().enumerate() {
         let yc = bx.t + pad + row / 2.0 + i as f64 * (row + gap);
         let x0 = bx.l + pad;
         if e.pattern != LinePattern::None {
-            draw_line_runs(cv, vec![vec![(x0, yc), (x0 + handle, yc)]], e.pattern, e.linewidth, e.color)?;
+            draw_line_runs(
+                cv,
+                vec![vec![(x0, yc), (x0 + handle, yc)]],
+                e.pattern,
+                e.linewidth,
+                e.color,
+            )?;
         }
         if let Some((m, radius)) = e.marker {
             cv.marker(m, (x0 + handle / 2.0, yc), radius, e.color)?;
         }
-        cv.text(e.label, (x0 + handle + handle_pad, yc), em, HPos::Left, VAlign::Center, false, Color::BLACK)?;
+        cv.text(
+            e.label,
+            (x0 + handle + handle_pad, yc),
+            em,
+            HPos::Left,
+            VAlign::Center,
+            false,
+            Color::BLACK,
+        )?;
     }
     Ok(())
 }
@@ -868,13 +1192,71 @@ mod tests {
     }
 
     #[test]
+    fn antialiased_shapes_have_soft_edges() {
+        let px: std::collections::HashMap<(i32, i32), f32> =
+            antialiased_polyline(&[(0.0, 10.0), (10.0, 10.0)], 2.0)
+                .into_iter()
+                .collect();
+        assert_eq!(px.get(&(5, 10)), Some(&1.0));
+        assert_eq!(px.get(&(5, 9)), Some(&0.5));
+        assert_eq!(px.get(&(5, 11)), Some(&0.5));
+        assert_eq!(px.get(&(5, 12)), None);
+        // Joins take the maximum coverage, never more than 1.
+        let bent = antialiased_polyline(&[(0.0, 0.0), (5.0, 5.0), (10.0, 0.0)], 3.0);
+        assert!(bent.iter().all(|&(_, c)| c > 0.0 && c <= 1.0));
+        // A single point is a dot; non-finite input draws nothing.
+        assert!(!antialiased_polyline(&[(3.0, 3.0)], 2.0).is_empty());
+        assert!(antialiased_polyline(&[(f64::NAN, 0.0), (1.0, 1.0)], 2.0).is_empty());
+        assert!(antialiased_polyline(&[(0.0, 0.0), (1e9, 0.0)], 2.0).is_empty());
+
+        let disk: std::collections::HashMap<(i32, i32), f32> =
+            antialiased_disk((5.0, 5.0), 2.0).into_iter().collect();
+        assert_eq!(disk.get(&(5, 5)), Some(&1.0));
+        assert_eq!(disk.get(&(7, 5)), Some(&0.5));
+        assert_eq!(disk.get(&(8, 5)), None);
+        assert!(antialiased_disk((f64::INFINITY, 0.0), 2.0).is_empty());
+    }
+
+    #[test]
     fn grid_cells_follow_matplotlib() {
-        let one = cell_rect(SubplotSpec { rows: 1, cols: 1, index: 1 }, 800.0, 600.0);
+        let one = cell_rect(
+            SubplotSpec {
+                rows: 1,
+                cols: 1,
+                index: 1,
+            },
+            800.0,
+            600.0,
+        );
         assert_eq!((one.l, one.r), (100.0, 720.0));
         assert!((one.t - 72.0).abs() < 1e-9 && (one.b - 534.0).abs() < 1e-9);
-        let top = cell_rect(SubplotSpec { rows: 2, cols: 1, index: 1 }, 800.0, 600.0);
-        let bl = cell_rect(SubplotSpec { rows: 2, cols: 2, index: 3 }, 800.0, 600.0);
-        let br = cell_rect(SubplotSpec { rows: 2, cols: 2, index: 4 }, 800.0, 600.0);
+        let top = cell_rect(
+            SubplotSpec {
+                rows: 2,
+                cols: 1,
+                index: 1,
+            },
+            800.0,
+            600.0,
+        );
+        let bl = cell_rect(
+            SubplotSpec {
+                rows: 2,
+                cols: 2,
+                index: 3,
+            },
+            800.0,
+            600.0,
+        );
+        let br = cell_rect(
+            SubplotSpec {
+                rows: 2,
+                cols: 2,
+                index: 4,
+            },
+            800.0,
+            600.0,
+        );
         assert!(top.b < bl.t && (bl.t - br.t).abs() < 1e-9 && bl.r < br.l);
         assert!((br.r - 720.0).abs() < 1e-9 && (bl.b - 534.0).abs() < 1e-9);
     }

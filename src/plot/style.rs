@@ -144,8 +144,10 @@ impl LineStyle {
             }
             let color = match c {
                 'C' => {
-                    let digits: String =
-                        chars[i + 1..].iter().take_while(|d| d.is_ascii_digit()).collect();
+                    let digits: String = chars[i + 1..]
+                        .iter()
+                        .take_while(|d| d.is_ascii_digit())
+                        .collect();
                     if digits.is_empty() {
                         return Err(bad("'C' must be followed by a digit"));
                     }
@@ -186,9 +188,18 @@ mod tests {
         assert_eq!(s.color, None);
 
         let s = LineStyle::from_fmt("k--").unwrap();
-        assert_eq!((s.color, s.linestyle), (Some(Color::BLACK), LinePattern::Dashed));
-        assert_eq!(LineStyle::from_fmt("-.").unwrap().linestyle, LinePattern::DashDot);
-        assert_eq!(LineStyle::from_fmt("C3:").unwrap().color, Some(Color::cycle(3)));
+        assert_eq!(
+            (s.color, s.linestyle),
+            (Some(Color::BLACK), LinePattern::Dashed)
+        );
+        assert_eq!(
+            LineStyle::from_fmt("-.").unwrap().linestyle,
+            LinePattern::DashDot
+        );
+        assert_eq!(
+            LineStyle::from_fmt("C3:").unwrap().color,
+            Some(Color::cycle(3))
+        );
         assert_eq!(LineStyle::from_fmt("").unwrap(), LineStyle::default());
 
         for bad in ["rr", "--:", "oo", "q", "C", "r-é"] {

@@ -94,7 +94,10 @@ pub(crate) fn format_ticks(ticks: &[f64]) -> (Vec<String>, Option<String>) {
     let mut decimals = 0usize;
     while decimals < 12 {
         let p = 10f64.powi(decimals as i32);
-        if scaled.iter().all(|v| ((v * p).round() / p - v).abs() <= tol) {
+        if scaled
+            .iter()
+            .all(|v| ((v * p).round() / p - v).abs() <= tol)
+        {
             break;
         }
         decimals += 1;
@@ -136,10 +139,29 @@ mod tests {
 
     #[test]
     fn nice_ticks_like_matplotlib() {
-        assert_eq!(locate(0.0, 1.0, 9), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
-        assert_eq!(locate(0.0, 100.0, 9), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(
+            locate(0.0, 1.0, 9),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
+        assert_eq!(
+            locate(0.0, 100.0, 9),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
         let t = locate(-0.07, -0.05, 9);
-        assert_eq!(labels(&t), ["−0.0700", "−0.0675", "−0.0650", "−0.0625", "−0.0600", "−0.0575", "−0.0550", "−0.0525", "−0.0500"]);
+        assert_eq!(
+            labels(&t),
+            [
+                "−0.0700",
+                "−0.0675",
+                "−0.0650",
+                "−0.0625",
+                "−0.0600",
+                "−0.0575",
+                "−0.0550",
+                "−0.0525",
+                "−0.0500"
+            ]
+        );
         // Inverted ranges are fine.
         assert_eq!(locate(10.0, 0.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
         // At least two ticks when possible.

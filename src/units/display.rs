@@ -80,7 +80,11 @@ pub fn best_unit(dim: Dimension, scale: f64) -> (String, f64) {
     }
     let mut best = ("", 1.0);
     for p in DISPLAY_PREFIXES {
-        let f = PREFIXES.iter().find(|(q, _)| q == p).map(|(_, f)| *f).unwrap_or(1.0);
+        let f = PREFIXES
+            .iter()
+            .find(|(q, _)| q == p)
+            .map(|(_, f)| *f)
+            .unwrap_or(1.0);
         if scale / (f * base_factor) >= 1.0 - 1e-12 {
             best = (p, f);
         }
@@ -130,10 +134,17 @@ impl std::fmt::Display for QuantityArray {
         let (unit, factor) = best_unit(self.dim, scale);
         let shown: Vec<String> = if self.values.len() > 12 {
             let head = self.values[..5].iter().map(|v| format_number(v / factor));
-            let tail = self.values[self.values.len() - 5..].iter().map(|v| format_number(v / factor));
-            head.chain(std::iter::once("...".to_string())).chain(tail).collect()
+            let tail = self.values[self.values.len() - 5..]
+                .iter()
+                .map(|v| format_number(v / factor));
+            head.chain(std::iter::once("...".to_string()))
+                .chain(tail)
+                .collect()
         } else {
-            self.values.iter().map(|v| format_number(v / factor)).collect()
+            self.values
+                .iter()
+                .map(|v| format_number(v / factor))
+                .collect()
         };
         write!(f, "[{}]", shown.join(", "))?;
         if !unit.is_empty() {

@@ -19,11 +19,19 @@ pub use registry::lookup;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum UnitError {
     #[error("cannot {op} quantities in {left} and {right}: the units do not match")]
-    Mismatch { op: String, left: Dimension, right: Dimension },
+    Mismatch {
+        op: String,
+        left: Dimension,
+        right: Dimension,
+    },
     #[error("{what} must be dimensionless, but has units of {dim}")]
     NotDimensionless { what: String, dim: Dimension },
     #[error("{what} should be in {expected}, but has units of {got}")]
-    WrongDimension { what: String, expected: Dimension, got: Dimension },
+    WrongDimension {
+        what: String,
+        expected: Dimension,
+        got: Dimension,
+    },
 }
 
 #[cfg(test)]

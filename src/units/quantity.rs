@@ -15,7 +15,10 @@ impl Quantity {
     }
 
     pub const fn dimensionless(value: f64) -> Quantity {
-        Quantity { value, dim: Dimension::DIMENSIONLESS }
+        Quantity {
+            value,
+            dim: Dimension::DIMENSIONLESS,
+        }
     }
 
     pub fn is_dimensionless(&self) -> bool {
@@ -37,12 +40,18 @@ impl Quantity {
 
     pub fn add(&self, other: &Quantity) -> Result<Quantity, UnitError> {
         self.check_same(other, "add")?;
-        Ok(Quantity::new(self.value + other.value, self.combined_dim(other)))
+        Ok(Quantity::new(
+            self.value + other.value,
+            self.combined_dim(other),
+        ))
     }
 
     pub fn sub(&self, other: &Quantity) -> Result<Quantity, UnitError> {
         self.check_same(other, "subtract")?;
-        Ok(Quantity::new(self.value - other.value, self.combined_dim(other)))
+        Ok(Quantity::new(
+            self.value - other.value,
+            self.combined_dim(other),
+        ))
     }
 
     pub fn mul(&self, other: &Quantity) -> Quantity {
@@ -56,7 +65,10 @@ impl Quantity {
     /// Raises to a power; the exponent must be dimensionless.
     pub fn pow(&self, exponent: &Quantity) -> Result<Quantity, UnitError> {
         if !exponent.is_dimensionless() {
-            return Err(UnitError::NotDimensionless { what: "an exponent".into(), dim: exponent.dim });
+            return Err(UnitError::NotDimensionless {
+                what: "an exponent".into(),
+                dim: exponent.dim,
+            });
         }
         Ok(self.powf(exponent.value))
     }
@@ -72,14 +84,21 @@ impl Quantity {
     /// Compares two quantities of the same dimension.
     pub fn compare(&self, other: &Quantity, op: &str) -> Result<std::cmp::Ordering, UnitError> {
         self.check_same(other, op)?;
-        Ok(self.value.partial_cmp(&other.value).unwrap_or(std::cmp::Ordering::Equal))
+        Ok(self
+            .value
+            .partial_cmp(&other.value)
+            .unwrap_or(std::cmp::Ordering::Equal))
     }
 
     pub fn check_same(&self, other: &Quantity, op: &str) -> Result<(), UnitError> {
         if self.matches(other) {
             Ok(())
         } else {
-            Err(UnitError::Mismatch { op: op.to_string(), left: self.dim, right: other.dim })
+            Err(UnitError::Mismatch {
+                op: op.to_string(),
+                left: self.dim,
+                right: other.dim,
+            })
         }
     }
 
@@ -88,7 +107,10 @@ impl Quantity {
         if self.is_dimensionless() {
             Ok(self.value)
         } else {
-            Err(UnitError::NotDimensionless { what: what.to_string(), dim: self.dim })
+            Err(UnitError::NotDimensionless {
+                what: what.to_string(),
+                dim: self.dim,
+            })
         }
     }
 
@@ -97,7 +119,11 @@ impl Quantity {
         if self.dim == dim || is_unit_free(self.value) {
             Ok(self.value)
         } else {
-            Err(UnitError::WrongDimension { what: what.to_string(), expected: dim, got: self.dim })
+            Err(UnitError::WrongDimension {
+                what: what.to_string(),
+                expected: dim,
+                got: self.dim,
+            })
         }
     }
 }
@@ -120,7 +146,10 @@ impl QuantityArray {
     }
 
     pub fn dimensionless(values: Vec<f64>) -> QuantityArray {
-        QuantityArray { values, dim: Dimension::DIMENSIONLESS }
+        QuantityArray {
+            values,
+            dim: Dimension::DIMENSIONLESS,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -28,7 +28,10 @@ fn arithmetic_checks_dimensions() {
     let sum = mv.mul(&Quantity::dimensionless(3.0)).add(&mv).unwrap();
     assert!((sum.value - 4e-3).abs() < 1e-15);
     let err = mv.add(&ms).unwrap_err();
-    assert_eq!(err.to_string(), "cannot add quantities in V and s: the units do not match");
+    assert_eq!(
+        err.to_string(),
+        "cannot add quantities in V and s: the units do not match"
+    );
     // Zero matches any dimension.
     assert!(mv.add(&Quantity::dimensionless(0.0)).is_ok());
     assert!(mv.compare(&Quantity::dimensionless(0.0), "compare").is_ok());
@@ -40,11 +43,20 @@ fn arithmetic_checks_dimensions() {
 fn display_is_brian_like() {
     let show = |x: Quantity| x.to_string();
     assert_eq!(show(q("ms").mul(&Quantity::dimensionless(20.0))), "20. ms");
-    assert_eq!(show(q("mV").mul(&Quantity::dimensionless(-60.0))), "-60. mV");
-    assert_eq!(show(q("mV").mul(&Quantity::dimensionless(5.0)).div(&q("ms"))), "5. V/s");
+    assert_eq!(
+        show(q("mV").mul(&Quantity::dimensionless(-60.0))),
+        "-60. mV"
+    );
+    assert_eq!(
+        show(q("mV").mul(&Quantity::dimensionless(5.0)).div(&q("ms"))),
+        "5. V/s"
+    );
     assert_eq!(show(q("mV").mul(&Quantity::dimensionless(1.62))), "1.62 mV");
     assert_eq!(show(q("nS").mul(&Quantity::dimensionless(6.0))), "6. nS");
-    assert_eq!(show(q("Hz").mul(&Quantity::dimensionless(500.0))), "500. Hz");
+    assert_eq!(
+        show(q("Hz").mul(&Quantity::dimensionless(500.0))),
+        "500. Hz"
+    );
     assert_eq!(show(Quantity::dimensionless(0.5)), "0.5");
     assert_eq!(show(q("second")), "1. s");
     let area = q("umetre").powf(2.0).mul(&Quantity::dimensionless(20000.0));

@@ -16,8 +16,7 @@ Writes tests/data/cobahh_rate.json with, per seed s (prefix seed<s>_):
     n_spikes, mean_rate [Hz] (= n_spikes/(N*duration)),
     mean_rate_after_200ms [Hz], cv_isi_mean (mean over neurons with >= 3
     spikes of std(ISI)/mean(ISI)), n_neurons_cv, n_syn_exc, n_syn_inh,
-    pop_rate_10ms  population rate [Hz] in consecutive 10 ms bins,
-    wall_time [s]
+    pop_rate_10ms  population rate [Hz] in consecutive 10 ms bins
 and mean_rate_over_seeds.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/cobahh_rate.py [--target numpy|cython]
@@ -124,7 +123,6 @@ for s in args.seeds:
     data[k + "n_syn_exc"] = int(len(Ce))
     data[k + "n_syn_inh"] = int(len(Ci))
     data[k + "pop_rate_10ms"] = floats(hist / (N * 0.01))
-    data[k + "wall_time"] = wall
     rates.append(rate)
     print(f"seed {s}: {n_sp} spikes, rate {rate:.3f} Hz, late {late}, CV {cvm}, "
           f"syn {len(Ce)}+{len(Ci)}, {wall:.1f}s")

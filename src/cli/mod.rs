@@ -1,0 +1,84 @@
+//! brian-script: run a script file, or open a REPL. Errors are printed as
+//! `file:line:column` with the line and a caret, and make the process exit with 1.
+
+mod repl;
+
+use crate::script::Session;
+use clap::Parser;
+use std::path::{Path, PathBuf};
+
+/// Run Brian scripts (.rhai): spiking neural network simulations with units.
+#[derive(Parser, Debug)]
+#[command(name = "brian-script", version, about)]
+pub struct Args {
+    /// The script to run; without one, an interactive session (REPL) starts.
+    pub script: Option<PathBuf>,
+    /// Draw no figures (for tests and sweeps).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Write figures into this directory instead of next to the script.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Seed the random number generator before the script runs.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print no run summaries.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main_with(args: Args) -> i32 {
+    match &args.script {
+        Some(path) => run_file(path, &args),
+        None => repl::run(&args),
+    }
+}
+
+fn session_for(dir: PathBuf, stem: String, args: &Args) -> Session {
+    let session = Session::new(args.out_dir.clone().unwrap_or(dir), stem);
+    {
+        let mut st = session.state.borrow_mut();
+        st.no_plots = args.no_plots;
+        st.quiet = args.quiet;
+        if let Some(s) = args.seed {
+            st.net.seed(s);
+        }
+    }
+    session
+}
+
+fn run_file(path: &Path, args: &Args) -> i32 {
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return 1;
+        }
+    };
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "script".into());
+    let mut session = session_for(dir, stem, args);
+    let name = path.display().to_string();
+    match session.eval(&source, Some(&name)) {
+        Ok(_) => {
+            // A figure drawn but never shown is still written, as a script's last plot.
+            if let Err(e) = session.state.borrow_mut().show() {
+                eprintln!("{name}: error: {e}");
+                return 1;
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{}", e.render(&name, &source));
+            1
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Recording objects in scripts: SpikeMonitor and StateMonitor, with Brian 1 and Brian 2
+//! accessors.
+
+use super::super::convert::*;
+use super::super::Shared;
+use super::network::{GroupHandle, Matrix};
+use crate::network::{SpikeMonitor, StateMonitor, When};
+use crate::units::{Dimension, QuantityArray};
+use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
+
+#[derive(Clone, Debug)]
+pub struct SpikeMonitorHandle(pub usize);
+
+#[derive(Clone, Debug)]
+pub struct StateMonitorHandle(pub usize);
+
+fn state_monitor(
+    shared: &Shared,
+    g: GroupHandle,
+    vars: Dynamic,
+    opts: Map,
+) -> RResult<StateMonitorHandle> {
+    for k in opts.keys() {
+        if !["record", "when", "dt", "timestep"].contains(&k.as_str()) {
+            return err(format!(
+                "StateMonitor has no option '{k}'; its options are: record, when, dt, timestep"
+            ));
+        }
+    }
+    let names: Vec<String> = if vars.is_string() {
+        vec![to_string(&vars, "the variable")?]
+    } else if let Some(a) = vars.clone().try_cast::<Array>() {
+        a.iter()
+            .map(|v| to_string(v, "a variable name"))
+            .collect::<RResult<_>>()?
+    } else {
+        return err("StateMonitor needs a variable name or a list of names");
+    };
+    let mut st = shared.borrow_mut();
+    let dt = st.net.clock.dt;
+    let ng = st
+        .net
+        .neurons(g.0)
+        .ok_or("a StateMonitor records a NeuronGroup")?;
+    let mut idx = Vec::new();
+    for n in &names {
+        idx.push(
+            ng.var_index(n)
+                .ok_or_else(|| format!("{} has no variable '{n}' to record", ng.spec.name))?,
+        );
+    }
+    let record: Vec<usize> = match opts.get("record") {
+        None => (0..g.0.len).collect(),
+        Some(r) if r.is_bool() => {
+            if r.as_bool().unwrap_or(false) {
+                (0..g.0.len).collect()
+            } else {
+                Vec::new()
+            }
+        }
+        Some(r) if r.is_int() => vec![to_int(r, "record")? as usize],
+        Some(r) => to_indices(r, "record")?,
+    };
+    if let Some(bad) = record.iter().find(|&&k| k >= g.0.len) {
+        return err(format!(
+            "cannot record neuron {bad} of a group of {}",
+            g.0.len
+        ));
+    }
+    let when = match opts
+        .get("when")
+        .map(|w| to_string(w, "when"))
+        .transpose()?
+        .as_deref()
+    {
+        None | Some("start") => When::Start,
+        Some("end") => When::End,
+        Some(other) => {
+            return err(format!(
+                "StateMonitor when: '{other}' is not a slot; use \"start\" or \"end\""
+            ))
+        }
+    };
+    let every = match (opts.get("dt"), opts.get("timestep")) {
+        (Some(d), _) => (to_si(d, Dimension::TIME, "dt")? / dt).round().max(1.0) as u64,
+        (None, Some(k)) => to_int(k, "timestep")?.max(1) as u64,
+        _ => 1,
+    };
+    let name = format!("statemonitor_{}", st.net.state_monitors.len());
+    st.net.state_monitors.push(StateMonitor::new(
+        g.0, names, idx, record, when, every, name,
+    ));
+    Ok(StateMonitorHandle(st.net.state_monitors.len() - 1))
+}
+
+fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
+    shared
+        .borrow()
+        .net
+        .neurons(m.source)
+        .and_then(|g| g.var_dim(var))
+        .unwrap_or_default()
+}
+
+pub fn register(engine: &mut Engine, shared: &Shared) {
+    engine.register_type_with_name::<SpikeMonitorHandle>("SpikeMonitor");
+    engine.register_type_with_name::<StateMonitorHandle>("StateMonitor");
+
+    let s = shared.clone();
+    engine.register_fn("SpikeMonitor", move |g: GroupHandle| {
+        let mut st = s.borrow_mut();
+        let name = format!("spikemonitor_{}", st.net.spike_monitors.len());
+        st.net.spike_monitors.push(SpikeMonitor::new(g.0, name));
+        SpikeMonitorHandle(st.net.spike_monitors.len() - 1)
+    });
+    let s = shared.clone();
+    engine.register_fn("SpikeMonitor", move |g: GroupHandle, _opts: Map| {
+        let mut st = s.borrow_mut();
+        let name = format!("spikemonitor_{}", st.net.spike_monitors.len());
+        st.net.spike_monitors.push(SpikeMonitor::new(g.0, name));
+        SpikeMonitorHandle(st.net.spike_monitors.len() - 1)
+    });
+    let s = shared.clone();
+    engine.register_get("i", move |m: &mut SpikeMonitorHandle| {
+        let st = s.borrow();
+        QuantityArray::dimensionless(
+            st.net.spike_monitors[m.0]
+                .i
+                .iter()
+                .map(|&i| i as f64)
+                .collect(),
+        )
+    });
+    let s = shared.clone();
+    engine.register_get("t", move |m: &mut SpikeMonitorHandle| {
+        QuantityArray::new(
+            s.borrow().net.spike_monitors[m.0].t.clone(),
+            Dimension::TIME,
+        )
+    });
+    let s = shared.clone();
+    engine.register_get("count", move |m: &mut SpikeMonitorHandle| {
+        QuantityArray::dimensionless(
+            s.borrow().net.spike_monitors[m.0]
+                .count
+                .iter()
+                .map(|&c| c as f64)
+                .collect(),
+        )
+    });
+    let s = shared.clone();
+    engine.register_get("num_spikes", move |m: &mut SpikeMonitorHandle| {
+        s.borrow().net.spike_monitors[m.0].num_spikes() as INT
+    });
+    let s = shared.clone();
+    engine.register_get("nspikes", move |m: &mut SpikeMonitorHandle| {
+        s.borrow().net.spike_monitors[m.0].num_spikes() as INT
+    });
+    let s = shared.clone();
+    engine.register_fn("spike_trains", move |m: &mut SpikeMonitorHandle| -> Array {
+        s.borrow().net.spike_monitors[m.0]
+            .spike_trains()
+            .into_iter()
+            .map(|tr| Dynamic::from(QuantityArray::new(tr, Dimension::TIME)))
+            .collect()
+    });
+    let s = shared.clone();
+    engine.register_get("spikes", move |m: &mut SpikeMonitorHandle| -> Array {
+        let st = s.borrow();
+        let mon = &st.net.spike_monitors[m.0];
+        mon.i
+            .iter()
+            .zip(&mon.t)
+            .map(|(&i, &t)| {
+                let pair: Array = vec![
+                    Dynamic::from_int(i as INT),
+                    Dynamic::from(crate::units::Quantity::new(t, Dimension::TIME)),
+                ];
+                Dynamic::from(pair)
+            })
+            .collect()
+    });
+    let s = shared.clone();
+    engine.register_fn("len", move |m: &mut SpikeMonitorHandle| {
+        s.borrow().net.spike_monitors[m.0].source.len as INT
+    });
+
+    let s = shared.clone();
+    engine.register_fn("StateMonitor", move |g: GroupHandle, v: Dynamic| {
+        state_monitor(&s, g, v, Map::new())
+    });
+    let s = shared.clone();
+    engine.register_fn("StateMonitor", move |g: GroupHandle, v: Dynamic, o: Map| {
+        state_monitor(&s, g, v, o)
+    });
+    for prop in ["t", "times"] {
+        let s = shared.clone();
+        engine.register_get(prop, move |m: &mut StateMonitorHandle| {
+            QuantityArray::new(
+                s.borrow().net.state_monitors[m.0].t.clone(),
+                Dimension::TIME,
+            )
+        });
+    }
+    // Brian 1: M[k] is the trace of neuron k (which must be recorded), first variable.
+    let s = shared.clone();
+    engine.register_indexer_get(
+        move |m: &mut StateMonitorHandle, k: INT| -> RResult<QuantityArray> {
+            let st = s.borrow();
+            let mon = &st.net.state_monitors[m.0];
+            let pos = mon
+                .record
+                .iter()
+                .position(|&r| r as INT == k)
+                .ok_or_else(|| {
+                    format!(
+                        "neuron {k} is not recorded by this StateMonitor (recorded: {:?})",
+                        mon.record
+                    )
+                })?;
+            let var = mon.vars[0].clone();
+            let values = mon.values[0][pos].clone();
+            drop(st);
+            let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
+            Ok(QuantityArray::new(values, dim))
+        },
+    );
+    // Brian 2: M.v is a matrix, one row per recorded neuron.
+    let s = shared.clone();
+    engine.register_indexer_get(
+        move |m: &mut StateMonitorHandle, var: ImmutableString| -> RResult<Matrix> {
+            let st = s.borrow();
+            let mon = &st.net.state_monitors[m.0];
+            let v = mon
+                .var_position(&var)
+                .ok_or_else(|| format!("this StateMonitor records {:?}, not '{var}'", mon.vars))?;
+            let rows = mon.values[v].clone();
+            drop(st);
+            let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
+            Ok(Matrix { rows, dim })
+        },
+    );
+}

@@ -1,0 +1,785 @@
+//! Groups, connections and running, in Brian's names: NeuronGroup, PoissonGroup,
+//! SpikeGeneratorGroup, PulsePacket, Connection, run, seed, defaultclock.
+
+use super::super::convert::*;
+use super::super::{Shared, SimState};
+use crate::network::*;
+use crate::units::{Dimension, Quantity, QuantityArray};
+use rand::Rng;
+use rand_distr::StandardNormal;
+use rhai::{Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext, INT};
+
+/// A group or subgroup as scripts see it.
+#[derive(Clone, Debug)]
+pub struct GroupHandle(pub GroupRef);
+
+#[derive(Clone, Debug)]
+pub struct ConnectionHandle(pub usize);
+
+/// A threshold object (EmpiricalThreshold).
+#[derive(Clone, Debug)]
+pub struct ThresholdObject(pub Threshold);
+
+/// `defaultclock`, whose `dt` can be read and set.
+#[derive(Clone, Debug)]
+pub struct DefaultClock;
+
+/// A 2-D array (weight matrices, monitor traces): rows of equal length, one unit.
+#[derive(Clone, Debug)]
+pub struct Matrix {
+    pub rows: Vec<Vec<f64>>,
+    pub dim: Dimension,
+}
+
+fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
+    for k in opts.keys() {
+        if !allowed.contains(&k.as_str()) {
+            let hint = crate::expr::closest(k, allowed.iter().copied())
+                .map(|h| format!(" (did you mean '{h}'?)"))
+                .unwrap_or_default();
+            return err(format!(
+                "{what} has no option '{k}'{hint}; its options are: {}",
+                allowed.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn next_name(st: &mut SimState, base: &str) -> String {
+    let c = st.counters.entry(base.to_string()).or_insert(0);
+    *c += 1;
+    if *c == 1 {
+        base.to_string()
+    } else {
+        format!("{base}_{}", *c - 1)
+    }
+}
+
+fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<GroupHandle> {
+    check_keys(
+        &opts,
+        &[
+            "N",
+            "model",
+            "threshold",
+            "reset",
+            "refractory",
+            "method",
+            "implicit",
+            "freeze",
+            "compile",
+            "name",
+            "namespace",
+        ],
+        "NeuronGroup",
+    )?;
+    if n < 0 {
+        return err(format!(
+            "a NeuronGroup needs a non-negative number of neurons, got {n}"
+        ));
+    }
+    let mut st = shared.borrow_mut();
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "neurongroup"),
+    };
+    let mut spec = NeuronGroupSpec {
+        n: n as usize,
+        model,
+        name,
+        ..Default::default()
+    };
+    if let Some(th) = opts.get("threshold") {
+        spec.threshold = Some(if let Some(t) = th.clone().try_cast::<ThresholdObject>() {
+            t.0
+        } else if th.is_string() {
+            Threshold::Condition(to_string(th, "threshold")?)
+        } else {
+            Threshold::Value(to_quantity(th, "threshold")?)
+        });
+    }
+    if let Some(r) = opts.get("reset") {
+        spec.reset = Some(if r.is_string() {
+            Reset::Code(to_string(r, "reset")?)
+        } else {
+            Reset::Value(to_quantity(r, "reset")?)
+        });
+    }
+    if let Some(r) = opts.get("refractory") {
+        spec.refractory = Some(to_si(r, Dimension::TIME, "refractory")?);
+    }
+    if let Some(m) = opts.get("method") {
+        spec.method = Some(to_string(m, "method")?);
+    }
+    if let Some(i) = opts.get("implicit") {
+        if to_bool(i, "implicit")? && spec.method.is_none() {
+            spec.method = Some("exponential_euler".into());
+        }
+    }
+    if let Some(ns) = opts.get("namespace") {
+        let map = ns
+            .clone()
+            .try_cast::<Map>()
+            .ok_or("namespace should be a map of names to values")?;
+        for (k, v) in map {
+            let q = to_quantity(&v, &format!("namespace entry '{k}'"))?;
+            st.explicit_namespace.insert(k.to_string(), q);
+        }
+    }
+    let group = NeuronGroup::new(spec).map_err(|e| e.to_string())?;
+    Ok(GroupHandle(st.net.add_group(Group::Neurons(group))))
+}
+
+/// Reads a variable of a (sub)group as an array with units.
+fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<QuantityArray> {
+    let st = shared.borrow();
+    let r = g.0;
+    match &st.net.groups[r.group] {
+        Group::Neurons(ng) => {
+            let k = ng.var_index(name).ok_or_else(|| unknown_var(ng, name))?;
+            let dim = ng.var_dim(name).unwrap_or_default();
+            Ok(QuantityArray::new(
+                ng.arrays[k][r.start..r.start + r.len].to_vec(),
+                dim,
+            ))
+        }
+        Group::Poisson(p) if name == "rates" => Ok(QuantityArray::new(
+            p.rates[r.start..r.start + r.len].to_vec(),
+            Dimension::TIME.inverse(),
+        )),
+        other => err(format!("{} has no variable '{name}'", other.name())),
+    }
+}
+
+fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
+    let names: Vec<&str> = ng.array_names.iter().map(String::as_str).collect();
+    let hint = crate::expr::closest(name, names.iter().copied())
+        .map(|h| format!(" (did you mean '{h}'?)"))
+        .unwrap_or_default();
+    format!(
+        "{} has no variable '{name}'{hint}; its variables are: {}",
+        ng.spec.name,
+        names.join(", ")
+    )
+    .into()
+}
+
+/// Writes a variable: a quantity, an array, a number, or a code string like
+/// `"-60*mV + 10*mV*rand()"` evaluated per neuron.
+fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
+    let mut st = shared.borrow_mut();
+    let r = g.0;
+    let dt = st.net.clock.dt;
+    let externals = st.namespace_values();
+    let SimState { net, .. } = &mut *st;
+    let rng = &mut net.rng;
+    let Group::Neurons(ng) = &mut net.groups[r.group] else {
+        return err(format!(
+            "cannot set '{name}': only a NeuronGroup has state variables"
+        ));
+    };
+    let k = ng.var_index(name).ok_or_else(|| unknown_var(ng, name))?;
+    let dim = ng.var_dim(name).unwrap_or_default();
+    if value.is_string() {
+        let code = to_string(&value, name)?;
+        return ng
+            .set_with_code(name, &code, (r.start, r.len), dt, &externals, rng)
+            .map_err(|e| e.to_string().into());
+    }
+    let what = format!("the value for '{name}'");
+    let arr = to_qarray(&value, &what)?;
+    let unit_free = arr.values.iter().all(|v| crate::units::is_unit_free(*v));
+    if arr.dim != dim && !unit_free {
+        return err(format!(
+            "{what} has units of {}, but '{name}' is in {dim}",
+            arr.dim
+        ));
+    }
+    let dst = &mut ng.arrays[k][r.start..r.start + r.len];
+    match arr.len() {
+        1 => dst.fill(arr.values[0]),
+        n if n == dst.len() => dst.copy_from_slice(&arr.values),
+        n => {
+            return err(format!(
+                "{what} has {n} values, but the group has {} neurons",
+                dst.len()
+            ))
+        }
+    }
+    Ok(())
+}
+
+fn subgroup(shared: &Shared, g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
+    let r = g.0;
+    if start + len > r.len {
+        return err(format!(
+            "a subgroup of {len} neurons from {start} does not fit in a group of {}",
+            r.len
+        ));
+    }
+    let _ = shared;
+    Ok(GroupHandle(GroupRef {
+        group: r.group,
+        start: r.start + start,
+        len,
+    }))
+}
+
+/// Brian 1's weight: a quantity, a closure of (i, j), or a string in i and j.
+fn weight_values(
+    ctx: &NativeCallContext,
+    shared: &Shared,
+    weight: &Dynamic,
+    rows: usize,
+    cols: usize,
+    target_dim: Dimension,
+    build: &mut dyn FnMut(
+        &mut WeightFn,
+        &mut rand::rngs::SmallRng,
+    ) -> Result<sprs::CsMatI<f64, u32>, String>,
+) -> RResult<sprs::CsMatI<f64, u32>> {
+    let _ = (rows, cols);
+    if let Some(f) = weight.clone().try_cast::<FnPtr>() {
+        let mut rng = std::mem::replace(
+            &mut shared.borrow_mut().net.rng,
+            rand::SeedableRng::seed_from_u64(0),
+        );
+        let mut call = |i: usize, j: usize| -> Result<f64, String> {
+            let v: Dynamic = f
+                .call_within_context(ctx, (i as INT, j as INT))
+                .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
+            let q = to_quantity(&v, "the weight").map_err(|e| e.to_string())?;
+            q.in_dim(target_dim, "the weight")
+                .map_err(|e| e.to_string())
+        };
+        let mut wf = WeightFn::Function(&mut call);
+        let out = build(&mut wf, &mut rng);
+        shared.borrow_mut().net.rng = rng;
+        return out.map_err(|e| e.into());
+    }
+    if weight.is_string() {
+        let text = to_string(weight, "weight")?;
+        let expr =
+            crate::expr::parse_expr(&text).map_err(|e| format!("in the weight '{text}': {e}"))?;
+        let ns = shared.borrow().namespace_values();
+        let bind = |n: &str| -> Option<crate::eval::Binding> {
+            match n {
+                "i" => Some(crate::eval::Binding::Array(0)),
+                "j" => Some(crate::eval::Binding::Array(1)),
+                _ => ns
+                    .get(n)
+                    .copied()
+                    .or_else(|| crate::units::lookup(n))
+                    .map(|q| crate::eval::Binding::Constant(q.value)),
+            }
+        };
+        let kernel = crate::eval::compile_condition(&[], &expr, &bind)
+            .map_err(|e| format!("in the weight '{text}': {e}"))?;
+        // Evaluate for each pair on demand through a one-element run (pairs are built row by row).
+        let mut scratch = crate::eval::Scratch::default();
+        let mut rng = std::mem::replace(
+            &mut shared.borrow_mut().net.rng,
+            rand::SeedableRng::seed_from_u64(0),
+        );
+        let mut rng2 = rand::SeedableRng::seed_from_u64(rng.random());
+        let _ = &kernel;
+        let mut call = |i: usize, j: usize| -> Result<f64, String> {
+            let mut arrays = vec![vec![i as f64], vec![j as f64]];
+            let mut out = 0.0;
+            kernel.run_value(&mut arrays, &mut rng2, &mut scratch, &mut out);
+            Ok(out)
+        };
+        let mut wf = WeightFn::Function(&mut call);
+        let out = build(&mut wf, &mut rng);
+        shared.borrow_mut().net.rng = rng;
+        return out.map_err(|e| e.into());
+    }
+    let w = to_si(weight, target_dim, "the weight")?;
+    let mut rng = std::mem::replace(
+        &mut shared.borrow_mut().net.rng,
+        rand::SeedableRng::seed_from_u64(0),
+    );
+    let out = build(&mut WeightFn::Constant(w), &mut rng);
+    shared.borrow_mut().net.rng = rng;
+    out.map_err(|e| e.into())
+}
+
+fn connection(
+    ctx: &NativeCallContext,
+    shared: &Shared,
+    src: GroupHandle,
+    tgt: GroupHandle,
+    var: Option<String>,
+    opts: Map,
+) -> RResult<ConnectionHandle> {
+    check_keys(
+        &opts,
+        &[
+            "weight",
+            "sparseness",
+            "delay",
+            "max_delay",
+            "structure",
+            "name",
+        ],
+        "Connection",
+    )?;
+    let (var, dim, var_index) = {
+        let st = shared.borrow();
+        let Some(ng) = st.net.neurons(tgt.0) else {
+            return err("the target of a Connection must be a NeuronGroup");
+        };
+        let var = match var {
+            Some(v) => v,
+            None => ng
+                .first_variable()
+                .ok_or("the target group has no state variable")?
+                .to_string(),
+        };
+        let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
+        (var.clone(), ng.var_dim(&var).unwrap_or_default(), k)
+    };
+    let delay = match opts.get("delay") {
+        Some(d) => to_si(d, Dimension::TIME, "delay")?,
+        None => 0.0,
+    };
+    let dt = shared.borrow().net.clock.dt;
+    let (rows, cols) = (src.0.len, tgt.0.len);
+    let weights = match (opts.get("weight"), opts.get("sparseness")) {
+        (Some(w), Some(p)) => {
+            let p = to_quantity(p, "sparseness")?
+                .to_f64("sparseness")
+                .map_err(|e| e.to_string())?;
+            weight_values(ctx, shared, w, rows, cols, dim, &mut |wf, rng| {
+                random_rows(rows, cols, p, wf, rng, None)
+            })?
+        }
+        (Some(w), None) => weight_values(ctx, shared, w, rows, cols, dim, &mut |wf, _| {
+            full_rows(rows, cols, wf)
+        })?,
+        (None, Some(_)) => return err("a Connection with sparseness needs a weight"),
+        (None, None) => RowBuilder::new(cols).finish_empty(rows),
+    };
+    let mut st = shared.borrow_mut();
+    let name = next_name(&mut st, "connection");
+    let delay_steps = (delay / dt + 1e-9).floor() as usize;
+    st.net.connections.push(Connection::new(
+        src.0,
+        tgt.0,
+        var_index,
+        var,
+        weights,
+        delay_steps,
+        name,
+    ));
+    Ok(ConnectionHandle(st.net.connections.len() - 1))
+}
+
+/// Brian 1's connect_* on parts of a connection's source and target.
+fn connect_part(
+    ctx: &NativeCallContext,
+    shared: &Shared,
+    c: &ConnectionHandle,
+    src: &GroupHandle,
+    tgt: &GroupHandle,
+    kind: &str,
+    p: f64,
+    weight: Dynamic,
+) -> RResult<()> {
+    let (cs, ct, dim) = {
+        let st = shared.borrow();
+        let conn = &st.net.connections[c.0];
+        let dim = st
+            .net
+            .neurons(conn.target)
+            .and_then(|g| g.var_dim(&conn.target_var_name))
+            .unwrap_or_default();
+        (conn.source, conn.target, dim)
+    };
+    let inside = |outer: GroupRef, inner: GroupRef| {
+        inner.group == outer.group
+            && inner.start >= outer.start
+            && inner.start + inner.len <= outer.start + outer.len
+    };
+    if !inside(cs, src.0) {
+        return err("the source of connect_* must be a part of the connection's source group");
+    }
+    if !inside(ct, tgt.0) {
+        return err("the target of connect_* must be a part of the connection's target group");
+    }
+    let (rows, cols) = (src.0.len, tgt.0.len);
+    let block = match kind {
+        "full" => weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, _| {
+            full_rows(rows, cols, wf)
+        })?,
+        "random" => weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, rng| {
+            random_rows(rows, cols, p, wf, rng, None)
+        })?,
+        _ => {
+            if rows != cols {
+                return err(format!(
+                    "connect_one_to_one needs groups of equal size, got {rows} and {cols}"
+                ));
+            }
+            weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, _| {
+                let mut b = RowBuilder::new(cols);
+                for i in 0..rows {
+                    b.push(i as u32, wf.at(i, i)?);
+                    b.end_row();
+                }
+                Ok(b.finish())
+            })?
+        }
+    };
+    let mut st = shared.borrow_mut();
+    st.net.connections[c.0].add_block(&block, src.0.start - cs.start, tgt.0.start - ct.start);
+    Ok(())
+}
+
+fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<GroupHandle> {
+    let t = to_si(&t, Dimension::TIME, "t")?;
+    let sigma = to_si(&sigma, Dimension::TIME, "sigma")?;
+    let mut st = shared.borrow_mut();
+    let spikes: Vec<(f64, u32)> = (0..n.max(0) as u32)
+        .map(|i| (t + sigma * st.net.rng.sample::<f64, _>(StandardNormal), i))
+        .filter(|(t, _)| *t >= 0.0)
+        .collect();
+    let name = next_name(&mut st, "pulsepacket");
+    Ok(GroupHandle(st.net.add_group(Group::Generator(
+        SpikeGeneratorGroup::new(n.max(0) as usize, spikes, 0.0, name),
+    ))))
+}
+
+pub fn register(engine: &mut Engine, shared: &Shared) {
+    engine.register_type_with_name::<GroupHandle>("NeuronGroup");
+    engine.register_type_with_name::<ConnectionHandle>("Connection");
+    engine.register_type_with_name::<Matrix>("Matrix");
+    engine.register_type_with_name::<ThresholdObject>("EmpiricalThreshold");
+    engine.register_type_with_name::<DefaultClock>("Clock");
+
+    let s = shared.clone();
+    engine.register_fn("NeuronGroup", move |n: INT, model: ImmutableString| {
+        neuron_group(&s, n, model.to_string(), Map::new())
+    });
+    let s = shared.clone();
+    engine.register_fn(
+        "NeuronGroup",
+        move |n: INT, model: ImmutableString, opts: Map| {
+            neuron_group(&s, n, model.to_string(), opts)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn("NeuronGroup", move |opts: Map| {
+        let n = to_int(opts.get("N").ok_or("NeuronGroup(#{...}) needs N")?, "N")?;
+        let model = to_string(
+            opts.get("model").ok_or("NeuronGroup(#{...}) needs model")?,
+            "model",
+        )?;
+        neuron_group(&s, n, model, opts)
+    });
+    engine.register_fn("Equations", |text: ImmutableString| text);
+    engine.register_fn(
+        "EmpiricalThreshold",
+        |opts: Map| -> RResult<ThresholdObject> {
+            check_keys(
+                &opts,
+                &["threshold", "refractory", "state"],
+                "EmpiricalThreshold",
+            )?;
+            let threshold = to_quantity(
+                opts.get("threshold")
+                    .ok_or("EmpiricalThreshold needs threshold")?,
+                "threshold",
+            )?;
+            let refractory = match opts.get("refractory") {
+                Some(r) => to_si(r, Dimension::TIME, "refractory")?,
+                None => 1e-3,
+            };
+            Ok(ThresholdObject(Threshold::Empirical {
+                threshold,
+                refractory,
+            }))
+        },
+    );
+
+    let s = shared.clone();
+    engine.register_fn("len", move |g: &mut GroupHandle| g.0.len as INT);
+    engine.register_fn("len", |g: &mut GroupHandle| g.0.len as INT);
+    let _ = s;
+    let s = shared.clone();
+    engine.register_fn(
+        "subgroup",
+        move |g: &mut GroupHandle, n: INT| -> RResult<GroupHandle> {
+            // Brian 1: consecutive subgroups are carved from the front of what is left.
+            let st = s.borrow();
+            let key = (g.0.group, g.0.start);
+            let used = *st.subgroup_cursor.get(&key).unwrap_or(&0);
+            drop(st);
+            let sub = subgroup(&s, g, used, n.max(0) as usize)?;
+            s.borrow_mut()
+                .subgroup_cursor
+                .insert(key, used + n.max(0) as usize);
+            Ok(sub)
+        },
+    );
+    let s = shared.clone();
+    engine.register_indexer_get(move |g: &mut GroupHandle, r: std::ops::Range<INT>| {
+        subgroup(
+            &s,
+            g,
+            r.start.max(0) as usize,
+            (r.end - r.start).max(0) as usize,
+        )
+    });
+    let s = shared.clone();
+    engine.register_indexer_get(move |g: &mut GroupHandle, name: &str| get_var(&s, g, name));
+    let s = shared.clone();
+    engine.register_indexer_set(move |g: &mut GroupHandle, name: &str, v: Dynamic| {
+        set_var(&s, g, name, v)
+    });
+    let s = shared.clone();
+    engine.register_get("method", move |g: &mut GroupHandle| -> RResult<String> {
+        let st = s.borrow();
+        let ng = st
+            .net
+            .neurons(g.0)
+            .ok_or("only a NeuronGroup has an integration method")?;
+        match ng.method() {
+            Some((m, notes)) if notes.is_empty() => Ok(m.to_string()),
+            Some((m, notes)) => Ok(format!("{m} ({})", notes.join("; "))),
+            None => err("the integration method is chosen at run(); run first"),
+        }
+    });
+    let s = shared.clone();
+    engine.register_fn("rest", move |g: &mut GroupHandle| -> RResult<()> {
+        let mut st = s.borrow_mut();
+        let dt = st.net.clock.dt;
+        let ns = st.namespace_values();
+        let ng = st
+            .net
+            .neurons_mut(g.0)
+            .ok_or("only a NeuronGroup has a resting state")?;
+        ng.rest(dt, &ns).map_err(|e| e.to_string().into())
+    });
+
+    let s = shared.clone();
+    engine.register_fn("PoissonGroup", move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
+        if rates.is_string() {
+            return err("PoissonGroup rates given as a string are not supported yet; give a quantity or an array");
+        }
+        let arr = to_qarray(&rates, "the rates")?;
+        let hz = Dimension::TIME.inverse();
+        if arr.dim != hz && !arr.values.iter().all(|v| *v == 0.0) {
+            return err(format!("the rates of a PoissonGroup should be in Hz, got units of {}", arr.dim));
+        }
+        let n = n.max(0) as usize;
+        let values = match arr.len() {
+            1 => vec![arr.values[0]; n],
+            k if k == n => arr.values,
+            k => return err(format!("PoissonGroup of {n} neurons got {k} rates")),
+        };
+        let mut st = s.borrow_mut();
+        let name = next_name(&mut st, "poissongroup");
+        Ok(GroupHandle(st.net.add_group(Group::Poisson(PoissonGroup { rates: values, name }))))
+    });
+    let s = shared.clone();
+    engine.register_fn(
+        "SpikeGeneratorGroup",
+        move |n: INT, indices: Dynamic, times: Dynamic| -> RResult<GroupHandle> {
+            let idx = to_indices(&indices, "the indices")?;
+            let times = to_qarray(&times, "the times")?;
+            if times.dim != Dimension::TIME && !times.values.iter().all(|v| *v == 0.0) {
+                return err(format!(
+                    "the spike times should be in seconds, got units of {}",
+                    times.dim
+                ));
+            }
+            if idx.len() != times.len() {
+                return err(format!("{} indices but {} times", idx.len(), times.len()));
+            }
+            if let Some(bad) = idx.iter().find(|&&i| i >= n.max(0) as usize) {
+                return err(format!(
+                    "index {bad} is out of range for a SpikeGeneratorGroup of {n} neurons"
+                ));
+            }
+            let mut st = s.borrow_mut();
+            let name = next_name(&mut st, "spikegeneratorgroup");
+            let spikes = times
+                .values
+                .iter()
+                .zip(&idx)
+                .map(|(&t, &i)| (t, i as u32))
+                .collect();
+            Ok(GroupHandle(st.net.add_group(Group::Generator(
+                SpikeGeneratorGroup::new(n.max(0) as usize, spikes, 0.0, name),
+            ))))
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn("PulsePacket", move |t: Dynamic, n: INT, sigma: Dynamic| {
+        pulse_packet(&s, t, n, sigma)
+    });
+    let s = shared.clone();
+    engine.register_fn("PulsePacket", move |opts: Map| -> RResult<GroupHandle> {
+        check_keys(&opts, &["t", "n", "sigma"], "PulsePacket")?;
+        let get = |k: &str| {
+            opts.get(k)
+                .cloned()
+                .ok_or_else(|| -> Box<rhai::EvalAltResult> {
+                    format!("PulsePacket needs {k}").into()
+                })
+        };
+        pulse_packet(&s, get("t")?, to_int(&get("n")?, "n")?, get("sigma")?)
+    });
+
+    let s = shared.clone();
+    engine.register_fn(
+        "Connection",
+        move |ctx: NativeCallContext, a: GroupHandle, b: GroupHandle| {
+            connection(&ctx, &s, a, b, None, Map::new())
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "Connection",
+        move |ctx: NativeCallContext, a: GroupHandle, b: GroupHandle, v: ImmutableString| {
+            connection(&ctx, &s, a, b, Some(v.to_string()), Map::new())
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "Connection",
+        move |ctx: NativeCallContext,
+              a: GroupHandle,
+              b: GroupHandle,
+              v: ImmutableString,
+              o: Map| connection(&ctx, &s, a, b, Some(v.to_string()), o),
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "Connection",
+        move |ctx: NativeCallContext, a: GroupHandle, b: GroupHandle, o: Map| {
+            let var = o.get("state").map(|v| to_string(v, "state")).transpose()?;
+            let mut o = o;
+            o.remove("state");
+            connection(&ctx, &s, a, b, var, o)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "connect_full",
+        move |ctx: NativeCallContext,
+              c: &mut ConnectionHandle,
+              a: GroupHandle,
+              b: GroupHandle,
+              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, "full", 1.0, w),
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "connect_full",
+        move |ctx: NativeCallContext, c: &mut ConnectionHandle, o: Map| -> RResult<()> {
+            check_keys(&o, &["weight"], "connect_full")?;
+            let (src, tgt) = {
+                let st = s.borrow();
+                let conn = &st.net.connections[c.0];
+                (GroupHandle(conn.source), GroupHandle(conn.target))
+            };
+            let w = o
+                .get("weight")
+                .cloned()
+                .ok_or("connect_full needs a weight")?;
+            connect_part(&ctx, &s, c, &src, &tgt, "full", 1.0, w)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "connect_random",
+        move |ctx: NativeCallContext,
+              c: &mut ConnectionHandle,
+              a: GroupHandle,
+              b: GroupHandle,
+              p: Dynamic,
+              w: Dynamic| {
+            let p = to_quantity(&p, "the probability")?
+                .to_f64("the probability")
+                .map_err(|e| e.to_string())?;
+            connect_part(&ctx, &s, c, &a, &b, "random", p, w)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "connect_one_to_one",
+        move |ctx: NativeCallContext,
+              c: &mut ConnectionHandle,
+              a: GroupHandle,
+              b: GroupHandle,
+              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, "one_to_one", 1.0, w),
+    );
+    let s = shared.clone();
+    engine.register_get("W", move |c: &mut ConnectionHandle| -> Matrix {
+        let st = s.borrow();
+        let conn = &st.net.connections[c.0];
+        let dim = st
+            .net
+            .neurons(conn.target)
+            .and_then(|g| g.var_dim(&conn.target_var_name))
+            .unwrap_or_default();
+        let (nr, nc) = conn.weights.shape();
+        let mut rows = vec![vec![0.0; nc]; nr];
+        for (w, (i, j)) in conn.weights.iter() {
+            rows[i as usize][j as usize] += *w;
+        }
+        Matrix { rows, dim }
+    });
+    let s = shared.clone();
+    engine.register_fn("len", move |c: &mut ConnectionHandle| {
+        s.borrow().net.connections[c.0].len() as INT
+    });
+    engine.register_fn("todense", |m: &mut Matrix| m.clone());
+    engine.register_fn("len", |m: &mut Matrix| m.rows.len() as INT);
+    engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
+        let row = m
+            .rows
+            .get(i.max(0) as usize)
+            .ok_or_else(|| format!("row {i} is out of range ({} rows)", m.rows.len()))?;
+        Ok(QuantityArray::new(row.clone(), m.dim))
+    });
+    engine.register_fn("to_string", |m: &mut Matrix| {
+        format!(
+            "<{}x{} matrix in {}>",
+            m.rows.len(),
+            m.rows.first().map_or(0, Vec::len),
+            m.dim
+        )
+    });
+
+    let s = shared.clone();
+    engine.register_fn("seed", move |n: INT| s.borrow_mut().net.seed(n as u64));
+    let s = shared.clone();
+    engine.register_get("dt", move |_: &mut DefaultClock| {
+        Quantity::new(s.borrow().net.clock.dt, Dimension::TIME)
+    });
+    let s = shared.clone();
+    engine.register_set(
+        "dt",
+        move |_: &mut DefaultClock, v: Dynamic| -> RResult<()> {
+            let dt = to_si(&v, Dimension::TIME, "dt")?;
+            s.borrow_mut().set_dt(dt)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn("set_dt", move |v: Dynamic| -> RResult<()> {
+        let dt = to_si(&v, Dimension::TIME, "dt")?;
+        s.borrow_mut().set_dt(dt)
+    });
+    let s = shared.clone();
+    engine.register_get("t", move |_: &mut DefaultClock| {
+        Quantity::new(s.borrow().net.clock.t(), Dimension::TIME)
+    });
+    let s = shared.clone();
+    engine.register_fn("run", move |d: Dynamic| -> RResult<()> {
+        let duration = to_si(&d, Dimension::TIME, "the duration of run()")?;
+        s.borrow_mut().run(duration)
+    });
+}

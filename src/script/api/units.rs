@@ -1,0 +1,418 @@
+//! Quantities and arrays with units in scripts: arithmetic with dimension checks (numbers
+//! on either side), comparisons, display, array constructors and reductions.
+
+use super::super::convert::*;
+use super::super::Shared;
+use crate::units::{format_number, Dimension, Quantity, QuantityArray, UnitError};
+use rand::Rng;
+use rand_distr::StandardNormal;
+use rhai::{Array, Dynamic, Engine, FLOAT, INT};
+
+/// An operand: a scalar quantity or an array.
+enum Operand {
+    S(Quantity),
+    A(QuantityArray),
+}
+
+impl From<Quantity> for Operand {
+    fn from(q: Quantity) -> Self {
+        Operand::S(q)
+    }
+}
+impl From<QuantityArray> for Operand {
+    fn from(a: QuantityArray) -> Self {
+        Operand::A(a)
+    }
+}
+impl From<INT> for Operand {
+    fn from(i: INT) -> Self {
+        Operand::S(Quantity::dimensionless(i as f64))
+    }
+}
+impl From<FLOAT> for Operand {
+    fn from(f: FLOAT) -> Self {
+        Operand::S(Quantity::dimensionless(f))
+    }
+}
+
+fn scalar_op(op: &str, a: Quantity, b: Quantity) -> Result<Dynamic, UnitError> {
+    Ok(match op {
+        "+" => q_out(a.add(&b)?),
+        "-" => q_out(a.sub(&b)?),
+        "*" => q_out(a.mul(&b)),
+        "/" => q_out(a.div(&b)),
+        "%" => {
+            a.check_same(&b, "take the remainder of")?;
+            q_out(Quantity::new(a.value.rem_euclid(b.value), a.dim))
+        }
+        "**" => q_out(a.pow(&b)?),
+        _ => {
+            let ord = a.compare(&b, "compare")?;
+            Dynamic::from_bool(match op {
+                "<" => ord.is_lt() && a.value < b.value,
+                "<=" => a.value <= b.value,
+                ">" => a.value > b.value,
+                ">=" => a.value >= b.value,
+                "==" => a.value == b.value,
+                _ => a.value != b.value,
+            })
+        }
+    })
+}
+
+fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
+    let (a, b) = match (a, b) {
+        (Operand::S(a), Operand::S(b)) => {
+            return scalar_op(op, a, b).map_err(|e| e.to_string().into())
+        }
+        (a, b) => (a, b),
+    };
+    let as_array = |o: Operand| match o {
+        Operand::A(a) => (a, false),
+        Operand::S(q) => (QuantityArray::new(vec![q.value], q.dim), true),
+    };
+    let ((a, a_scalar), (b, b_scalar)) = (as_array(a), as_array(b));
+    let n = if a_scalar { b.len() } else { a.len() };
+    if !a_scalar && !b_scalar && a.len() != b.len() {
+        return err(format!(
+            "cannot combine arrays of lengths {} and {} with '{op}'",
+            a.len(),
+            b.len()
+        ));
+    }
+    // Units are checked once on representative values (0 stays unit-free, as in Brian).
+    let pick = |arr: &QuantityArray| {
+        arr.values
+            .iter()
+            .copied()
+            .find(|v| !crate::units::is_unit_free(*v))
+            .unwrap_or(1.0)
+    };
+    let qa = Quantity::new(pick(&a), a.dim);
+    let qb = Quantity::new(pick(&b), b.dim);
+    let probe = match op {
+        "**" => {
+            if !b_scalar && !a.dim.is_dimensionless() {
+                return err("the exponent of an array with units must be a single number");
+            }
+            scalar_op(op, qa, Quantity::new(b.values[0], b.dim))
+        }
+        _ => scalar_op(op, qa, qb),
+    }
+    .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    let dim = match op {
+        "+" | "-" | "%" => {
+            if a.dim.is_dimensionless() && a.values.iter().all(|v| crate::units::is_unit_free(*v)) {
+                b.dim
+            } else {
+                a.dim
+            }
+        }
+        "*" => a.dim * b.dim,
+        "/" => a.dim / b.dim,
+        "**" => a.dim.powf(b.values[0]),
+        _ => Dimension::DIMENSIONLESS,
+    };
+    let _ = probe;
+    let f: fn(f64, f64) -> f64 = match op {
+        "+" => |x, y| x + y,
+        "-" => |x, y| x - y,
+        "*" => |x, y| x * y,
+        "/" => |x, y| x / y,
+        "%" => |x, y| x.rem_euclid(y),
+        "**" => f64::powf,
+        "<" => |x, y| f64::from(u8::from(x < y)),
+        "<=" => |x, y| f64::from(u8::from(x <= y)),
+        ">" => |x, y| f64::from(u8::from(x > y)),
+        ">=" => |x, y| f64::from(u8::from(x >= y)),
+        "==" => |x, y| f64::from(u8::from(x == y)),
+        _ => |x, y| f64::from(u8::from(x != y)),
+    };
+    let get = |arr: &QuantityArray, scalar: bool, k: usize| {
+        if scalar {
+            arr.values[0]
+        } else {
+            arr.values[k]
+        }
+    };
+    let values = (0..n)
+        .map(|k| f(get(&a, a_scalar, k), get(&b, b_scalar, k)))
+        .collect();
+    Ok(Dynamic::from(QuantityArray::new(values, dim)))
+}
+
+macro_rules! register_ops {
+    ($engine:expr, $A:ty, $B:ty) => {
+        for op in [
+            "+", "-", "*", "/", "%", "**", "<", "<=", ">", ">=", "==", "!=",
+        ] {
+            $engine.register_fn(op, move |a: $A, b: $B| binary(op, a.into(), b.into()));
+        }
+    };
+}
+
+/// Elementwise math on a quantity or array; `f` maps SI values, `dim` maps dimensions.
+fn unary_math(
+    d: &Dynamic,
+    name: &str,
+    f: fn(f64) -> f64,
+    needs_dimensionless: bool,
+) -> RResult<Dynamic> {
+    let (arr, scalar) = match d.clone().try_cast::<QuantityArray>() {
+        Some(a) => (a, false),
+        None => {
+            let q = to_quantity(d, &format!("the argument of {name}()"))?;
+            (QuantityArray::new(vec![q.value], q.dim), true)
+        }
+    };
+    if needs_dimensionless && !arr.dim.is_dimensionless() {
+        return err(format!(
+            "{name}() needs a dimensionless argument, got units of {}",
+            arr.dim
+        ));
+    }
+    let dim = match name {
+        "sqrt" => arr.dim.powf(0.5),
+        "abs" | "floor" | "ceil" => arr.dim,
+        _ => Dimension::DIMENSIONLESS,
+    };
+    let values: Vec<f64> = arr.values.iter().map(|&v| f(v)).collect();
+    Ok(if scalar {
+        q_out(Quantity::new(values[0], dim))
+    } else {
+        Dynamic::from(QuantityArray::new(values, dim))
+    })
+}
+
+fn reduce(a: &QuantityArray, name: &str) -> RResult<Dynamic> {
+    let n = a.len();
+    if n == 0 && name != "sum" {
+        return err(format!("{name}() of an empty array"));
+    }
+    let sum: f64 = a.values.iter().sum();
+    let v = match name {
+        "sum" => sum,
+        "mean" => sum / n as f64,
+        "std" => {
+            let m = sum / n as f64;
+            (a.values.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n as f64).sqrt()
+        }
+        "min" => a.values.iter().copied().fold(f64::INFINITY, f64::min),
+        _ => a.values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    };
+    Ok(q_out(Quantity::new(v, a.dim)))
+}
+
+fn index(a: &QuantityArray, k: INT) -> RResult<usize> {
+    let n = a.len() as INT;
+    let j = if k < 0 { k + n } else { k };
+    if j < 0 || j >= n {
+        return err(format!(
+            "index {k} is out of range for an array of length {n}"
+        ));
+    }
+    Ok(j as usize)
+}
+
+pub fn register(engine: &mut Engine, shared: &Shared) {
+    engine.register_type_with_name::<Quantity>("Quantity");
+    engine.register_type_with_name::<QuantityArray>("QuantityArray");
+    register_ops!(engine, Quantity, Quantity);
+    register_ops!(engine, Quantity, INT);
+    register_ops!(engine, Quantity, FLOAT);
+    register_ops!(engine, INT, Quantity);
+    register_ops!(engine, FLOAT, Quantity);
+    register_ops!(engine, QuantityArray, QuantityArray);
+    register_ops!(engine, QuantityArray, Quantity);
+    register_ops!(engine, Quantity, QuantityArray);
+    register_ops!(engine, QuantityArray, INT);
+    register_ops!(engine, QuantityArray, FLOAT);
+    register_ops!(engine, INT, QuantityArray);
+    register_ops!(engine, FLOAT, QuantityArray);
+    engine.register_fn("-", |q: Quantity| q.neg());
+    engine.register_fn("-", |a: QuantityArray| {
+        QuantityArray::new(a.values.iter().map(|v| -v).collect(), a.dim)
+    });
+    engine.register_fn("+", |q: Quantity| q);
+    for ty in ["to_string", "to_debug"] {
+        engine.register_fn(ty, |q: &mut Quantity| q.to_string());
+        engine.register_fn(ty, |a: &mut QuantityArray| a.to_string());
+    }
+
+    type M = fn(f64) -> f64;
+    let math: [(&str, M, bool); 14] = [
+        ("exp", f64::exp, true),
+        ("log", f64::ln, true),
+        ("log10", f64::log10, true),
+        ("sin", f64::sin, true),
+        ("cos", f64::cos, true),
+        ("tan", f64::tan, true),
+        ("tanh", f64::tanh, true),
+        ("sqrt", f64::sqrt, false),
+        ("abs", f64::abs, false),
+        ("floor", f64::floor, false),
+        ("ceil", f64::ceil, false),
+        ("expm1", f64::exp_m1, true),
+        ("log1p", f64::ln_1p, true),
+        ("sign", f64::signum, false),
+    ];
+    for (name, f, dimless) in math {
+        engine.register_fn(name, move |q: Quantity| {
+            unary_math(&Dynamic::from(q), name, f, dimless)
+        });
+        engine.register_fn(name, move |a: QuantityArray| {
+            unary_math(&Dynamic::from(a), name, f, dimless)
+        });
+    }
+    for name in ["sum", "mean", "std", "min", "max"] {
+        engine.register_fn(name, move |a: QuantityArray| reduce(&a, name));
+        engine.register_fn(name, move |a: Array| {
+            reduce(&to_qarray(&Dynamic::from(a), "the array")?, name)
+        });
+    }
+    engine.register_fn(
+        "clip",
+        |a: Dynamic, lo: Dynamic, hi: Dynamic| -> RResult<Dynamic> {
+            let arr = to_qarray(&a, "the array to clip")?;
+            let lo = to_quantity(&lo, "the lower bound")?;
+            let hi = to_quantity(&hi, "the upper bound")?;
+            let (l, h) = (
+                lo.in_dim(arr.dim, "the lower bound"),
+                hi.in_dim(arr.dim, "the upper bound"),
+            );
+            let (l, h) = (l.map_err(|e| e.to_string())?, h.map_err(|e| e.to_string())?);
+            let values = arr.values.iter().map(|v| v.max(l).min(h)).collect();
+            Ok(Dynamic::from(QuantityArray::new(values, arr.dim)))
+        },
+    );
+
+    engine.register_fn("len", |a: &mut QuantityArray| a.len() as INT);
+    engine.register_fn("to_array", |a: &mut QuantityArray| -> Array {
+        a.values
+            .iter()
+            .map(|&v| q_out(Quantity::new(v, a.dim)))
+            .collect()
+    });
+    engine.register_fn("array", |a: Array| {
+        to_qarray(&Dynamic::from(a), "the array")
+    });
+    engine.register_indexer_get(|a: &mut QuantityArray, k: INT| -> RResult<Dynamic> {
+        Ok(q_out(Quantity::new(a.values[index(a, k)?], a.dim)))
+    });
+    engine.register_indexer_set(|a: &mut QuantityArray, k: INT, v: Dynamic| -> RResult<()> {
+        let j = index(a, k)?;
+        let q = to_quantity(&v, "the value")?;
+        if a.values.iter().all(|x| *x == 0.0) && a.dim.is_dimensionless() {
+            a.dim = q.dim; // zeros(n) takes the unit of what is stored in it
+        }
+        a.values[j] = q.in_dim(a.dim, "the value").map_err(|e| e.to_string())?;
+        Ok(())
+    });
+    engine.register_indexer_get(
+        |a: &mut QuantityArray, r: std::ops::Range<INT>| -> RResult<QuantityArray> {
+            let (s, e) = (
+                r.start.max(0) as usize,
+                (r.end.max(0) as usize).min(a.len()),
+            );
+            Ok(QuantityArray::new(
+                a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(),
+                a.dim,
+            ))
+        },
+    );
+    engine.register_indexer_set(
+        |a: &mut QuantityArray, r: std::ops::Range<INT>, v: Dynamic| -> RResult<()> {
+            let (s, e) = (
+                r.start.max(0) as usize,
+                (r.end.max(0) as usize).min(a.len()),
+            );
+            let src = to_qarray(&v, "the values")?;
+            if a.values.iter().all(|x| *x == 0.0) && a.dim.is_dimensionless() {
+                a.dim = src.dim;
+            }
+            if src.dim != a.dim {
+                return err(format!(
+                    "cannot store values in {} into an array in {}",
+                    src.dim, a.dim
+                ));
+            }
+            for (k, j) in (s..e).enumerate() {
+                a.values[j] = if src.len() == 1 {
+                    src.values[0]
+                } else {
+                    *src.values.get(k).ok_or("too few values for the slice")?
+                };
+            }
+            Ok(())
+        },
+    );
+
+    engine.register_fn("zeros", |n: INT| {
+        QuantityArray::dimensionless(vec![0.0; n.max(0) as usize])
+    });
+    engine.register_fn("ones", |n: INT| {
+        QuantityArray::dimensionless(vec![1.0; n.max(0) as usize])
+    });
+    let s = shared.clone();
+    engine.register_fn("rand", move |n: INT| {
+        let rng = &mut s.borrow_mut().net.rng;
+        QuantityArray::dimensionless((0..n.max(0)).map(|_| rng.random::<f64>()).collect())
+    });
+    let s = shared.clone();
+    engine.register_fn("rand", move || s.borrow_mut().net.rng.random::<f64>());
+    let s = shared.clone();
+    engine.register_fn("randn", move |n: INT| {
+        let rng = &mut s.borrow_mut().net.rng;
+        QuantityArray::dimensionless(
+            (0..n.max(0))
+                .map(|_| rng.sample::<f64, _>(StandardNormal))
+                .collect(),
+        )
+    });
+    let s = shared.clone();
+    engine.register_fn("randn", move || {
+        s.borrow_mut().net.rng.sample::<f64, _>(StandardNormal)
+    });
+    engine.register_fn(
+        "linspace",
+        |a: Dynamic, b: Dynamic, n: INT| -> RResult<QuantityArray> {
+            let (a, b) = (to_quantity(&a, "the start")?, to_quantity(&b, "the end")?);
+            a.check_same(&b, "make a range between")
+                .map_err(|e| e.to_string())?;
+            let n = n.max(0) as usize;
+            let step = if n > 1 {
+                (b.value - a.value) / (n - 1) as f64
+            } else {
+                0.0
+            };
+            Ok(QuantityArray::new(
+                (0..n).map(|k| a.value + step * k as f64).collect(),
+                a.dim,
+            ))
+        },
+    );
+    let arange = |a: Dynamic, b: Dynamic, step: Dynamic| -> RResult<QuantityArray> {
+        let (a, b, st) = (
+            to_quantity(&a, "the start")?,
+            to_quantity(&b, "the end")?,
+            to_quantity(&step, "the step")?,
+        );
+        a.check_same(&b, "make a range between")
+            .map_err(|e| e.to_string())?;
+        a.check_same(&st, "make a range with a step of")
+            .map_err(|e| e.to_string())?;
+        if st.value == 0.0 {
+            return err("arange() needs a non-zero step");
+        }
+        let n = ((b.value - a.value) / st.value).ceil().max(0.0) as usize;
+        Ok(QuantityArray::new(
+            (0..n).map(|k| a.value + st.value * k as f64).collect(),
+            a.dim,
+        ))
+    };
+    engine.register_fn("arange", arange);
+    engine.register_fn("arange", move |a: Dynamic, b: Dynamic| {
+        arange(a, b, Dynamic::from_int(1))
+    });
+    engine.register_fn("format_number", |v: FLOAT| format_number(v));
+}

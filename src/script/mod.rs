@@ -1,0 +1,303 @@
+//! The Rhai binding layer: the only module (with `cli` and `bin`) that names rhai. It keeps
+//! one simulation state per session, registers Brian's names (`api/`), resolves unit names
+//! as variables, and takes a snapshot of the script's values whenever `run()` is called so
+//! that equations can use them (Brian's namespace rule).
+
+pub mod api;
+pub mod convert;
+
+use crate::network::{Network, Values};
+use crate::plot::Figure;
+use crate::units::{lookup, Quantity};
+use rhai::debugger::{BreakPoint, DebuggerCommand};
+use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Everything a script session owns besides the Rhai engine.
+pub struct SimState {
+    pub net: Network,
+    /// Values of the script's variables, as of the last call to `run()`.
+    pub script_values: Values,
+    /// Values given with `namespace: #{...}`.
+    pub explicit_namespace: Values,
+    pub figure: Figure,
+    pub figures_written: Vec<PathBuf>,
+    /// Where figures go and how they are named: `<stem>_fig<N>.png`.
+    pub out_dir: PathBuf,
+    pub stem: String,
+    pub no_plots: bool,
+    pub quiet: bool,
+    pub counters: HashMap<String, usize>,
+    /// Brian 1's consecutive subgroups: how much of each group has been handed out.
+    pub subgroup_cursor: HashMap<(usize, usize), usize>,
+    /// Summaries of each run, for the CLI and tests.
+    pub log: Vec<String>,
+}
+
+pub type Shared = Rc<RefCell<SimState>>;
+
+impl SimState {
+    pub fn new(out_dir: PathBuf, stem: String) -> SimState {
+        SimState {
+            net: Network::new(),
+            script_values: Values::new(),
+            explicit_namespace: Values::new(),
+            figure: Figure::new(),
+            figures_written: Vec::new(),
+            out_dir,
+            stem,
+            no_plots: false,
+            quiet: false,
+            counters: HashMap::new(),
+            subgroup_cursor: HashMap::new(),
+            log: Vec::new(),
+        }
+    }
+
+    /// The namespace models see: explicit entries win over the script's variables.
+    pub fn namespace_values(&self) -> Values {
+        let mut v = self.script_values.clone();
+        v.extend(self.explicit_namespace.iter().map(|(k, q)| (k.clone(), *q)));
+        v
+    }
+
+    pub fn set_dt(&mut self, dt: f64) -> convert::RResult<()> {
+        if !(dt > 0.0) || !dt.is_finite() {
+            return convert::err(format!("dt must be a positive time, got {dt} s"));
+        }
+        let t = self.net.clock.t();
+        self.net.clock.dt = dt;
+        self.net.clock.step = (t / dt).round() as u64;
+        Ok(())
+    }
+
+    pub fn run(&mut self, duration: f64) -> convert::RResult<()> {
+        let ns = self.namespace_values();
+        let stats = self.net.run(duration, &ns).map_err(|e| e.to_string())?;
+        let mut line = format!(
+            "run: {} simulated in {:.3} s ({} steps), {} spikes",
+            Quantity::new(duration, crate::units::Dimension::TIME),
+            stats.seconds,
+            stats.steps,
+            stats.spikes
+        );
+        for m in &self.net.spike_monitors {
+            let n = m.source.len.max(1);
+            let t = self.net.clock.t();
+            if t > 0.0 {
+                line.push_str(&format!(
+                    "; {}: {} spikes, {:.2} Hz mean rate over {} neurons",
+                    m.name,
+                    m.num_spikes(),
+                    m.num_spikes() as f64 / (n as f64 * t),
+                    n
+                ));
+            }
+        }
+        if !self.quiet {
+            println!("{line}");
+        }
+        self.log.push(line);
+        Ok(())
+    }
+
+    pub fn new_figure(&mut self) {
+        if !self.figure.is_empty() {
+            // An unsaved figure is kept by writing it, as pyplot keeps it open for show().
+            let _ = self.show();
+        }
+        self.figure = Figure::new();
+    }
+
+    pub fn resolve_output(&self, path: &str) -> PathBuf {
+        let p = Path::new(path);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.out_dir.join(p)
+        }
+    }
+
+    pub fn save_figure(&mut self, path: &Path) -> convert::RResult<()> {
+        if self.no_plots {
+            return Ok(());
+        }
+        self.figure
+            .save(path)
+            .map_err(|e| format!("could not write the figure {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+        self.figures_written.push(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Writes the pending figure as `<stem>_fig<N>.png` and starts a new one.
+    pub fn show(&mut self) -> convert::RResult<()> {
+        if self.figure.is_empty() {
+            return Ok(());
+        }
+        let n = self.counters.entry("figure".into()).or_insert(0);
+        *n += 1;
+        let path = self.out_dir.join(format!("{}_fig{}.png", self.stem, n));
+        let result = self.save_figure(&path);
+        self.figure = Figure::new();
+        result
+    }
+}
+
+/// A script session: an engine with Brian's names, a scope that persists between
+/// evaluations (the REPL), and the simulation state.
+pub struct Session {
+    pub engine: Engine,
+    pub scope: Scope<'static>,
+    pub state: Shared,
+    /// Functions defined by earlier inputs (REPL), kept so later lines can call them.
+    functions: AST,
+}
+
+/// Takes the script's numeric values from a scope into the simulation's namespace.
+fn snapshot(scope: &Scope, state: &Shared) {
+    let mut st = state.borrow_mut();
+    for (name, _, value) in scope.iter_raw() {
+        if let Some(q) = value.clone().try_cast::<Quantity>() {
+            st.script_values.insert(name.to_string(), q);
+        } else if let Ok(i) = value.as_int() {
+            st.script_values
+                .insert(name.to_string(), Quantity::dimensionless(i as f64));
+        } else if let Ok(f) = value.as_float() {
+            st.script_values
+                .insert(name.to_string(), Quantity::dimensionless(f));
+        }
+    }
+}
+
+impl Session {
+    pub fn new(out_dir: PathBuf, stem: String) -> Session {
+        let state: Shared = Rc::new(RefCell::new(SimState::new(out_dir, stem)));
+        let mut engine = Engine::new();
+        engine.set_max_expr_depths(256, 256);
+        // Unit names and `defaultclock` are variables everywhere, also inside `fn` bodies;
+        // a script variable of the same name wins.
+        #[allow(deprecated)]
+        engine.on_var(|name, _, ctx| {
+            if ctx.scope().contains(name) {
+                return Ok(None);
+            }
+            if name == "defaultclock" {
+                return Ok(Some(Dynamic::from(api::network::DefaultClock)));
+            }
+            Ok(lookup(name).map(Dynamic::from))
+        });
+        // Brian's namespace rule: values visible where run() is called feed the equations.
+        let s = state.clone();
+        #[allow(deprecated)]
+        engine.register_debugger(
+            |_, mut debugger| {
+                for name in ["run", "rest", "NeuronGroup"] {
+                    debugger
+                        .break_points_mut()
+                        .push(BreakPoint::AtFunctionName {
+                            name: name.into(),
+                            enabled: true,
+                        });
+                }
+                debugger
+            },
+            move |ctx, _event, _node, _source, _pos| {
+                snapshot(ctx.scope(), &s);
+                Ok(DebuggerCommand::Continue)
+            },
+        );
+        engine.on_print(|text| println!("{text}"));
+        api::units::register(&mut engine, &state);
+        api::network::register(&mut engine, &state);
+        api::monitors::register(&mut engine, &state);
+        api::plot::register(&mut engine, &state);
+        Session {
+            engine,
+            scope: Scope::new(),
+            state,
+            functions: AST::empty(),
+        }
+    }
+
+    /// Evaluates script text in the session's scope; functions it defines stay available.
+    pub fn eval(&mut self, source: &str, name: Option<&str>) -> Result<Dynamic, ScriptError> {
+        let mut ast = self
+            .engine
+            .compile_with_scope(&self.scope, source)
+            .map_err(|e| ScriptError::from_parse(e, source))?;
+        if let Some(n) = name {
+            ast.set_source(n);
+        }
+        let merged = self.functions.merge(&ast);
+        self.functions = merged.clone_functions_only();
+        let result = self
+            .engine
+            .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
+        result.map_err(|e| ScriptError::from_eval(*e, source))
+    }
+}
+
+/// A script failure with its position (line and column, 1-based) and message.
+#[derive(Debug, Clone)]
+pub struct ScriptError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl ScriptError {
+    fn at(message: String, pos: Position) -> ScriptError {
+        ScriptError {
+            message,
+            line: pos.line(),
+            column: pos.position(),
+        }
+    }
+
+    fn from_parse(e: rhai::ParseError, _source: &str) -> ScriptError {
+        let pos = e.position();
+        ScriptError::at(format!("syntax error: {}", e.err_type()), pos)
+    }
+
+    fn from_eval(e: EvalAltResult, _source: &str) -> ScriptError {
+        let pos = e.position();
+        let message = match &e {
+            EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
+            EvalAltResult::ErrorInFunctionCall(f, _, inner, _) => {
+                let inner_msg = match &**inner {
+                    EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
+                    other => other.to_string(),
+                };
+                format!("in {f}(): {inner_msg}")
+            }
+            other => {
+                let mut s = other.to_string();
+                if let Some(k) = s.rfind(" (line ") {
+                    s.truncate(k);
+                }
+                s
+            }
+        };
+        ScriptError::at(message, pos)
+    }
+
+    /// `file:line:column: error: message`, the line, and a caret under the column.
+    pub fn render(&self, file: &str, source: &str) -> String {
+        match (self.line, self.column) {
+            (Some(l), col) => {
+                let text = source.lines().nth(l - 1).unwrap_or("");
+                let c = col.unwrap_or(1);
+                format!(
+                    "{file}:{l}:{c}: error: {}\n{l:>5} | {text}\n      | {}^",
+                    self.message,
+                    " ".repeat(c.saturating_sub(1))
+                )
+            }
+            _ => format!("{file}: error: {}", self.message),
+        }
+    }
+}
