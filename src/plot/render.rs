@@ -134,6 +134,8 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if pts.is_empty() {
             return Ok(());
         }
+        let thinned = decimate_columns(pts);
+        let pts = thinned.as_deref().unwrap_or(pts);
         if !self.svg {
             return self.coverage_pixels(antialiased_polyline(pts, width), color);
         }
@@ -656,6 +658,42 @@ fn clipped_runs(pts: &[Option<(f64, f64)>], frame: &Rect) -> Vec<Vec<(f64, f64)>
     }
     flush(&mut cur, &mut runs);
     runs
+}
+
+/// Thins a dense polyline whose x never decreases (a time series) to at
+/// most four points per pixel column: the first, lowest, highest and last
+/// point of the column, in their original order. The drawn line covers the
+/// same pixels, but a million-sample trace costs a few thousand segments.
+/// `None` when the polyline is short or not monotonic in x.
+fn decimate_columns(pts: &[(f64, f64)]) -> Option<Vec<(f64, f64)>> {
+    let (first, last) = (pts.first()?.0, pts.last()?.0);
+    let span = last - first;
+    if !(span.is_finite() && (pts.len() as f64) > 4.0 * (span + 1.0)) {
+        return None;
+    }
+    if pts.windows(2).any(|w| w[1].0 < w[0].0) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < pts.len() {
+        let col = pts[start].0.floor();
+        let mut end = start;
+        while end < pts.len() && pts[end].0.floor() == col {
+            end += 1;
+        }
+        let group = &pts[start..end];
+        let lowest = (0..group.len()).max_by(|&a, &b| group[a].1.total_cmp(&group[b].1));
+        let highest = (0..group.len()).min_by(|&a, &b| group[a].1.total_cmp(&group[b].1));
+        let mut keep = vec![0, group.len() - 1];
+        keep.extend(lowest);
+        keep.extend(highest);
+        keep.sort_unstable();
+        keep.dedup();
+        out.extend(keep.into_iter().map(|i| group[i]));
+        start = end.max(start + 1);
+    }
+    Some(out)
 }
 
 /// Distance from `c` to the segment `a`-`b`.
@@ -1189,6 +1227,35 @@ mod tests {
         let d = dashes(&[(0.0, 0.0), (1.0, 0.0), (1.0, 5.0)], &[2.0, 10.0]);
         assert_eq!(d, vec![vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]);
         assert_eq!(dashes(&[(0.0, 0.0), (1.0, 0.0)], &[0.0, 1.0]).len(), 1);
+    }
+
+    #[test]
+    fn dense_time_series_keep_their_extremes() {
+        let pts: Vec<(f64, f64)> = (0..1000)
+            .map(|i| (i as f64 * 0.01, (i % 7) as f64 * 10.0))
+            .collect();
+        let d = decimate_columns(&pts).unwrap();
+        assert!(d.len() <= 4 * 10, "{}", d.len());
+        assert_eq!(d.first(), pts.first());
+        assert_eq!(d.last(), pts.last());
+        for col in 0..10 {
+            let ys: Vec<f64> = d
+                .iter()
+                .filter(|p| p.0.floor() == col as f64)
+                .map(|p| p.1)
+                .collect();
+            assert!(
+                ys.contains(&0.0) && ys.contains(&60.0),
+                "column {col}: {ys:?}"
+            );
+        }
+        // Sparse or non-monotonic lines are left alone.
+        let sparse: Vec<(f64, f64)> = (0..20).map(|i| (f64::from(i) * 3.0, 1.0)).collect();
+        assert!(decimate_columns(&sparse).is_none());
+        let mut back = pts.clone();
+        back.swap(10, 500);
+        assert!(decimate_columns(&back).is_none());
+        assert!(decimate_columns(&[]).is_none());
     }
 
     #[test]

@@ -67,8 +67,14 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
     let fig = &mut st.figure;
     let ax = fig.current_axes();
     for (times, ys) in series {
-        ax.raster_styled(times, ys, LineStyle::default().with_color(Color::BLACK).with_markersize(2.0))
-            .map_err(|e| e.to_string())?;
+        ax.raster_styled(
+            times,
+            ys,
+            LineStyle::default()
+                .with_color(Color::BLACK)
+                .with_markersize(2.0),
+        )
+        .map_err(|e| e.to_string())?;
     }
     if group_lines && several {
         for k in 1..monitors.len() {
