@@ -39,6 +39,12 @@ pub struct SimState {
 
 pub type Shared = Rc<RefCell<SimState>>;
 
+/// Prints a line on stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
 impl SimState {
     pub fn new(out_dir: PathBuf, stem: String) -> SimState {
         SimState {
@@ -98,7 +104,7 @@ impl SimState {
             }
         }
         if !self.quiet {
-            println!("{line}");
+            say(&line);
         }
         self.log.push(line);
         Ok(())
@@ -128,7 +134,7 @@ impl SimState {
         self.figure
             .save(path)
             .map_err(|e| format!("could not write the figure {}: {e}", path.display()))?;
-        println!("wrote {}", path.display());
+        say(&format!("wrote {}", path.display()));
         self.figures_written.push(path.to_path_buf());
         Ok(())
     }
@@ -210,7 +216,7 @@ impl Session {
                 Ok(DebuggerCommand::Continue)
             },
         );
-        engine.on_print(|text| println!("{text}"));
+        engine.on_print(|text| say(text));
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);

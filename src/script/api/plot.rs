@@ -46,6 +46,13 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
     let t_end_ms = st.net.clock.t() * 1e3;
     let several = monitors.len() > 1;
     let mut series = Vec::new();
+    let sizes: Vec<usize> = monitors
+        .iter()
+        .map(|m| st.net.spike_monitors[m.0].source.len)
+        .collect();
+    if sizes.is_empty() {
+        return err("raster_plot needs at least one SpikeMonitor");
+    }
     for (k, m) in monitors.iter().enumerate() {
         let mon = &st.net.spike_monitors[m.0];
         let n = mon.source.len.max(1) as f64;
@@ -81,9 +88,15 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
             ax.hline(k as f64, LineStyle::default());
         }
     }
-    if several {
-        ax.ylim(0.0, monitors.len() as f64);
-    }
+    // Brian 1 shows every neuron of the monitored group, spiking or not.
+    ax.ylim(
+        0.0,
+        if several {
+            monitors.len() as f64
+        } else {
+            sizes[0] as f64
+        },
+    );
     if t_end_ms > 0.0 {
         ax.xlim(0.0, t_end_ms);
     }
