@@ -90,7 +90,13 @@ impl SimState {
             stats.steps,
             stats.spikes
         );
-        for m in &self.net.spike_monitors {
+        // Per-monitor rates for small scripts; a chain of ten monitors gets only the total.
+        for m in self
+            .net
+            .spike_monitors
+            .iter()
+            .filter(|_| self.net.spike_monitors.len() <= 3)
+        {
             let n = m.source.len.max(1);
             let t = self.net.clock.t();
             if t > 0.0 {
