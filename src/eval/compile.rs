@@ -326,7 +326,7 @@ fn fold_binary(op: BinOp, a: Src, b: Src) -> Option<Val> {
         {
             Some(Val::fixed(x))
         }
-        (BinOp::Div, x, Const(one)) if one == 1.0 => Some(Val::fixed(x)),
+        (BinOp::Div, x, Const(1.0)) => Some(Val::fixed(x)),
         _ => None,
     }
 }

@@ -105,7 +105,7 @@ impl Expr {
         let span = a.span.join(b.span);
         Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), span)
     }
-    pub fn neg(a: Expr) -> Expr {
+    pub fn negate(a: Expr) -> Expr {
         let span = a.span;
         Expr::new(ExprKind::Unary(UnaryOp::Neg, Box::new(a)), span)
     }

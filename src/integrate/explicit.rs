@@ -255,7 +255,7 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
                 ));
                 let ba = name(&format!("_BA_{x}"));
                 let decay = Expr::call("exp", vec![mul(name(&format!("_A_{x}")), name("dt"))]);
-                add(Expr::neg(ba.clone()), mul(add(name(x), ba), decay))
+                add(Expr::negate(ba.clone()), mul(add(name(x), ba), decay))
             }
         };
         code.push(assign(&format!("_{x}_new"), new));

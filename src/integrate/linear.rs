@@ -19,7 +19,7 @@ fn add(a: Option<Expr>, b: Option<Expr>) -> Option<Expr> {
 }
 
 fn neg(a: Option<Expr>) -> Option<Expr> {
-    a.map(Expr::neg)
+    a.map(Expr::negate)
 }
 
 fn scale(a: Option<Expr>, by: &Expr, op: BinOp, by_on_left: bool) -> Option<Expr> {

@@ -135,6 +135,16 @@ pub fn full_rows(
     Ok(b.finish())
 }
 
+/// Neuron i onto neuron i.
+pub fn one_to_one_rows(n: usize, weight: &mut WeightFn) -> Result<CsMatI<f64, u32>, String> {
+    let mut b = RowBuilder::new(n);
+    for i in 0..n {
+        b.push(i as u32, weight.at(i, i)?);
+        b.end_row();
+    }
+    Ok(b.finish())
+}
+
 impl Connection {
     pub fn new(
         source: GroupRef,
@@ -184,9 +194,9 @@ impl Connection {
     /// Bytes used per synapse by the frozen matrix (indices and weights, not row pointers).
     pub fn bytes_per_synapse(&self) -> f64 {
         let nnz = self.weights.nnz().max(1) as f64;
-        let bytes = self.weights.indices().len() * std::mem::size_of::<u32>()
-            + self.weights.data().len() * std::mem::size_of::<f64>()
-            + self.weights.indptr().raw_storage().len() * std::mem::size_of::<u32>();
+        let bytes = std::mem::size_of_val(self.weights.indices())
+            + std::mem::size_of_val(self.weights.data())
+            + std::mem::size_of_val(self.weights.indptr().raw_storage());
         bytes as f64 / nnz
     }
 

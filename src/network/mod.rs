@@ -9,7 +9,7 @@ mod monitors;
 pub mod namespace;
 mod neuron_group;
 
-pub use connection::{full_rows, random_rows, Connection, RowBuilder, WeightFn};
+pub use connection::{full_rows, one_to_one_rows, random_rows, Connection, RowBuilder, WeightFn};
 pub use inputs::{PoissonGroup, SpikeGeneratorGroup};
 pub use monitors::{SpikeMonitor, StateMonitor, When};
 pub use namespace::Values;
@@ -30,7 +30,9 @@ pub struct GroupRef {
     pub len: usize,
 }
 
-/// Anything that has neurons and spikes.
+/// Anything that has neurons and spikes. A network has a handful of groups, so the size
+/// difference between variants costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub enum Group {
     Neurons(NeuronGroup),
     Poisson(PoissonGroup),
@@ -327,7 +329,7 @@ impl Network {
 
     fn record_states(&mut self, when: When, t: f64) {
         for m in &mut self.state_monitors {
-            if m.when != when || self.clock.step % m.every != 0 {
+            if m.when != when || !self.clock.step.is_multiple_of(m.every) {
                 continue;
             }
             if let Group::Neurons(g) = &self.groups[m.source.group] {

@@ -163,76 +163,52 @@ impl NeuronGroup {
         };
         check_equations(&self.eqs, &ns).map_err(wrap_eq)?;
 
-        let first = self.first_variable().map(str::to_string);
         let mut refractory = self.spec.refractory;
-        let (threshold_text, mut held): (Option<String>, Vec<String>) = (None, Vec::new());
-        let mut threshold_text = threshold_text;
-        match &self.spec.threshold {
-            Some(Threshold::Condition(c)) => threshold_text = Some(c.clone()),
-            Some(Threshold::Value(q)) => {
-                let v = first.clone().ok_or_else(|| {
-                    NetworkError::Other(format!(
-                        "{}: a threshold value needs a state variable",
-                        self.spec.name
-                    ))
-                })?;
-                threshold_text = Some(format!("{v} > _threshold"));
-                let dim = self.var_dim(&v).unwrap_or_default();
-                q.in_dim(dim, "the threshold").map_err(|e| {
-                    self.code_error(
-                        "threshold",
-                        &q.to_string(),
-                        ExprError::units(e, Default::default()),
-                    )
-                })?;
-            }
+        let threshold_text = match &self.spec.threshold {
+            Some(Threshold::Condition(c)) => Some(c.clone()),
+            Some(Threshold::Value(q)) => Some(format!(
+                "{} > _threshold",
+                self.first_variable_matching("threshold", q)?
+            )),
             Some(Threshold::Empirical {
                 threshold,
                 refractory: r,
             }) => {
-                let v = first.clone().unwrap_or_default();
-                let _ = threshold;
-                threshold_text = Some(format!("{v} > _threshold"));
                 refractory = Some(*r);
+                Some(format!(
+                    "{} > _threshold",
+                    self.first_variable_matching("threshold", threshold)?
+                ))
             }
-            None => {}
-        }
-        let mut reset_code: Option<(String, Vec<Statement>)> = None;
-        match &self.spec.reset {
+            None => None,
+        };
+        let mut held: Vec<String> = Vec::new();
+        let reset_code: Option<(String, Vec<Statement>)> = match &self.spec.reset {
             Some(Reset::Code(text)) => {
                 let code = parse_statements(text).map_err(|e| self.code_error("reset", text, e))?;
-                reset_code = Some((text.clone(), code));
+                Some((text.clone(), code))
             }
             Some(Reset::Value(q)) => {
-                let v = first.clone().unwrap_or_default();
-                let dim = self.var_dim(&v).unwrap_or_default();
-                q.in_dim(dim, "the reset value").map_err(|e| {
-                    self.code_error(
-                        "reset",
-                        &q.to_string(),
-                        ExprError::units(e, Default::default()),
-                    )
-                })?;
+                let v = self.first_variable_matching("reset", q)?;
                 let stmt = Statement {
                     target: v.clone(),
                     op: AssignOp::Set,
                     value: Expr::name("_reset"),
                     span: Default::default(),
                 };
-                reset_code = Some((q.to_string(), vec![stmt]));
                 // Brian 1: during the refractory period the variable is clamped at the reset
                 // value, which is holding it still after the reset.
-                if refractory.is_some()
-                    && !self
-                        .eqs
-                        .differential()
-                        .any(|e| e.has_flag("unless refractory"))
-                {
+                let flagged = self
+                    .eqs
+                    .differential()
+                    .any(|e| e.has_flag("unless refractory"));
+                if refractory.is_some() && !flagged {
                     held.push(v);
                 }
+                Some((q.to_string(), vec![stmt]))
             }
-            None => {}
-        }
+            None => None,
+        };
         held.extend(
             self.eqs
                 .differential()
@@ -313,6 +289,26 @@ impl NeuronGroup {
             notes: su.notes,
         });
         Ok(())
+    }
+
+    /// Brian 1's value threshold and reset act on the first variable, whose unit the value
+    /// must have.
+    fn first_variable_matching(&self, what: &str, q: &Quantity) -> Result<String, NetworkError> {
+        let v = self.first_variable().ok_or_else(|| {
+            NetworkError::Other(format!(
+                "{}: a {what} value needs a state variable",
+                self.spec.name
+            ))
+        })?;
+        let dim = self.var_dim(v).unwrap_or_default();
+        q.in_dim(dim, &format!("the {what} value")).map_err(|e| {
+            self.code_error(
+                what,
+                &q.to_string(),
+                ExprError::units(e, Default::default()),
+            )
+        })?;
+        Ok(v.to_string())
     }
 
     /// Statements computing the subexpressions, for code that reads them.

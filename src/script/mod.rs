@@ -222,7 +222,7 @@ impl Session {
                 Ok(DebuggerCommand::Continue)
             },
         );
-        engine.on_print(|text| say(text));
+        engine.on_print(say);
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);

@@ -210,7 +210,7 @@ fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RRes
     Ok(())
 }
 
-fn subgroup(shared: &Shared, g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
+fn subgroup(g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
     let r = g.0;
     if start + len > r.len {
         return err(format!(
@@ -218,7 +218,6 @@ fn subgroup(shared: &Shared, g: &GroupHandle, start: usize, len: usize) -> RResu
             r.len
         ));
     }
-    let _ = shared;
     Ok(GroupHandle(GroupRef {
         group: r.group,
         start: r.start + start,
@@ -226,81 +225,124 @@ fn subgroup(shared: &Shared, g: &GroupHandle, start: usize, len: usize) -> RResu
     }))
 }
 
-/// Brian 1's weight: a quantity, a closure of (i, j), or a string in i and j.
-fn weight_values(
+/// Brian 1's weight, prepared before the synapses are built.
+enum WeightSource {
+    Constant(f64),
+    /// A script closure `|i, j| ...`.
+    Closure(FnPtr),
+    /// A string in `i` and `j`, compiled once.
+    Code(crate::eval::Kernel),
+}
+
+/// Reads a weight given as a quantity, a closure of (i, j), or a string in i and j, and
+/// checks the units of a quantity or string against the target variable.
+fn weight_source(
+    shared: &Shared,
+    weight: &Dynamic,
+    target_dim: Dimension,
+) -> RResult<WeightSource> {
+    if let Some(f) = weight.clone().try_cast::<FnPtr>() {
+        return Ok(WeightSource::Closure(f));
+    }
+    if !weight.is_string() {
+        return Ok(WeightSource::Constant(to_si(
+            weight,
+            target_dim,
+            "the weight",
+        )?));
+    }
+    let text = to_string(weight, "weight")?;
+    let fail = |e: crate::expr::ExprError| -> Box<rhai::EvalAltResult> {
+        format!("in the weight '{text}': {e}").into()
+    };
+    let expr = crate::expr::parse_expr(&text).map_err(fail)?;
+    let ns = PairNamespace(shared.borrow().namespace_values());
+    let dim = crate::expr::infer(&expr, &ns).map_err(fail)?;
+    if dim != target_dim {
+        return err(format!(
+            "the weight '{text}' has units of {dim}, but the target variable is in {target_dim}"
+        ));
+    }
+    let bind = |n: &str| match n {
+        "i" => Some(crate::eval::Binding::Array(0)),
+        "j" => Some(crate::eval::Binding::Array(1)),
+        _ => ns
+            .constant(n)
+            .map(|q| crate::eval::Binding::Constant(q.value)),
+    };
+    Ok(WeightSource::Code(
+        crate::eval::compile_condition(&[], &expr, &bind).map_err(fail)?,
+    ))
+}
+
+/// Names in a weight string: `i` and `j`, the script's values, units.
+struct PairNamespace(crate::network::Values);
+
+impl PairNamespace {
+    fn constant(&self, name: &str) -> Option<Quantity> {
+        self.0
+            .get(name)
+            .copied()
+            .or_else(|| crate::units::lookup(name))
+    }
+}
+
+impl crate::expr::Namespace for PairNamespace {
+    fn resolve(&self, name: &str) -> Option<crate::expr::NameInfo> {
+        match name {
+            "i" | "j" => Some(crate::expr::NameInfo::Variable(Dimension::DIMENSIONLESS)),
+            _ => self.constant(name).map(crate::expr::NameInfo::Constant),
+        }
+    }
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.0.keys().cloned().collect();
+        names.extend(["i".to_string(), "j".to_string()]);
+        names
+    }
+}
+
+/// Builds connectivity given the weight of each pair and the random generator.
+type BuildSynapses<'a> = dyn FnMut(&mut WeightFn, &mut rand::rngs::SmallRng) -> Result<sprs::CsMatI<f64, u32>, String>
+    + 'a;
+
+/// Builds a block of synapses with `build`, giving it the weight of each pair. The random
+/// generator is taken out of the shared state meanwhile, because a closure weight runs
+/// script code that may itself borrow the state.
+fn build_weights(
     ctx: &NativeCallContext,
     shared: &Shared,
     weight: &Dynamic,
-    rows: usize,
-    cols: usize,
     target_dim: Dimension,
-    build: &mut dyn FnMut(
-        &mut WeightFn,
-        &mut rand::rngs::SmallRng,
-    ) -> Result<sprs::CsMatI<f64, u32>, String>,
+    build: &mut BuildSynapses,
 ) -> RResult<sprs::CsMatI<f64, u32>> {
-    let _ = (rows, cols);
-    if let Some(f) = weight.clone().try_cast::<FnPtr>() {
-        let mut rng = std::mem::replace(
-            &mut shared.borrow_mut().net.rng,
-            rand::SeedableRng::seed_from_u64(0),
-        );
-        let mut call = |i: usize, j: usize| -> Result<f64, String> {
-            let v: Dynamic = f
-                .call_within_context(ctx, (i as INT, j as INT))
-                .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
-            let q = to_quantity(&v, "the weight").map_err(|e| e.to_string())?;
-            q.in_dim(target_dim, "the weight")
-                .map_err(|e| e.to_string())
-        };
-        let mut wf = WeightFn::Function(&mut call);
-        let out = build(&mut wf, &mut rng);
-        shared.borrow_mut().net.rng = rng;
-        return out.map_err(|e| e.into());
-    }
-    if weight.is_string() {
-        let text = to_string(weight, "weight")?;
-        let expr =
-            crate::expr::parse_expr(&text).map_err(|e| format!("in the weight '{text}': {e}"))?;
-        let ns = shared.borrow().namespace_values();
-        let bind = |n: &str| -> Option<crate::eval::Binding> {
-            match n {
-                "i" => Some(crate::eval::Binding::Array(0)),
-                "j" => Some(crate::eval::Binding::Array(1)),
-                _ => ns
-                    .get(n)
-                    .copied()
-                    .or_else(|| crate::units::lookup(n))
-                    .map(|q| crate::eval::Binding::Constant(q.value)),
-            }
-        };
-        let kernel = crate::eval::compile_condition(&[], &expr, &bind)
-            .map_err(|e| format!("in the weight '{text}': {e}"))?;
-        // Evaluate for each pair on demand through a one-element run (pairs are built row by row).
-        let mut scratch = crate::eval::Scratch::default();
-        let mut rng = std::mem::replace(
-            &mut shared.borrow_mut().net.rng,
-            rand::SeedableRng::seed_from_u64(0),
-        );
-        let mut rng2 = rand::SeedableRng::seed_from_u64(rng.random());
-        let _ = &kernel;
-        let mut call = |i: usize, j: usize| -> Result<f64, String> {
-            let mut arrays = vec![vec![i as f64], vec![j as f64]];
-            let mut out = 0.0;
-            kernel.run_value(&mut arrays, &mut rng2, &mut scratch, &mut out);
-            Ok(out)
-        };
-        let mut wf = WeightFn::Function(&mut call);
-        let out = build(&mut wf, &mut rng);
-        shared.borrow_mut().net.rng = rng;
-        return out.map_err(|e| e.into());
-    }
-    let w = to_si(weight, target_dim, "the weight")?;
-    let mut rng = std::mem::replace(
-        &mut shared.borrow_mut().net.rng,
-        rand::SeedableRng::seed_from_u64(0),
-    );
-    let out = build(&mut WeightFn::Constant(w), &mut rng);
+    let source = weight_source(shared, weight, target_dim)?;
+    let placeholder = rand::SeedableRng::seed_from_u64(0);
+    let mut rng = std::mem::replace(&mut shared.borrow_mut().net.rng, placeholder);
+    let out = match &source {
+        WeightSource::Constant(w) => build(&mut WeightFn::Constant(*w), &mut rng),
+        WeightSource::Closure(f) => {
+            let mut call = |i: usize, j: usize| -> Result<f64, String> {
+                let v: Dynamic = f
+                    .call_within_context(ctx, (i as INT, j as INT))
+                    .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
+                let q = to_quantity(&v, "the weight").map_err(|e| e.to_string())?;
+                q.in_dim(target_dim, "the weight")
+                    .map_err(|e| e.to_string())
+            };
+            build(&mut WeightFn::Function(&mut call), &mut rng)
+        }
+        WeightSource::Code(kernel) => {
+            let mut scratch = crate::eval::Scratch::default();
+            let mut code_rng: rand::rngs::SmallRng = rand::SeedableRng::seed_from_u64(rng.random());
+            let mut call = |i: usize, j: usize| -> Result<f64, String> {
+                let mut arrays = vec![vec![i as f64], vec![j as f64]];
+                let mut out = 0.0;
+                kernel.run_value(&mut arrays, &mut code_rng, &mut scratch, &mut out);
+                Ok(out)
+            };
+            build(&mut WeightFn::Function(&mut call), &mut rng)
+        }
+    };
     shared.borrow_mut().net.rng = rng;
     out.map_err(|e| e.into())
 }
@@ -351,13 +393,13 @@ fn connection(
             let p = to_quantity(p, "sparseness")?
                 .to_f64("sparseness")
                 .map_err(|e| e.to_string())?;
-            weight_values(ctx, shared, w, rows, cols, dim, &mut |wf, rng| {
+            build_weights(ctx, shared, w, dim, &mut |wf, rng| {
                 random_rows(rows, cols, p, wf, rng, None)
             })?
         }
-        (Some(w), None) => weight_values(ctx, shared, w, rows, cols, dim, &mut |wf, _| {
-            full_rows(rows, cols, wf)
-        })?,
+        (Some(w), None) => {
+            build_weights(ctx, shared, w, dim, &mut |wf, _| full_rows(rows, cols, wf))?
+        }
         (None, Some(_)) => return err("a Connection with sparseness needs a weight"),
         (None, None) => RowBuilder::new(cols).finish_empty(rows),
     };
@@ -377,14 +419,20 @@ fn connection(
 }
 
 /// Brian 1's connect_* on parts of a connection's source and target.
+/// Brian 1's connectivity patterns for connect_*.
+enum Pattern {
+    Full,
+    Random(f64),
+    OneToOne,
+}
+
 fn connect_part(
     ctx: &NativeCallContext,
     shared: &Shared,
     c: &ConnectionHandle,
     src: &GroupHandle,
     tgt: &GroupHandle,
-    kind: &str,
-    p: f64,
+    pattern: Pattern,
     weight: Dynamic,
 ) -> RResult<()> {
     let (cs, ct, dim) = {
@@ -409,26 +457,21 @@ fn connect_part(
         return err("the target of connect_* must be a part of the connection's target group");
     }
     let (rows, cols) = (src.0.len, tgt.0.len);
-    let block = match kind {
-        "full" => weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, _| {
+    let block = match pattern {
+        Pattern::Full => build_weights(ctx, shared, &weight, dim, &mut |wf, _| {
             full_rows(rows, cols, wf)
         })?,
-        "random" => weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, rng| {
+        Pattern::Random(p) => build_weights(ctx, shared, &weight, dim, &mut |wf, rng| {
             random_rows(rows, cols, p, wf, rng, None)
         })?,
-        _ => {
+        Pattern::OneToOne => {
             if rows != cols {
                 return err(format!(
                     "connect_one_to_one needs groups of equal size, got {rows} and {cols}"
                 ));
             }
-            weight_values(ctx, shared, &weight, rows, cols, dim, &mut |wf, _| {
-                let mut b = RowBuilder::new(cols);
-                for i in 0..rows {
-                    b.push(i as u32, wf.at(i, i)?);
-                    b.end_row();
-                }
-                Ok(b.finish())
+            build_weights(ctx, shared, &weight, dim, &mut |wf, _| {
+                one_to_one_rows(rows, wf)
             })?
         }
     };
@@ -503,10 +546,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
 
-    let s = shared.clone();
-    engine.register_fn("len", move |g: &mut GroupHandle| g.0.len as INT);
     engine.register_fn("len", |g: &mut GroupHandle| g.0.len as INT);
-    let _ = s;
     let s = shared.clone();
     engine.register_fn(
         "subgroup",
@@ -516,17 +556,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let key = (g.0.group, g.0.start);
             let used = *st.subgroup_cursor.get(&key).unwrap_or(&0);
             drop(st);
-            let sub = subgroup(&s, g, used, n.max(0) as usize)?;
+            let sub = subgroup(g, used, n.max(0) as usize)?;
             s.borrow_mut()
                 .subgroup_cursor
                 .insert(key, used + n.max(0) as usize);
             Ok(sub)
         },
     );
-    let s = shared.clone();
-    engine.register_indexer_get(move |g: &mut GroupHandle, r: std::ops::Range<INT>| {
+    engine.register_indexer_get(|g: &mut GroupHandle, r: std::ops::Range<INT>| {
         subgroup(
-            &s,
             g,
             r.start.max(0) as usize,
             (r.end - r.start).max(0) as usize,
@@ -546,7 +584,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             .neurons(g.0)
             .ok_or("only a NeuronGroup has an integration method")?;
         match ng.method() {
-            Some((m, notes)) if notes.is_empty() => Ok(m.to_string()),
+            Some((m, [])) => Ok(m.to_string()),
             Some((m, notes)) => Ok(format!("{m} ({})", notes.join("; "))),
             None => err("the integration method is chosen at run(); run first"),
         }
@@ -673,7 +711,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
               c: &mut ConnectionHandle,
               a: GroupHandle,
               b: GroupHandle,
-              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, "full", 1.0, w),
+              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, Pattern::Full, w),
     );
     let s = shared.clone();
     engine.register_fn(
@@ -689,7 +727,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 .get("weight")
                 .cloned()
                 .ok_or("connect_full needs a weight")?;
-            connect_part(&ctx, &s, c, &src, &tgt, "full", 1.0, w)
+            connect_part(&ctx, &s, c, &src, &tgt, Pattern::Full, w)
         },
     );
     let s = shared.clone();
@@ -704,7 +742,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let p = to_quantity(&p, "the probability")?
                 .to_f64("the probability")
                 .map_err(|e| e.to_string())?;
-            connect_part(&ctx, &s, c, &a, &b, "random", p, w)
+            connect_part(&ctx, &s, c, &a, &b, Pattern::Random(p), w)
         },
     );
     let s = shared.clone();
@@ -714,7 +752,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
               c: &mut ConnectionHandle,
               a: GroupHandle,
               b: GroupHandle,
-              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, "one_to_one", 1.0, w),
+              w: Dynamic| connect_part(&ctx, &s, c, &a, &b, Pattern::OneToOne, w),
     );
     let s = shared.clone();
     engine.register_get("W", move |c: &mut ConnectionHandle| -> Matrix {

@@ -136,84 +136,25 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("raster_plot", move |m: Dynamic, o: Map| {
         raster(&s, monitors_of(&m)?, o)
     });
+    // Each drawing function takes optional keyword options; the shorter forms pass none.
     let s = shared.clone();
-    engine.register_fn("plot", move |x: Dynamic, y: Dynamic| -> RResult<()> {
-        let (x, y) = (values(&x, "x")?, values(&y, "y")?);
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .plot(x, y, LineStyle::default())
-            .map_err(|e| e.to_string().into())
+    engine.register_fn("plot", move |x: Dynamic, y: Dynamic| {
+        plot_xy(&s, Some(x), y, Map::new())
     });
     let s = shared.clone();
-    engine.register_fn(
-        "plot",
-        move |x: Dynamic, y: Dynamic, o: Map| -> RResult<()> {
-            let (x, y) = (values(&x, "x")?, values(&y, "y")?);
-            let st = style(&o)?;
-            s.borrow_mut()
-                .figure
-                .current_axes()
-                .plot(x, y, st)
-                .map_err(|e| e.to_string().into())
-        },
-    );
-    let s = shared.clone();
-    engine.register_fn("plot", move |y: Dynamic| -> RResult<()> {
-        let y = values(&y, "y")?;
-        let x = (0..y.len()).map(|k| k as f64).collect();
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .plot(x, y, LineStyle::default())
-            .map_err(|e| e.to_string().into())
+    engine.register_fn("plot", move |x: Dynamic, y: Dynamic, o: Map| {
+        plot_xy(&s, Some(x), y, o)
     });
     let s = shared.clone();
-    engine.register_fn("imshow", move |m: Dynamic, o: Map| -> RResult<()> {
-        let rows = matrix_rows(&m)?;
-        let lower = match o.get("origin") {
-            Some(v) => to_string(v, "origin")? == "lower",
-            None => false,
-        };
-        let colorbar = match o.get("colorbar") {
-            Some(v) => to_bool(v, "colorbar")?,
-            None => false,
-        };
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .imshow(rows, lower, colorbar)
-            .map_err(|e| e.to_string().into())
-    });
+    engine.register_fn("plot", move |y: Dynamic| plot_xy(&s, None, y, Map::new()));
     let s = shared.clone();
-    engine.register_fn("imshow", move |m: Dynamic| -> RResult<()> {
-        let rows = matrix_rows(&m)?;
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .imshow(rows, false, false)
-            .map_err(|e| e.to_string().into())
-    });
+    engine.register_fn("imshow", move |m: Dynamic, o: Map| imshow(&s, m, o));
     let s = shared.clone();
-    engine.register_fn("hist", move |v: Dynamic, o: Map| -> RResult<()> {
-        let bins = match o.get("bins") {
-            Some(b) => to_int(b, "bins")?.max(1) as usize,
-            None => 10,
-        };
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .hist(values(&v, "values")?, bins)
-            .map_err(|e| e.to_string().into())
-    });
+    engine.register_fn("imshow", move |m: Dynamic| imshow(&s, m, Map::new()));
     let s = shared.clone();
-    engine.register_fn("hist", move |v: Dynamic| -> RResult<()> {
-        s.borrow_mut()
-            .figure
-            .current_axes()
-            .hist(values(&v, "values")?, 10)
-            .map_err(|e| e.to_string().into())
-    });
+    engine.register_fn("hist", move |v: Dynamic, o: Map| hist(&s, v, o));
+    let s = shared.clone();
+    engine.register_fn("hist", move |v: Dynamic| hist(&s, v, Map::new()));
     let s = shared.clone();
     engine.register_fn("subplot", move |code: INT| -> RResult<()> {
         s.borrow_mut()
@@ -298,6 +239,63 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
     let s = shared.clone();
     engine.register_fn("show", move || -> RResult<()> { s.borrow_mut().show() });
+}
+
+/// `plot(x, y)`, or `plot(y)` against the sample index.
+fn plot_xy(shared: &Shared, x: Option<Dynamic>, y: Dynamic, opts: Map) -> RResult<()> {
+    let y = values(&y, "y")?;
+    let x = match x {
+        Some(x) => values(&x, "x")?,
+        None => (0..y.len()).map(|k| k as f64).collect(),
+    };
+    let st = style(&opts)?;
+    shared
+        .borrow_mut()
+        .figure
+        .current_axes()
+        .plot(x, y, st)
+        .map_err(|e| e.to_string().into())
+}
+
+fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
+    for k in opts.keys() {
+        if !["origin", "colorbar", "interpolation", "aspect"].contains(&k.as_str()) {
+            return err(format!("imshow() has no option '{k}'; its options are: origin, colorbar, interpolation, aspect"));
+        }
+    }
+    let rows = matrix_rows(&m)?;
+    let lower = match opts.get("origin") {
+        Some(v) => to_string(v, "origin")? == "lower",
+        None => false,
+    };
+    let colorbar = match opts.get("colorbar") {
+        Some(v) => to_bool(v, "colorbar")?,
+        None => false,
+    };
+    shared
+        .borrow_mut()
+        .figure
+        .current_axes()
+        .imshow(rows, lower, colorbar)
+        .map_err(|e| e.to_string().into())
+}
+
+fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
+    for k in opts.keys() {
+        if k.as_str() != "bins" {
+            return err(format!("hist() has no option '{k}'; its option is: bins"));
+        }
+    }
+    let bins = match opts.get("bins") {
+        Some(b) => to_int(b, "bins")?.max(1) as usize,
+        None => 10,
+    };
+    shared
+        .borrow_mut()
+        .figure
+        .current_axes()
+        .hist(values(&v, "values")?, bins)
+        .map_err(|e| e.to_string().into())
 }
 
 fn matrix_rows(m: &Dynamic) -> RResult<Vec<Vec<f64>>> {

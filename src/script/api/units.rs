@@ -35,86 +35,29 @@ impl From<FLOAT> for Operand {
     }
 }
 
-fn scalar_op(op: &str, a: Quantity, b: Quantity) -> Result<Dynamic, UnitError> {
+/// Checks units for `a op b` and gives the result's dimension (Brian's rules: sums and
+/// comparisons need equal units, with 0 and inf matching any; exponents are numbers).
+fn result_dim(op: &str, a: Quantity, b: Quantity) -> Result<Dimension, UnitError> {
     Ok(match op {
-        "+" => q_out(a.add(&b)?),
-        "-" => q_out(a.sub(&b)?),
-        "*" => q_out(a.mul(&b)),
-        "/" => q_out(a.div(&b)),
+        "+" => a.add(&b)?.dim,
+        "-" => a.sub(&b)?.dim,
         "%" => {
             a.check_same(&b, "take the remainder of")?;
-            q_out(Quantity::new(a.value.rem_euclid(b.value), a.dim))
+            a.dim
         }
-        "**" => q_out(a.pow(&b)?),
+        "*" => a.dim * b.dim,
+        "/" => a.dim / b.dim,
+        "**" => a.pow(&b)?.dim,
         _ => {
-            let ord = a.compare(&b, "compare")?;
-            Dynamic::from_bool(match op {
-                "<" => ord.is_lt() && a.value < b.value,
-                "<=" => a.value <= b.value,
-                ">" => a.value > b.value,
-                ">=" => a.value >= b.value,
-                "==" => a.value == b.value,
-                _ => a.value != b.value,
-            })
+            a.check_same(&b, "compare")?;
+            Dimension::DIMENSIONLESS
         }
     })
 }
 
-fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
-    let (a, b) = match (a, b) {
-        (Operand::S(a), Operand::S(b)) => {
-            return scalar_op(op, a, b).map_err(|e| e.to_string().into())
-        }
-        (a, b) => (a, b),
-    };
-    let as_array = |o: Operand| match o {
-        Operand::A(a) => (a, false),
-        Operand::S(q) => (QuantityArray::new(vec![q.value], q.dim), true),
-    };
-    let ((a, a_scalar), (b, b_scalar)) = (as_array(a), as_array(b));
-    let n = if a_scalar { b.len() } else { a.len() };
-    if !a_scalar && !b_scalar && a.len() != b.len() {
-        return err(format!(
-            "cannot combine arrays of lengths {} and {} with '{op}'",
-            a.len(),
-            b.len()
-        ));
-    }
-    // Units are checked once on representative values (0 stays unit-free, as in Brian).
-    let pick = |arr: &QuantityArray| {
-        arr.values
-            .iter()
-            .copied()
-            .find(|v| !crate::units::is_unit_free(*v))
-            .unwrap_or(1.0)
-    };
-    let qa = Quantity::new(pick(&a), a.dim);
-    let qb = Quantity::new(pick(&b), b.dim);
-    let probe = match op {
-        "**" => {
-            if !b_scalar && !a.dim.is_dimensionless() {
-                return err("the exponent of an array with units must be a single number");
-            }
-            scalar_op(op, qa, Quantity::new(b.values[0], b.dim))
-        }
-        _ => scalar_op(op, qa, qb),
-    }
-    .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
-    let dim = match op {
-        "+" | "-" | "%" => {
-            if a.dim.is_dimensionless() && a.values.iter().all(|v| crate::units::is_unit_free(*v)) {
-                b.dim
-            } else {
-                a.dim
-            }
-        }
-        "*" => a.dim * b.dim,
-        "/" => a.dim / b.dim,
-        "**" => a.dim.powf(b.values[0]),
-        _ => Dimension::DIMENSIONLESS,
-    };
-    let _ = probe;
-    let f: fn(f64, f64) -> f64 = match op {
+/// The arithmetic of `op` on SI values; comparisons give 1 or 0.
+fn op_fn(op: &str) -> fn(f64, f64) -> f64 {
+    match op {
         "+" => |x, y| x + y,
         "-" => |x, y| x - y,
         "*" => |x, y| x * y,
@@ -127,7 +70,61 @@ fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
         ">=" => |x, y| f64::from(u8::from(x >= y)),
         "==" => |x, y| f64::from(u8::from(x == y)),
         _ => |x, y| f64::from(u8::from(x != y)),
+    }
+}
+
+fn is_comparison(op: &str) -> bool {
+    matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=")
+}
+
+fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
+    let units = |e: UnitError| -> Box<rhai::EvalAltResult> { e.to_string().into() };
+    let f = op_fn(op);
+    if let (Operand::S(a), Operand::S(b)) = (&a, &b) {
+        let dim = result_dim(op, *a, *b).map_err(units)?;
+        let v = f(a.value, b.value);
+        return Ok(if is_comparison(op) {
+            Dynamic::from_bool(v != 0.0)
+        } else {
+            q_out(Quantity::new(v, dim))
+        });
+    }
+    let as_array = |o: Operand| match o {
+        Operand::A(a) => (a, false),
+        Operand::S(q) => (QuantityArray::new(vec![q.value], q.dim), true),
     };
+    let ((a, a_scalar), (b, b_scalar)) = (as_array(a), as_array(b));
+    if !a_scalar && !b_scalar && a.len() != b.len() {
+        return err(format!(
+            "cannot combine arrays of lengths {} and {} with '{op}'",
+            a.len(),
+            b.len()
+        ));
+    }
+    if op == "**" && !b_scalar && !a.dim.is_dimensionless() {
+        return err("the exponent of an array with units must be a single number");
+    }
+    // Units are checked once, on representative values: an array of zeros stays unit-free.
+    let pick = |arr: &QuantityArray| {
+        let v = arr
+            .values
+            .iter()
+            .copied()
+            .find(|v| !crate::units::is_unit_free(*v));
+        Quantity::new(
+            v.unwrap_or(if arr.is_empty() { 1.0 } else { arr.values[0] }),
+            arr.dim,
+        )
+    };
+    let exponent_or_pick = |arr: &QuantityArray| {
+        if op == "**" {
+            Quantity::new(arr.values.first().copied().unwrap_or(1.0), arr.dim)
+        } else {
+            pick(arr)
+        }
+    };
+    let dim = result_dim(op, pick(&a), exponent_or_pick(&b)).map_err(units)?;
+    let n = if a_scalar { b.len() } else { a.len() };
     let get = |arr: &QuantityArray, scalar: bool, k: usize| {
         if scalar {
             arr.values[0]
