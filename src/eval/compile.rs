@@ -133,9 +133,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Binary(op, a, b) => {
                 let a = self.expr(a)?;
                 let b = self.expr(b)?;
-                if let Some(v) = fold_binary(*op, a.src, b.src) {
-                    self.release(a);
-                    self.release(b);
+                if let Some(v) = fold_binary(*op, a, b) {
                     return Ok(v);
                 }
                 self.emit(&[a, b], |dst| Instr::Bin {
@@ -312,21 +310,19 @@ impl<'a> Compiler<'a> {
     }
 }
 
-fn fold_binary(op: BinOp, a: Src, b: Src) -> Option<Val> {
+/// Folds constant operations and the identities `x*1`, `x+0`, `x-0`, `x/1`. The operand
+/// that survives keeps its ownership (the other is a constant, which owns nothing), so an
+/// intermediate register is neither released while still in use nor leaked.
+fn fold_binary(op: BinOp, a: Val, b: Val) -> Option<Val> {
     use Src::Const;
-    match (op, a, b) {
+    let is = |v: Val, c: f64| v.src == Const(c);
+    match (op, a.src, b.src) {
         (_, Const(x), Const(y)) => Some(Val::fixed(Const(super::exec::apply_bin(op, x, y)))),
-        (BinOp::Mul, Const(one), x) | (BinOp::Mul, x, Const(one)) if one == 1.0 => {
-            Some(Val::fixed(x))
-        }
-        (BinOp::Add, Const(zero), x)
-        | (BinOp::Add, x, Const(zero))
-        | (BinOp::Sub, x, Const(zero))
-            if zero == 0.0 =>
-        {
-            Some(Val::fixed(x))
-        }
-        (BinOp::Div, x, Const(1.0)) => Some(Val::fixed(x)),
+        (BinOp::Mul, _, _) if is(a, 1.0) => Some(b),
+        (BinOp::Mul, _, _) if is(b, 1.0) => Some(a),
+        (BinOp::Add, _, _) if is(a, 0.0) => Some(b),
+        (BinOp::Add | BinOp::Sub, _, _) if is(b, 0.0) => Some(a),
+        (BinOp::Div, _, _) if is(b, 1.0) => Some(a),
         _ => None,
     }
 }

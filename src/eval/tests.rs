@@ -113,3 +113,33 @@ fn random_numbers_are_seeded_and_uniform() {
     let var = arrays[1].iter().map(|x| x * x).sum::<f64>() / n as f64;
     assert!((var - 1.0).abs() < 0.02, "{var}");
 }
+
+/// Folding `x*1` or `x+0` used to hand back the operand's register after releasing it,
+/// so the next instruction overwrote it (the COBAHH exponential-Euler update, whose
+/// linear coefficients contain `betam*1`, read a clobbered register and panicked).
+#[test]
+fn folding_identities_keeps_the_operand_register_alive() {
+    for text in [
+        "w = (v*2)*1 + v*3",
+        "w = 1*(v*2) + v*3",
+        "w = ((v*2) + 0) + v*3",
+        "w = (0 + (v*2)) + v*3",
+        "w = ((v*2) - 0) + v*3",
+        "w = (v*2)/1 + v*3",
+        "_a = (v*2)*1\n_b = v*3\nw = _a + _b",
+    ] {
+        let code = parse_statements(text).unwrap();
+        let k = compile_statements(&code, &bind).unwrap();
+        let mut arrays = vec![vec![1.0, 2.0, 3.0], vec![0.0; 3]];
+        let mut s = Scratch::default();
+        k.run(
+            &mut arrays,
+            Elements::Range(0, 3),
+            &[0.0],
+            &mut rng(),
+            &mut s,
+            |_| {},
+        );
+        assert_eq!(arrays[1], vec![5.0, 10.0, 15.0], "{text}");
+    }
+}
