@@ -2,11 +2,10 @@
 //! target range, built row by row (or as triplets) and frozen into CSR (sprs, u32 indices:
 //! 12 bytes per synapse), with a homogeneous delay.
 
+use super::spike_queue::SpikeQueue;
 use super::GroupRef;
 use rand::rngs::SmallRng;
-use rand::Rng;
 use sprs::CsMatI;
-use std::collections::VecDeque;
 
 pub struct Connection {
     pub source: GroupRef,
@@ -18,8 +17,8 @@ pub struct Connection {
     pub weights: CsMatI<f64, u32>,
     /// Delay in whole steps (Brian 1 floors delay/dt).
     pub delay_steps: usize,
-    /// Past spike lists of the source, newest last, for delayed delivery.
-    pub(super) queue: VecDeque<Vec<u32>>,
+    /// Spiking source neurons (local indices), due at their delivery step.
+    pub(super) queue: SpikeQueue,
     pub name: String,
 }
 
@@ -91,28 +90,18 @@ pub fn random_rows(
         ));
     }
     let mut b = RowBuilder::new(ncols);
-    let log_q = (1.0 - p).ln();
     for i in 0..nrows {
-        if p > 0.0 {
-            let mut j: usize = 0;
-            loop {
-                if p < 1.0 {
-                    let u: f64 = rng.random::<f64>();
-                    // Number of failures before the next success.
-                    let skip = ((1.0 - u).ln() / log_q).floor();
-                    if !skip.is_finite() || skip >= (ncols - j) as f64 {
-                        break;
-                    }
-                    j += skip as usize;
+        let mut failure = None;
+        super::connect::random_targets(ncols, p, rng, |j| {
+            if failure.is_none() && skip_self.is_none_or(|off| off + i != j) {
+                match weight.at(i, j) {
+                    Ok(w) => b.push(j as u32, w),
+                    Err(e) => failure = Some(e),
                 }
-                if j >= ncols {
-                    break;
-                }
-                if skip_self.is_none_or(|off| off + i != j) {
-                    b.push(j as u32, weight.at(i, j)?);
-                }
-                j += 1;
             }
+        });
+        if let Some(e) = failure {
+            return Err(e);
         }
         b.end_row();
     }
@@ -162,7 +151,7 @@ impl Connection {
             target_var_name,
             weights,
             delay_steps,
-            queue: VecDeque::new(),
+            queue: SpikeQueue::default(),
             name,
         }
     }

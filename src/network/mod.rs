@@ -3,17 +3,23 @@
 //! Strings are parsed and compiled in `prepare`, before the loop; nothing inside the loop
 //! parses or interprets code.
 
+mod connect;
 mod connection;
 mod inputs;
 mod monitors;
 pub mod namespace;
 mod neuron_group;
+mod spike_queue;
+mod synapses;
 
+pub use connect::{random_targets, ConnectRule};
 pub use connection::{full_rows, one_to_one_rows, random_rows, Connection, RowBuilder, WeightFn};
 pub use inputs::{PoissonGroup, SpikeGeneratorGroup};
 pub use monitors::{SpikeMonitor, StateMonitor, When};
 pub use namespace::Values;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+pub use spike_queue::SpikeQueue;
+pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
 
 use crate::equations::EquationError;
 use crate::eval::{Elements, Scratch};
@@ -128,11 +134,14 @@ pub struct Network {
     pub clock: Clock,
     pub groups: Vec<Group>,
     pub connections: Vec<Connection>,
+    pub synapses: Vec<Synapses>,
     pub spike_monitors: Vec<SpikeMonitor>,
     pub state_monitors: Vec<StateMonitor>,
     pub rng: SmallRng,
     /// Spikes of the current step, per group (indices in the whole group, sorted).
     spikes: Vec<Vec<u32>>,
+    /// Reused buffer for what a spike queue delivers this step.
+    delivery: Vec<u32>,
     scratch: Scratch,
     prepared_dt: f64,
 }
@@ -149,10 +158,12 @@ impl Network {
             clock: Clock { dt: 1e-4, step: 0 },
             groups: Vec::new(),
             connections: Vec::new(),
+            synapses: Vec::new(),
             spike_monitors: Vec::new(),
             state_monitors: Vec::new(),
             rng: SmallRng::from_rng(&mut rand::rng()),
             spikes: Vec::new(),
+            delivery: Vec::new(),
             scratch: Scratch::default(),
             prepared_dt: 0.0,
         }
@@ -180,6 +191,9 @@ impl Network {
             if let Group::Neurons(ng) = g {
                 ng.prepare(dt, externals)?;
             }
+        }
+        for s in &mut self.synapses {
+            s.prepare(&self.groups, dt, externals)?;
         }
         self.prepared_dt = dt;
         Ok(())
@@ -216,7 +230,11 @@ impl Network {
         let scalars = [t];
         // start: monitors recording before the update
         self.record_states(When::Start, t);
-        // groups: refractoriness, then the state update
+        // groups: summed variables (before their targets' updates), refractoriness, the
+        // neurons' state updates, then the synapses' clock-driven equations
+        for s in &mut self.synapses {
+            s.update_summed(&mut self.groups, t, &mut self.rng, &mut self.scratch);
+        }
         for g in &mut self.groups {
             let Group::Neurons(ng) = g else { continue };
             let n = ng.len();
@@ -237,6 +255,9 @@ impl Network {
                     |_| {},
                 );
             }
+        }
+        for s in &mut self.synapses {
+            s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
         // thresholds
         let mut total = 0;
@@ -266,36 +287,38 @@ impl Network {
             m.record(&self.spikes[m.source.group], t);
         }
         // synapses
+        let mut due = std::mem::take(&mut self.delivery);
         for c in &mut self.connections {
             let src = &self.spikes[c.source.group];
             let (lo, hi) = (
                 c.source.start as u32,
                 (c.source.start + c.source.len) as u32,
             );
-            let local: Vec<u32> = src
-                .iter()
-                .filter(|&&s| s >= lo && s < hi)
-                .map(|&s| s - lo)
-                .collect();
-            let deliver = if c.delay_steps == 0 {
-                local
-            } else {
-                c.queue.push_back(local);
-                if c.queue.len() > c.delay_steps {
-                    c.queue.pop_front().unwrap_or_default()
-                } else {
-                    Vec::new()
-                }
-            };
-            if deliver.is_empty() {
+            c.queue.push(
+                c.delay_steps,
+                src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo),
+            );
+            c.queue.pop_into(&mut due);
+            if due.is_empty() {
                 continue;
             }
             if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
                 let arr =
                     &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
-                c.propagate(&deliver, arr);
+                c.propagate(&due, arr);
             }
         }
+        for s in &mut self.synapses {
+            s.propagate(
+                &self.spikes,
+                &mut self.groups,
+                t,
+                &mut self.rng,
+                &mut self.scratch,
+                &mut due,
+            );
+        }
+        self.delivery = due;
         // resets
         for (gi, g) in self.groups.iter_mut().enumerate() {
             let Group::Neurons(ng) = g else { continue };
@@ -332,8 +355,13 @@ impl Network {
             if m.when != when || !self.clock.step.is_multiple_of(m.every) {
                 continue;
             }
-            if let Group::Neurons(g) = &self.groups[m.source.group] {
-                m.record(&g.arrays, t);
+            match m.synapses {
+                Some(k) => m.record(&self.synapses[k].arrays, t),
+                None => {
+                    if let Group::Neurons(g) = &self.groups[m.source.group] {
+                        m.record(&g.arrays, t);
+                    }
+                }
             }
         }
     }

@@ -70,7 +70,10 @@ pub enum When {
 }
 
 pub struct StateMonitor {
+    /// The recorded group; for synapses, a range over synapse indices.
     pub source: GroupRef,
+    /// Records the variables of these synapses (by position in `Network::synapses`).
+    pub synapses: Option<usize>,
     pub vars: Vec<String>,
     pub(super) var_indices: Vec<usize>,
     /// Recorded neurons, local to the monitored (sub)group.
@@ -100,6 +103,7 @@ impl StateMonitor {
             .collect();
         StateMonitor {
             source,
+            synapses: None,
             vars,
             var_indices,
             record,

@@ -225,6 +225,7 @@ impl Session {
         engine.on_print(say);
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
+        api::synapses::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
         Session {

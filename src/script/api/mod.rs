@@ -3,4 +3,5 @@
 pub mod monitors;
 pub mod network;
 pub mod plot;
+pub mod synapses;
 pub mod units;

@@ -4,6 +4,8 @@
 use super::super::convert::*;
 use super::super::Shared;
 use super::network::{GroupHandle, Matrix};
+use super::synapses::SynapsesHandle;
+use crate::network::GroupRef;
 use crate::network::{SpikeMonitor, StateMonitor, When};
 use crate::units::{Dimension, QuantityArray};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
@@ -14,9 +16,15 @@ pub struct SpikeMonitorHandle(pub usize);
 #[derive(Clone, Debug)]
 pub struct StateMonitorHandle(pub usize);
 
+/// What a StateMonitor records: neurons of a group, or synapses.
+enum Recorded {
+    Group(GroupHandle),
+    Synapses(SynapsesHandle),
+}
+
 fn state_monitor(
     shared: &Shared,
-    g: GroupHandle,
+    source: Recorded,
     vars: Dynamic,
     opts: Map,
 ) -> RResult<StateMonitorHandle> {
@@ -38,17 +46,43 @@ fn state_monitor(
     };
     let mut st = shared.borrow_mut();
     let dt = st.net.clock.dt;
-    let ng = st
-        .net
-        .neurons(g.0)
-        .ok_or("a StateMonitor records a NeuronGroup")?;
-    let mut idx = Vec::new();
-    for n in &names {
-        idx.push(
-            ng.var_index(n)
-                .ok_or_else(|| format!("{} has no variable '{n}' to record", ng.spec.name))?,
-        );
-    }
+    // The recorded range and each variable's storage index.
+    let (range, synapses, idx) = match &source {
+        Recorded::Group(g) => {
+            let ng = st
+                .net
+                .neurons(g.0)
+                .ok_or("a StateMonitor records a NeuronGroup or Synapses")?;
+            let idx = names
+                .iter()
+                .map(|n| {
+                    ng.var_index(n)
+                        .ok_or_else(|| format!("{} has no variable '{n}' to record", ng.spec.name))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            (g.0, None, idx)
+        }
+        Recorded::Synapses(h) => {
+            let syn = &st.net.synapses[h.0];
+            let idx = names
+                .iter()
+                .map(|n| {
+                    syn.var_index(n)
+                        .ok_or_else(|| format!("{} has no variable '{n}' to record", syn.spec.name))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            (
+                GroupRef {
+                    group: 0,
+                    start: 0,
+                    len: syn.len(),
+                },
+                Some(h.0),
+                idx,
+            )
+        }
+    };
+    let g = GroupHandle(range);
     let record: Vec<usize> = match opts.get("record") {
         None => (0..g.0.len).collect(),
         Some(r) if r.is_bool() => {
@@ -87,19 +121,19 @@ fn state_monitor(
         _ => 1,
     };
     let name = format!("statemonitor_{}", st.net.state_monitors.len());
-    st.net.state_monitors.push(StateMonitor::new(
-        g.0, names, idx, record, when, every, name,
-    ));
+    let mut monitor = StateMonitor::new(g.0, names, idx, record, when, every, name);
+    monitor.synapses = synapses;
+    st.net.state_monitors.push(monitor);
     Ok(StateMonitorHandle(st.net.state_monitors.len() - 1))
 }
 
 fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
-    shared
-        .borrow()
-        .net
-        .neurons(m.source)
-        .and_then(|g| g.var_dim(var))
-        .unwrap_or_default()
+    let st = shared.borrow();
+    match m.synapses {
+        Some(k) => st.net.synapses[k].var_dim(var),
+        None => st.net.neurons(m.source).and_then(|g| g.var_dim(var)),
+    }
+    .unwrap_or_default()
 }
 
 pub fn register(engine: &mut Engine, shared: &Shared) {
@@ -187,12 +221,21 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
 
     let s = shared.clone();
     engine.register_fn("StateMonitor", move |g: GroupHandle, v: Dynamic| {
-        state_monitor(&s, g, v, Map::new())
+        state_monitor(&s, Recorded::Group(g), v, Map::new())
     });
     let s = shared.clone();
     engine.register_fn("StateMonitor", move |g: GroupHandle, v: Dynamic, o: Map| {
-        state_monitor(&s, g, v, o)
+        state_monitor(&s, Recorded::Group(g), v, o)
     });
+    let s = shared.clone();
+    engine.register_fn("StateMonitor", move |g: SynapsesHandle, v: Dynamic| {
+        state_monitor(&s, Recorded::Synapses(g), v, Map::new())
+    });
+    let s = shared.clone();
+    engine.register_fn(
+        "StateMonitor",
+        move |g: SynapsesHandle, v: Dynamic, o: Map| state_monitor(&s, Recorded::Synapses(g), v, o),
+    );
     for prop in ["t", "times"] {
         let s = shared.clone();
         engine.register_get(prop, move |m: &mut StateMonitorHandle| {

@@ -31,7 +31,7 @@ pub struct Matrix {
     pub dim: Dimension,
 }
 
-fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
+pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
     for k in opts.keys() {
         if !allowed.contains(&k.as_str()) {
             let hint = crate::expr::closest(k, allowed.iter().copied())
@@ -46,7 +46,7 @@ fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
     Ok(())
 }
 
-fn next_name(st: &mut SimState, base: &str) -> String {
+pub(super) fn next_name(st: &mut SimState, base: &str) -> String {
     let c = st.counters.entry(base.to_string()).or_insert(0);
     *c += 1;
     if *c == 1 {

@@ -1,0 +1,1094 @@
+//! Brian 2's Synapses: per-synapse state (parameters, clock-driven and event-driven
+//! variables, summed variables), pathways of code run when the source (`on_pre`) or the
+//! target (`on_post`) spikes, per-synapse or per-pathway delays, built by `connect` and
+//! indexed by source and target before a run.
+//!
+//! Synaptic code reads three kinds of arrays: the synapse's own, the presynaptic
+//! neuron's (`x_pre`) and the postsynaptic neuron's (`x_post`, or plain `x` when the
+//! synapses have no such variable: Brian's implicit post). Each compiled block gathers
+//! what it reads into contiguous arrays, runs one kernel over them and scatters back.
+//! Writes to neuron variables that several synapses share are summed as deltas when the
+//! code only adds to them (`v_post += w`), and run synapse by synapse otherwise, so the
+//! result equals running the synapses one after another.
+
+use super::namespace::Values;
+use super::spike_queue::SpikeQueue;
+use super::{Group, GroupRef, NetworkError};
+use crate::equations::{
+    parse_equations, subexpression_order, EquationError, EquationKind, Equations,
+};
+use crate::eval::{compile_statements, Binding, Elements, Kernel, Scratch};
+use crate::expr::{
+    check_statement, infer, parse_expr, parse_statements, AssignOp, Expr, ExprError, NameInfo,
+    Namespace, Statement,
+};
+use crate::integrate::{state_update, Context};
+use crate::units::{lookup, Dimension, Quantity};
+use rand::rngs::SmallRng;
+use std::cell::RefCell;
+
+/// Everything a user says about a Synapses object.
+#[derive(Clone, Debug, Default)]
+pub struct SynapsesSpec {
+    pub source: GroupRef,
+    pub target: GroupRef,
+    pub model: String,
+    /// (pathway name, code) triggered by source spikes.
+    pub on_pre: Vec<(String, String)>,
+    /// (pathway name, code) triggered by target spikes.
+    pub on_post: Vec<(String, String)>,
+    /// A delay for every `on_pre` pathway, in seconds.
+    pub delay: Option<f64>,
+    pub method: Option<String>,
+    pub name: String,
+}
+
+impl Default for GroupRef {
+    fn default() -> Self {
+        GroupRef {
+            group: 0,
+            start: 0,
+            len: 0,
+        }
+    }
+}
+
+/// Where the values of one kernel array come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Space {
+    Synapse(usize),
+    Pre(usize),
+    Post(usize),
+    PreIndex,
+    PostIndex,
+    /// An output written by the code (summed variables), not stored anywhere.
+    Output,
+}
+
+/// A compiled block of synaptic code and how to feed it.
+#[derive(Clone, Debug)]
+struct SynapticCode {
+    kernel: Kernel,
+    slots: Vec<Space>,
+    /// Written neuron variables are not only added to: run synapse by synapse.
+    sequential: bool,
+}
+
+/// Delays of a pathway.
+#[derive(Clone, Debug)]
+pub enum Delay {
+    /// The same delay for every synapse, in seconds.
+    Homogeneous(f64),
+    /// One delay per synapse, in seconds.
+    PerSynapse(Vec<f64>),
+}
+
+pub struct Pathway {
+    pub name: String,
+    pub code: String,
+    /// Triggered by the target's spikes (`on_post`) rather than the source's.
+    pub on_post: bool,
+    pub delay: Delay,
+    queue: SpikeQueue,
+    steps: Vec<u32>,
+    homogeneous_steps: Option<usize>,
+    compiled: Option<SynapticCode>,
+}
+
+/// The variables of a neuron group as synaptic code sees them.
+#[derive(Clone, Debug, Default)]
+pub(super) struct SideVars {
+    names: Vec<String>,
+    dims: Vec<Dimension>,
+    group: usize,
+    start: usize,
+    n: usize,
+}
+
+impl SideVars {
+    pub(super) fn of(groups: &[Group], r: GroupRef) -> SideVars {
+        let mut s = SideVars {
+            group: r.group,
+            start: r.start,
+            n: r.len,
+            ..Default::default()
+        };
+        if let Some(Group::Neurons(g)) = groups.get(r.group) {
+            for name in &g.array_names {
+                s.dims.push(g.var_dim(name).unwrap_or_default());
+                s.names.push(name.clone());
+            }
+        }
+        s
+    }
+    fn find(&self, name: &str) -> Option<(usize, Dimension)> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|k| (k, self.dims[k]))
+    }
+}
+
+pub struct Synapses {
+    pub spec: SynapsesSpec,
+    pub eqs: Equations,
+    /// Presynaptic and postsynaptic neuron of each synapse (local to source and target).
+    pub pre: Vec<u32>,
+    pub post: Vec<u32>,
+    /// Stored per-synapse variables: parameters and differential variables, `lastupdate`.
+    pub array_names: Vec<String>,
+    pub arrays: Vec<Vec<f64>>,
+    pub pathways: Vec<Pathway>,
+    by_pre: (Vec<u32>, Vec<u32>),
+    by_post: (Vec<u32>, Vec<u32>),
+    update: Option<SynapticCode>,
+    method: Option<&'static str>,
+    /// (postsynaptic variable index, code computing `_summed`).
+    summed: Vec<(usize, SynapticCode)>,
+    local: Vec<Vec<f64>>,
+}
+
+/// Resolution of a name in synaptic code.
+#[derive(Clone, Copy)]
+enum Resolved {
+    Slot(Space, Dimension),
+    Time,
+    Constant(Quantity),
+    /// A subexpression of the synapses' model (computed in the code itself).
+    Sub(Dimension),
+}
+
+struct SynNamespace<'a> {
+    syn: &'a Synapses,
+    pre: &'a SideVars,
+    post: &'a SideVars,
+    dt: f64,
+    externals: &'a Values,
+}
+
+impl SynNamespace<'_> {
+    fn resolve_name(&self, name: &str) -> Option<Resolved> {
+        if name == "_summed" {
+            return Some(Resolved::Slot(Space::Output, Dimension::DIMENSIONLESS));
+        }
+        if let Some(k) = self.syn.array_names.iter().position(|n| n == name) {
+            let dim = if name == "lastupdate" {
+                Dimension::TIME
+            } else {
+                self.syn.eqs.get(name).map(|e| e.dim).unwrap_or_default()
+            };
+            return Some(Resolved::Slot(Space::Synapse(k), dim));
+        }
+        if let Some(e) = self.syn.eqs.get(name) {
+            return Some(Resolved::Sub(e.dim));
+        }
+        match name {
+            "i" => return Some(Resolved::Slot(Space::PreIndex, Dimension::DIMENSIONLESS)),
+            "j" => return Some(Resolved::Slot(Space::PostIndex, Dimension::DIMENSIONLESS)),
+            "t" => return Some(Resolved::Time),
+            "dt" => return Some(Resolved::Constant(Quantity::new(self.dt, Dimension::TIME))),
+            "N_pre" => {
+                return Some(Resolved::Constant(Quantity::dimensionless(
+                    self.pre.n as f64,
+                )))
+            }
+            "N_post" => {
+                return Some(Resolved::Constant(Quantity::dimensionless(
+                    self.post.n as f64,
+                )))
+            }
+            "N" => {
+                return Some(Resolved::Constant(Quantity::dimensionless(
+                    self.syn.pre.len() as f64,
+                )))
+            }
+            _ => {}
+        }
+        if let Some(base) = name.strip_suffix("_pre") {
+            if let Some((k, d)) = self.pre.find(base) {
+                return Some(Resolved::Slot(Space::Pre(k), d));
+            }
+        }
+        if let Some(base) = name.strip_suffix("_post") {
+            if let Some((k, d)) = self.post.find(base) {
+                return Some(Resolved::Slot(Space::Post(k), d));
+            }
+        }
+        if let Some((k, d)) = self.post.find(name) {
+            return Some(Resolved::Slot(Space::Post(k), d));
+        }
+        self.externals
+            .get(name)
+            .copied()
+            .or_else(|| lookup(name))
+            .map(Resolved::Constant)
+    }
+}
+
+impl Namespace for SynNamespace<'_> {
+    fn resolve(&self, name: &str) -> Option<NameInfo> {
+        Some(match self.resolve_name(name)? {
+            Resolved::Slot(_, d) | Resolved::Sub(d) => NameInfo::Variable(d),
+            Resolved::Time => NameInfo::Variable(Dimension::TIME),
+            Resolved::Constant(q) => NameInfo::Constant(q),
+        })
+    }
+    fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .syn
+            .eqs
+            .equations
+            .iter()
+            .map(|e| e.name.clone())
+            .collect();
+        out.extend(self.pre.names.iter().map(|n| format!("{n}_pre")));
+        out.extend(self.post.names.iter().map(|n| format!("{n}_post")));
+        out.extend(self.post.names.iter().cloned());
+        out.extend(["i", "j", "t", "dt", "lastupdate"].map(String::from));
+        out.extend(self.externals.keys().cloned());
+        out
+    }
+}
+
+impl SynNamespace<'_> {
+    /// Compiles statements, allocating kernel arrays for what they read and write.
+    fn compile(&self, code: &[Statement]) -> Result<SynapticCode, ExprError> {
+        let slots: RefCell<Vec<Space>> = RefCell::new(Vec::new());
+        let bind = |name: &str| -> Option<Binding> {
+            match self.resolve_name(name)? {
+                Resolved::Slot(space, _) => {
+                    let mut s = slots.borrow_mut();
+                    let k = s.iter().position(|x| *x == space).unwrap_or_else(|| {
+                        s.push(space);
+                        s.len() - 1
+                    });
+                    Some(Binding::Array(k))
+                }
+                Resolved::Time => Some(Binding::Scalar(0)),
+                Resolved::Constant(q) => Some(Binding::Constant(q.value)),
+                Resolved::Sub(_) => None,
+            }
+        };
+        let kernel = compile_statements(code, &bind)?;
+        let slots = slots.into_inner();
+        // Vectorised only if neuron variables are only added to and never read after.
+        let is_neuron = |s: &Space| matches!(s, Space::Pre(_) | Space::Post(_));
+        let written: Vec<Space> = kernel
+            .written_arrays()
+            .map(|k| slots[k])
+            .filter(is_neuron)
+            .collect();
+        let mut sequential = false;
+        for st in code {
+            let target_space = match self.resolve_name(&st.target) {
+                Some(Resolved::Slot(s, _)) => Some(s),
+                _ => None,
+            };
+            if target_space.is_some_and(|s| is_neuron(&s))
+                && !matches!(st.op, AssignOp::Add | AssignOp::Sub)
+            {
+                sequential = true;
+            }
+            for n in st.value.names() {
+                if let Some(Resolved::Slot(s, _)) = self.resolve_name(&n) {
+                    if written.contains(&s) {
+                        sequential = true;
+                    }
+                }
+            }
+        }
+        Ok(SynapticCode {
+            kernel,
+            slots,
+            sequential,
+        })
+    }
+}
+
+impl Synapses {
+    pub fn new(spec: SynapsesSpec) -> Result<Synapses, EquationError> {
+        let eqs = parse_equations(&spec.model)?;
+        let mut array_names: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
+        array_names.push("lastupdate".into());
+        let arrays = array_names.iter().map(|_| Vec::new()).collect();
+        let mut pathways = Vec::new();
+        for (on_post, list) in [(false, &spec.on_pre), (true, &spec.on_post)] {
+            for (name, code) in list {
+                let delay = if on_post {
+                    0.0
+                } else {
+                    spec.delay.unwrap_or(0.0)
+                };
+                pathways.push(Pathway {
+                    name: name.clone(),
+                    code: code.clone(),
+                    on_post,
+                    delay: Delay::Homogeneous(delay),
+                    queue: SpikeQueue::default(),
+                    steps: Vec::new(),
+                    homogeneous_steps: None,
+                    compiled: None,
+                });
+            }
+        }
+        Ok(Synapses {
+            spec,
+            eqs,
+            pre: Vec::new(),
+            post: Vec::new(),
+            array_names,
+            arrays,
+            pathways,
+            by_pre: (Vec::new(), Vec::new()),
+            by_post: (Vec::new(), Vec::new()),
+            update: None,
+            method: None,
+            summed: Vec::new(),
+            local: Vec::new(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.pre.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pre.is_empty()
+    }
+
+    pub fn var_index(&self, name: &str) -> Option<usize> {
+        self.array_names.iter().position(|n| n == name)
+    }
+
+    pub fn var_dim(&self, name: &str) -> Option<Dimension> {
+        if name == "lastupdate" {
+            return Some(Dimension::TIME);
+        }
+        self.eqs
+            .get(name)
+            .filter(|e| e.kind != EquationKind::Subexpression)
+            .map(|e| e.dim)
+    }
+
+    /// The integration method of the clock-driven equations, chosen at the last run.
+    pub fn method(&self) -> Option<&'static str> {
+        self.method
+    }
+
+    /// Adds synapses (local pre and post indices); new variables start at 0.
+    pub fn add(&mut self, pairs: &[(u32, u32)]) {
+        for &(i, j) in pairs {
+            self.pre.push(i);
+            self.post.push(j);
+        }
+        let n = self.pre.len();
+        for a in &mut self.arrays {
+            a.resize(n, 0.0);
+        }
+        for p in &mut self.pathways {
+            if let Delay::PerSynapse(d) = &mut p.delay {
+                let fill = d.last().copied().unwrap_or(0.0);
+                d.resize(n, fill);
+            }
+        }
+    }
+
+    /// The pathway `name` ("pre", "post", or a named one), for delays.
+    pub fn pathway_mut(&mut self, name: &str) -> Option<&mut Pathway> {
+        self.pathways.iter_mut().find(|p| p.name == name)
+    }
+
+    fn namespace<'a>(
+        &'a self,
+        pre: &'a SideVars,
+        post: &'a SideVars,
+        dt: f64,
+        externals: &'a Values,
+    ) -> SynNamespace<'a> {
+        SynNamespace {
+            syn: self,
+            pre,
+            post,
+            dt,
+            externals,
+        }
+    }
+
+    fn code_error(&self, what: &str, text: &str, error: ExprError) -> NetworkError {
+        NetworkError::Code {
+            object: self.spec.name.clone(),
+            what: what.into(),
+            text: text.into(),
+            error,
+        }
+    }
+
+    /// Statements computing the model's (non-summed) subexpressions.
+    fn subexpression_code(&self) -> Vec<Statement> {
+        subexpression_order(&self.eqs)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| {
+                let e = self.eqs.get(n)?;
+                if e.has_flag("summed") {
+                    return None;
+                }
+                let v = e.expr.clone()?;
+                Some(Statement {
+                    target: n.clone(),
+                    op: AssignOp::Set,
+                    span: v.span,
+                    value: v,
+                })
+            })
+            .collect()
+    }
+
+    /// Updates of the event-driven variables from `lastupdate` to `t`: the exact solution of
+    /// `dx/dt = A x + B` with constant A (Brian 2 requires them to be solvable this way).
+    fn event_driven_code(&self, ns: &SynNamespace) -> Result<Vec<Statement>, NetworkError> {
+        let mut code = Vec::new();
+        let elapsed = Expr::binary(
+            crate::expr::BinOp::Sub,
+            Expr::name("t"),
+            Expr::name("lastupdate"),
+        );
+        for eq in self
+            .eqs
+            .differential()
+            .filter(|e| e.has_flag("event-driven"))
+        {
+            let x = eq.name.as_str();
+            let rhs = eq.expr.clone().unwrap_or(Expr::number(0.0));
+            let fail = |why: String| {
+                self.code_error(
+                    "model",
+                    &self.spec.model,
+                    ExprError::other(format!("the event-driven equation for {x} {why}"), eq.span),
+                )
+            };
+            let form = crate::integrate::linear::decompose(&rhs, &[x])
+                .map_err(|w| fail(format!("is not linear: {w}")))?;
+            let b = form.rest.unwrap_or(Expr::number(0.0));
+            let new = match &form.coefs[0] {
+                None => Expr::binary(
+                    crate::expr::BinOp::Add,
+                    Expr::name(x),
+                    Expr::binary(crate::expr::BinOp::Mul, b, elapsed.clone()),
+                ),
+                Some(a) => {
+                    if crate::expr::const_eval(a, ns).is_none() {
+                        return Err(fail(format!(
+                            "has a coefficient of {x}, '{a}', that is not constant"
+                        )));
+                    }
+                    let (an, ban) = (format!("_A_{x}"), format!("_BA_{x}"));
+                    code.push(Statement {
+                        target: an.clone(),
+                        op: AssignOp::Set,
+                        span: eq.span,
+                        value: a.clone(),
+                    });
+                    code.push(Statement {
+                        target: ban.clone(),
+                        op: AssignOp::Set,
+                        span: eq.span,
+                        value: Expr::binary(crate::expr::BinOp::Div, b, Expr::name(&an)),
+                    });
+                    let decay = Expr::call(
+                        "exp",
+                        vec![Expr::binary(
+                            crate::expr::BinOp::Mul,
+                            Expr::name(&an),
+                            elapsed.clone(),
+                        )],
+                    );
+                    Expr::binary(
+                        crate::expr::BinOp::Add,
+                        Expr::negate(Expr::name(&ban)),
+                        Expr::binary(
+                            crate::expr::BinOp::Mul,
+                            Expr::binary(crate::expr::BinOp::Add, Expr::name(x), Expr::name(&ban)),
+                            decay,
+                        ),
+                    )
+                }
+            };
+            code.push(Statement {
+                target: x.to_string(),
+                op: AssignOp::Set,
+                span: eq.span,
+                value: new,
+            });
+        }
+        Ok(code)
+    }
+
+    /// Checks and compiles all code; builds the indices by source and target and the
+    /// delays in steps.
+    pub(super) fn prepare(
+        &mut self,
+        groups: &[Group],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let name = self.spec.name.clone();
+        for eq in &self.eqs.equations {
+            if eq.kind == EquationKind::Differential
+                && !eq.has_flag("event-driven")
+                && !eq.has_flag("clock-driven")
+            {
+                let e = ExprError::other(format!("the differential equation for {} needs the flag (clock-driven) or (event-driven)", eq.name), eq.span);
+                return Err(NetworkError::Equation {
+                    object: name,
+                    error: EquationError::new(&self.eqs.text, e),
+                });
+            }
+        }
+        let ns = self.namespace(&pre, &post, dt, externals);
+        crate::equations::check_equations(&self.eqs, &ns).map_err(|e| NetworkError::Equation {
+            object: name.clone(),
+            error: e,
+        })?;
+
+        // Clock-driven equations, integrated every step; event-driven ones stay still there.
+        let mut clock_eqs = self.eqs.clone();
+        for e in &mut clock_eqs.equations {
+            if e.has_flag("event-driven") {
+                e.kind = EquationKind::Parameter;
+                e.expr = None;
+            }
+            if e.has_flag("summed") {
+                e.kind = EquationKind::Parameter;
+                e.expr = None;
+            }
+        }
+        let ctx = Context {
+            eqs: &clock_eqs,
+            ns: &ns,
+            held: Vec::new(),
+        };
+        let su = state_update(&ctx, self.spec.method.as_deref()).map_err(|e| {
+            NetworkError::Integration {
+                object: name.clone(),
+                error: e,
+            }
+        })?;
+        let update = if su.code.is_empty() {
+            None
+        } else {
+            Some(
+                ns.compile(&su.code)
+                    .map_err(|e| self.code_error("state update", &self.spec.model, e))?,
+            )
+        };
+        let method = (su.method != "none").then_some(su.method);
+
+        // Summed variables: `x_post = expr : unit (summed)` writes the sum into x of the target.
+        let mut summed = Vec::new();
+        for eq in self.eqs.subexpressions().filter(|e| e.has_flag("summed")) {
+            let base = eq.name.strip_suffix("_post").unwrap_or(&eq.name);
+            let Some((k, dim)) = post.find(base) else {
+                let e = ExprError::other(format!("the summed variable '{}' must name a variable of the target group, as in 'x_post = ... : unit (summed)'", eq.name), eq.span);
+                return Err(NetworkError::Equation {
+                    object: name,
+                    error: EquationError::new(&self.eqs.text, e),
+                });
+            };
+            if dim != eq.dim {
+                let e = ExprError::other(
+                    format!(
+                        "'{}' is in {}, but the target variable '{base}' is in {dim}",
+                        eq.name, eq.dim
+                    ),
+                    eq.span,
+                );
+                return Err(NetworkError::Equation {
+                    object: name,
+                    error: EquationError::new(&self.eqs.text, e),
+                });
+            }
+            let mut code = self.subexpression_code();
+            let value = eq.expr.clone().unwrap_or(Expr::number(0.0));
+            code.push(Statement {
+                target: "_summed".into(),
+                op: AssignOp::Set,
+                span: value.span,
+                value,
+            });
+            summed.push((
+                k,
+                ns.compile(&code)
+                    .map_err(|e| self.code_error("summed variable", &eq.name, e))?,
+            ));
+        }
+
+        let event = self.event_driven_code(&ns)?;
+        let mut compiled = Vec::new();
+        for p in &self.pathways {
+            let what = if p.on_post {
+                "on_post code"
+            } else {
+                "on_pre code"
+            };
+            let stmts = parse_statements(&p.code).map_err(|e| self.code_error(what, &p.code, e))?;
+            for s in &stmts {
+                let dim = match ns.resolve_name(&s.target) {
+                    Some(Resolved::Slot(Space::Synapse(_) | Space::Pre(_) | Space::Post(_), d)) => {
+                        d
+                    }
+                    _ => {
+                        let msg = format!(
+                            "'{}' is not a variable of the synapses or of the neurons they connect",
+                            s.target
+                        );
+                        return Err(self.code_error(what, &p.code, ExprError::other(msg, s.span)));
+                    }
+                };
+                check_statement(s, dim, &ns).map_err(|e| self.code_error(what, &p.code, e))?;
+            }
+            let mut all = event.clone();
+            all.extend(self.subexpression_code());
+            all.extend(stmts);
+            if !event.is_empty() {
+                all.push(Statement {
+                    target: "lastupdate".into(),
+                    op: AssignOp::Set,
+                    span: Default::default(),
+                    value: Expr::name("t"),
+                });
+            }
+            compiled.push(
+                ns.compile(&all)
+                    .map_err(|e| self.code_error(what, &p.code, e))?,
+            );
+        }
+
+        // Indices by source and by target (counting sort, stable in synapse order).
+        self.by_pre = index_by(&self.pre, pre.n);
+        self.by_post = index_by(&self.post, post.n);
+        let to_steps = |d: f64| (d / dt + 0.5).floor().max(0.0) as u32;
+        for (p, code) in self.pathways.iter_mut().zip(compiled) {
+            p.compiled = Some(code);
+            match &p.delay {
+                Delay::Homogeneous(d) => {
+                    let s = to_steps(*d) as usize;
+                    p.homogeneous_steps = Some(s);
+                    p.queue.ensure(s);
+                }
+                Delay::PerSynapse(ds) => {
+                    p.steps = ds.iter().map(|&d| to_steps(d)).collect();
+                    p.homogeneous_steps = None;
+                    p.queue
+                        .ensure(p.steps.iter().copied().max().unwrap_or(0) as usize);
+                }
+            }
+        }
+        self.update = update;
+        self.method = method;
+        self.summed = summed;
+        Ok(())
+    }
+
+    /// Sets a variable from code per synapse (`"rand()*w_max"`, with `i`, `j`).
+    pub fn set_with_code(
+        &mut self,
+        var: &str,
+        text: &str,
+        groups: &mut [Group],
+        dt: f64,
+        externals: &Values,
+        rng: &mut SmallRng,
+    ) -> Result<(), NetworkError> {
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let expr = parse_expr(text).map_err(|e| self.code_error("assignment", text, e))?;
+        let stmt = Statement {
+            target: var.to_string(),
+            op: AssignOp::Set,
+            span: expr.span,
+            value: expr,
+        };
+        let code = {
+            let ns = self.namespace(&pre, &post, dt, externals);
+            let dim = self.var_dim(var).ok_or_else(|| {
+                NetworkError::Other(format!("'{var}' is not a variable of {}", self.spec.name))
+            })?;
+            check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", text, e))?;
+            let mut all = self.subexpression_code();
+            all.push(stmt);
+            ns.compile(&all)
+                .map_err(|e| self.code_error("assignment", text, e))?
+        };
+        let n = self.len();
+        let mut scratch = Scratch::default();
+        self.execute(
+            &code,
+            Ids::Range(n),
+            &pre,
+            &post,
+            groups,
+            0.0,
+            rng,
+            &mut scratch,
+        );
+        Ok(())
+    }
+
+    /// Evaluates an expression for pairs (`connect` conditions, `j` as a function of `i`,
+    /// delays given as strings); returns its value per pair and its dimension.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn evaluate_pairs(
+        code: &str,
+        pairs_pre: &[u32],
+        pairs_post: &[u32],
+        spec: &SynapsesSpec,
+        groups: &mut [Group],
+        dt: f64,
+        externals: &Values,
+        rng: &mut SmallRng,
+    ) -> Result<(Vec<f64>, Dimension), NetworkError> {
+        let mut probe = Synapses::new(SynapsesSpec {
+            model: String::new(),
+            on_pre: Vec::new(),
+            on_post: Vec::new(),
+            ..spec.clone()
+        })
+        .map_err(|e| NetworkError::Equation {
+            object: spec.name.clone(),
+            error: e,
+        })?;
+        probe.pre = pairs_pre.to_vec();
+        probe.post = pairs_post.to_vec();
+        probe.arrays = vec![vec![0.0; pairs_pre.len()]];
+        let pre = SideVars::of(groups, spec.source);
+        let post = SideVars::of(groups, spec.target);
+        let expr = parse_expr(code).map_err(|e| probe.code_error("connect", code, e))?;
+        let (compiled, dim) = {
+            let ns = probe.namespace(&pre, &post, dt, externals);
+            let dim = infer(&expr, &ns).map_err(|e| probe.code_error("connect", code, e))?;
+            let stmt = Statement {
+                target: "_summed".into(),
+                op: AssignOp::Set,
+                span: expr.span,
+                value: expr,
+            };
+            (
+                ns.compile(&[stmt])
+                    .map_err(|e| probe.code_error("connect", code, e))?,
+                dim,
+            )
+        };
+        let mut scratch = Scratch::default();
+        let n = pairs_pre.len();
+        let values = probe.execute(
+            &compiled,
+            Ids::Range(n),
+            &pre,
+            &post,
+            groups,
+            0.0,
+            rng,
+            &mut scratch,
+        );
+        Ok((values.unwrap_or_else(|| vec![0.0; n]), dim))
+    }
+
+    /// Runs compiled code over synapses; returns the `_summed` output if the code has one.
+    #[allow(clippy::too_many_arguments)]
+    fn execute(
+        &mut self,
+        code: &SynapticCode,
+        ids: Ids,
+        pre: &SideVars,
+        post: &SideVars,
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) -> Option<Vec<f64>> {
+        let n = ids.len();
+        if n == 0 {
+            return code.slots.contains(&Space::Output).then(Vec::new);
+        }
+        let mut local = std::mem::take(&mut self.local);
+        local.resize_with(code.slots.len(), Vec::new);
+        let written: Vec<usize> = code.kernel.written_arrays().collect();
+        let scalars = [t];
+        let chunk = if code.sequential { 1 } else { n };
+        let mut output = Vec::new();
+        let mut start = 0;
+        while start < n {
+            let len = chunk.min(n - start);
+            self.gather(code, ids, start, len, pre, post, groups, &mut local);
+            let before: Vec<Vec<f64>> = written.iter().map(|&k| local[k].clone()).collect();
+            code.kernel.run(
+                &mut local,
+                Elements::Range(0, len),
+                &scalars,
+                rng,
+                scratch,
+                |_| {},
+            );
+            for (w, &k) in written.iter().enumerate() {
+                self.scatter(
+                    code.slots[k],
+                    ids,
+                    start,
+                    &before[w],
+                    &local[k],
+                    pre,
+                    post,
+                    groups,
+                );
+            }
+            if let Some(k) = code.slots.iter().position(|s| *s == Space::Output) {
+                output.extend_from_slice(&local[k][..len]);
+            }
+            start += len;
+        }
+        self.local = local;
+        code.slots.contains(&Space::Output).then_some(output)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn gather(
+        &self,
+        code: &SynapticCode,
+        ids: Ids,
+        start: usize,
+        len: usize,
+        pre: &SideVars,
+        post: &SideVars,
+        groups: &[Group],
+        local: &mut [Vec<f64>],
+    ) {
+        for (slot, out) in code.slots.iter().zip(local.iter_mut()) {
+            out.clear();
+            let ids = (start..start + len).map(|m| ids.get(m));
+            match *slot {
+                Space::Synapse(k) => out.extend(ids.map(|s| self.arrays[k][s])),
+                Space::PreIndex => out.extend(ids.map(|s| self.pre[s] as f64)),
+                Space::PostIndex => out.extend(ids.map(|s| self.post[s] as f64)),
+                Space::Pre(k) => {
+                    let arr = neuron_array(groups, pre, k);
+                    out.extend(ids.map(|s| arr[pre.start + self.pre[s] as usize]));
+                }
+                Space::Post(k) => {
+                    let arr = neuron_array(groups, post, k);
+                    out.extend(ids.map(|s| arr[post.start + self.post[s] as usize]));
+                }
+                Space::Output => out.resize(len, 0.0),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scatter(
+        &mut self,
+        slot: Space,
+        ids: Ids,
+        start: usize,
+        before: &[f64],
+        after: &[f64],
+        pre: &SideVars,
+        post: &SideVars,
+        groups: &mut [Group],
+    ) {
+        let ids = (start..start + after.len()).map(|m| ids.get(m));
+        match slot {
+            Space::Synapse(k) => {
+                for (s, &v) in ids.zip(after) {
+                    self.arrays[k][s] = v;
+                }
+            }
+            // Neuron variables receive each synapse's change, so that several synapses onto
+            // one neuron add up (in sequential mode there is one synapse per call).
+            Space::Pre(k) | Space::Post(k) => {
+                let (side, index) = if matches!(slot, Space::Pre(_)) {
+                    (pre, &self.pre)
+                } else {
+                    (post, &self.post)
+                };
+                let Some(Group::Neurons(g)) = groups.get_mut(side.group) else {
+                    return;
+                };
+                let arr = &mut g.arrays[k];
+                for ((s, &b), &a) in ids.zip(before).zip(after) {
+                    arr[side.start + index[s] as usize] += a - b;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Summed variables: each target neuron's variable becomes the sum over its synapses.
+    pub(super) fn update_summed(
+        &mut self,
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        if self.summed.is_empty() {
+            return;
+        }
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let summed = std::mem::take(&mut self.summed);
+        for (k, code) in &summed {
+            let values = self
+                .execute(
+                    code,
+                    Ids::Range(self.len()),
+                    &pre,
+                    &post,
+                    groups,
+                    t,
+                    rng,
+                    scratch,
+                )
+                .unwrap_or_default();
+            if let Some(Group::Neurons(g)) = groups.get_mut(post.group) {
+                let arr = &mut g.arrays[*k][post.start..post.start + post.n];
+                arr.fill(0.0);
+                for (s, v) in values.iter().enumerate() {
+                    arr[self.post[s] as usize] += v;
+                }
+            }
+        }
+        self.summed = summed;
+    }
+
+    /// Clock-driven synaptic equations, one step.
+    pub(super) fn update_state(
+        &mut self,
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let Some(code) = self.update.take() else {
+            return;
+        };
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        self.execute(
+            &code,
+            Ids::Range(self.len()),
+            &pre,
+            &post,
+            groups,
+            t,
+            rng,
+            scratch,
+        );
+        self.update = Some(code);
+    }
+
+    /// Queues this step's spikes (source or target, by pathway) and runs the code of the
+    /// synapses due now. Pre pathways run before post pathways, as in Brian 2.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn propagate(
+        &mut self,
+        spikes: &[Vec<u32>],
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+        due: &mut Vec<u32>,
+    ) {
+        if self.pathways.is_empty() || self.is_empty() {
+            return;
+        }
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        for on_post in [false, true] {
+            for p in 0..self.pathways.len() {
+                if self.pathways[p].on_post != on_post {
+                    continue;
+                }
+                let side = if on_post {
+                    self.spec.target
+                } else {
+                    self.spec.source
+                };
+                let (indptr, order) = if on_post { &self.by_post } else { &self.by_pre };
+                let (lo, hi) = (side.start as u32, (side.start + side.len) as u32);
+                let path = &mut self.pathways[p];
+                for &n in spikes[side.group].iter().filter(|&&s| s >= lo && s < hi) {
+                    let k = (n - lo) as usize;
+                    let syn = &order[indptr[k] as usize..indptr[k + 1] as usize];
+                    match path.homogeneous_steps {
+                        Some(d) => path.queue.push(d, syn.iter().copied()),
+                        None => syn
+                            .iter()
+                            .for_each(|&s| path.queue.push_one(path.steps[s as usize] as usize, s)),
+                    }
+                }
+                path.queue.pop_into(due);
+                if due.is_empty() {
+                    continue;
+                }
+                let Some(code) = self.pathways[p].compiled.take() else {
+                    continue;
+                };
+                self.execute(&code, Ids::List(due), &pre, &post, groups, t, rng, scratch);
+                self.pathways[p].compiled = Some(code);
+            }
+        }
+    }
+
+    pub fn reinit_queues(&mut self) {
+        self.pathways.iter_mut().for_each(|p| p.queue.clear());
+    }
+}
+
+fn neuron_array<'g>(groups: &'g [Group], side: &SideVars, k: usize) -> &'g [f64] {
+    match groups.get(side.group) {
+        Some(Group::Neurons(g)) => &g.arrays[k],
+        _ => &[],
+    }
+}
+
+/// Synapses selected for a run of code.
+#[derive(Clone, Copy)]
+enum Ids<'a> {
+    Range(usize),
+    List(&'a [u32]),
+}
+
+impl Ids<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Ids::Range(n) => *n,
+            Ids::List(l) => l.len(),
+        }
+    }
+    fn get(&self, m: usize) -> usize {
+        match self {
+            Ids::Range(_) => m,
+            Ids::List(l) => l[m] as usize,
+        }
+    }
+}
+
+/// CSR-style index: for each neuron, the synapses it belongs to (in synapse order).
+fn index_by(side: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut indptr = vec![0u32; n + 1];
+    for &k in side {
+        indptr[k as usize + 1] += 1;
+    }
+    for k in 0..n {
+        indptr[k + 1] += indptr[k];
+    }
+    let mut next = indptr.clone();
+    let mut order = vec![0u32; side.len()];
+    for (s, &k) in side.iter().enumerate() {
+        order[next[k as usize] as usize] = s as u32;
+        next[k as usize] += 1;
+    }
+    (indptr, order)
+}

@@ -1,0 +1,311 @@
+//! Brian 2's Synapses in scripts: construction with a model and on_pre/on_post code,
+//! `connect`, per-synapse variables (`S.w`, `S.i`, `S.j`), delays (`S.delay`,
+//! `S.pre.delay`, `S.post.delay`).
+
+use super::super::convert::*;
+use super::super::Shared;
+use super::network::{check_keys, next_name, GroupHandle};
+use crate::network::{ConnectRule, Delay, Synapses, SynapsesSpec};
+use crate::units::{Dimension, QuantityArray};
+use rhai::{Dynamic, Engine, ImmutableString, Map, INT};
+
+#[derive(Clone, Debug)]
+pub struct SynapsesHandle(pub usize);
+
+/// One pathway of a Synapses object (`S.pre`, `S.post`), for its delay.
+#[derive(Clone, Debug)]
+pub struct PathwayHandle(pub usize, pub String);
+
+/// `on_pre: "v += w"` or `on_pre: #{ pre: "...", pre2: "..." }`.
+fn pathways(v: Option<&Dynamic>, default: &str) -> RResult<Vec<(String, String)>> {
+    let Some(v) = v else { return Ok(Vec::new()) };
+    if let Some(map) = v.clone().try_cast::<Map>() {
+        return map
+            .iter()
+            .map(|(k, c)| {
+                Ok((
+                    k.to_string(),
+                    to_string(c, &format!("the code of pathway '{k}'"))?,
+                ))
+            })
+            .collect();
+    }
+    Ok(vec![(
+        default.to_string(),
+        to_string(v, &format!("on_{default}"))?,
+    )])
+}
+
+fn synapses(
+    shared: &Shared,
+    src: GroupHandle,
+    tgt: GroupHandle,
+    model: Option<String>,
+    opts: Map,
+) -> RResult<SynapsesHandle> {
+    check_keys(
+        &opts,
+        &[
+            "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name",
+        ],
+        "Synapses",
+    )?;
+    let model = match (model, opts.get("model")) {
+        (Some(m), _) => m,
+        (None, Some(m)) => to_string(m, "model")?,
+        (None, None) => String::new(),
+    };
+    let mut on_pre = pathways(opts.get("on_pre").or(opts.get("pre")), "pre")?;
+    let on_post = pathways(opts.get("on_post").or(opts.get("post")), "post")?;
+    on_pre.sort();
+    let delay = match opts.get("delay") {
+        Some(d) => Some(to_si(d, Dimension::TIME, "delay")?),
+        None => None,
+    };
+    let method = opts
+        .get("method")
+        .map(|m| to_string(m, "method"))
+        .transpose()?;
+    let mut st = shared.borrow_mut();
+    let name = match opts.get("name") {
+        Some(n) => to_string(n, "name")?,
+        None => next_name(&mut st, "synapses"),
+    };
+    let spec = SynapsesSpec {
+        source: src.0,
+        target: tgt.0,
+        model,
+        on_pre,
+        on_post,
+        delay,
+        method,
+        name,
+    };
+    let syn = Synapses::new(spec).map_err(|e| e.to_string())?;
+    st.net.synapses.push(syn);
+    Ok(SynapsesHandle(st.net.synapses.len() - 1))
+}
+
+fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
+    check_keys(&opts, &["condition", "p", "n", "i", "j"], "connect")?;
+    let mut rule = ConnectRule {
+        p: 1.0,
+        n: 1,
+        ..Default::default()
+    };
+    if let Some(c) = opts.get("condition") {
+        rule.condition = Some(to_string(c, "condition")?);
+    }
+    if let Some(p) = opts.get("p") {
+        rule.p = to_quantity(p, "p")?
+            .to_f64("p")
+            .map_err(|e| e.to_string())?;
+    }
+    if let Some(n) = opts.get("n") {
+        rule.n = to_int(n, "n")?.max(0) as usize;
+    }
+    match (opts.get("i"), opts.get("j")) {
+        (Some(i), Some(j)) => rule.pairs = Some((to_indices(i, "i")?, to_indices(j, "j")?)),
+        (None, Some(j)) if j.is_string() => rule.j = Some(to_string(j, "j")?),
+        (None, None) => {}
+        _ => return err("connect needs both i and j as arrays, or j as an expression of i"),
+    }
+    let mut st = shared.borrow_mut();
+    let ns = st.namespace_values();
+    st.net.connect(s.0, &rule, &ns).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<QuantityArray> {
+    let st = shared.borrow();
+    let syn = &st.net.synapses[s.0];
+    let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
+    match name {
+        "i" => return Ok(QuantityArray::dimensionless(as_f64(&syn.pre))),
+        "j" => return Ok(QuantityArray::dimensionless(as_f64(&syn.post))),
+        "delay" => return Ok(QuantityArray::new(delays(syn, "pre")?, Dimension::TIME)),
+        _ => {}
+    }
+    let k = syn.var_index(name).ok_or_else(|| unknown(syn, name))?;
+    Ok(QuantityArray::new(
+        syn.arrays[k].clone(),
+        syn.var_dim(name).unwrap_or_default(),
+    ))
+}
+
+fn unknown(syn: &Synapses, name: &str) -> Box<rhai::EvalAltResult> {
+    let names: Vec<&str> = syn.array_names.iter().map(String::as_str).collect();
+    let hint = crate::expr::closest(name, names.iter().copied())
+        .map(|h| format!(" (did you mean '{h}'?)"))
+        .unwrap_or_default();
+    format!(
+        "{} has no variable '{name}'{hint}; its variables are: {}, i, j, delay",
+        syn.spec.name,
+        names.join(", ")
+    )
+    .into()
+}
+
+fn delays(syn: &Synapses, pathway: &str) -> RResult<Vec<f64>> {
+    let p = syn
+        .pathways
+        .iter()
+        .find(|p| p.name == pathway)
+        .ok_or_else(|| format!("{} has no pathway '{pathway}'", syn.spec.name))?;
+    Ok(match &p.delay {
+        Delay::Homogeneous(d) => vec![*d; syn.len()],
+        Delay::PerSynapse(d) => d.clone(),
+    })
+}
+
+/// Values for every synapse from a quantity, an array or a code string.
+fn values_for(
+    shared: &Shared,
+    s: usize,
+    value: &Dynamic,
+    dim: Dimension,
+    what: &str,
+) -> RResult<Vec<f64>> {
+    let mut st = shared.borrow_mut();
+    let n = st.net.synapses[s].len();
+    if value.is_string() {
+        let code = to_string(value, what)?;
+        let ns = st.namespace_values();
+        return st
+            .net
+            .synapse_values(s, &code, dim, &ns)
+            .map_err(|e| e.to_string().into());
+    }
+    let arr = to_qarray(value, what)?;
+    if arr.dim != dim && !arr.values.iter().all(|v| crate::units::is_unit_free(*v)) {
+        return err(format!(
+            "{what} has units of {}, but should be in {dim}",
+            arr.dim
+        ));
+    }
+    match arr.len() {
+        1 => Ok(vec![arr.values[0]; n]),
+        k if k == n => Ok(arr.values),
+        k => err(format!("{what} has {k} values, but there are {n} synapses")),
+    }
+}
+
+fn set_delay(shared: &Shared, s: usize, pathway: &str, value: Dynamic) -> RResult<()> {
+    let delay = if value.is_string()
+        || value.clone().try_cast::<QuantityArray>().is_some()
+        || value.is_array()
+    {
+        Delay::PerSynapse(values_for(shared, s, &value, Dimension::TIME, "the delay")?)
+    } else {
+        Delay::Homogeneous(to_si(&value, Dimension::TIME, "the delay")?)
+    };
+    let mut st = shared.borrow_mut();
+    let syn = &mut st.net.synapses[s];
+    let name = syn.spec.name.clone();
+    let p = syn
+        .pathway_mut(pathway)
+        .ok_or_else(|| format!("{name} has no pathway '{pathway}'"))?;
+    p.delay = delay;
+    Ok(())
+}
+
+fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> RResult<()> {
+    if name == "delay" {
+        return set_delay(shared, s.0, "pre", value);
+    }
+    let (k, dim) = {
+        let st = shared.borrow();
+        let syn = &st.net.synapses[s.0];
+        (
+            syn.var_index(name).ok_or_else(|| unknown(syn, name))?,
+            syn.var_dim(name).unwrap_or_default(),
+        )
+    };
+    if value.is_string() {
+        let code = to_string(&value, name)?;
+        let mut st = shared.borrow_mut();
+        let dt = st.net.clock.dt;
+        let ns = st.namespace_values();
+        let net = &mut st.net;
+        return net.synapses[s.0]
+            .set_with_code(name, &code, &mut net.groups, dt, &ns, &mut net.rng)
+            .map_err(|e| e.to_string().into());
+    }
+    let values = values_for(shared, s.0, &value, dim, &format!("the value for '{name}'"))?;
+    shared.borrow_mut().net.synapses[s.0].arrays[k] = values;
+    Ok(())
+}
+
+pub fn register(engine: &mut Engine, shared: &Shared) {
+    engine.register_type_with_name::<SynapsesHandle>("Synapses");
+    engine.register_type_with_name::<PathwayHandle>("SynapticPathway");
+    let sh = shared.clone();
+    engine.register_fn("Synapses", move |a: GroupHandle, b: GroupHandle| {
+        synapses(&sh, a, b, None, Map::new())
+    });
+    let sh = shared.clone();
+    engine.register_fn("Synapses", move |a: GroupHandle, b: GroupHandle, o: Map| {
+        synapses(&sh, a, b, None, o)
+    });
+    let sh = shared.clone();
+    engine.register_fn(
+        "Synapses",
+        move |a: GroupHandle, b: GroupHandle, m: ImmutableString| {
+            synapses(&sh, a, b, Some(m.to_string()), Map::new())
+        },
+    );
+    let sh = shared.clone();
+    engine.register_fn(
+        "Synapses",
+        move |a: GroupHandle, b: GroupHandle, m: ImmutableString, o: Map| {
+            synapses(&sh, a, b, Some(m.to_string()), o)
+        },
+    );
+    let sh = shared.clone();
+    engine.register_fn("connect", move |s: &mut SynapsesHandle| {
+        connect(&sh, s, Map::new())
+    });
+    let sh = shared.clone();
+    engine.register_fn("connect", move |s: &mut SynapsesHandle, o: Map| {
+        connect(&sh, s, o)
+    });
+    let sh = shared.clone();
+    engine.register_fn(
+        "connect",
+        move |s: &mut SynapsesHandle, c: ImmutableString| {
+            let mut o = Map::new();
+            o.insert("condition".into(), Dynamic::from(c));
+            connect(&sh, s, o)
+        },
+    );
+    let sh = shared.clone();
+    engine.register_fn("len", move |s: &mut SynapsesHandle| {
+        sh.borrow().net.synapses[s.0].len() as INT
+    });
+    let sh = shared.clone();
+    engine.register_indexer_get(move |s: &mut SynapsesHandle, name: &str| get_var(&sh, s, name));
+    let sh = shared.clone();
+    engine.register_indexer_set(move |s: &mut SynapsesHandle, name: &str, v: Dynamic| {
+        set_var(&sh, s, name, v)
+    });
+    for side in ["pre", "post"] {
+        engine.register_get(side, move |s: &mut SynapsesHandle| {
+            PathwayHandle(s.0, side.to_string())
+        });
+    }
+    let sh = shared.clone();
+    engine.register_get(
+        "delay",
+        move |p: &mut PathwayHandle| -> RResult<QuantityArray> {
+            let st = sh.borrow();
+            Ok(QuantityArray::new(
+                delays(&st.net.synapses[p.0], &p.1)?,
+                Dimension::TIME,
+            ))
+        },
+    );
+    let sh = shared.clone();
+    engine.register_set("delay", move |p: &mut PathwayHandle, v: Dynamic| {
+        set_delay(&sh, p.0, &p.1, v)
+    });
+}
