@@ -18,6 +18,7 @@ pub mod equations;
 pub mod eval;
 pub mod expr;
 pub mod integrate;
+pub mod io;
 pub mod network;
 pub mod plot;
 pub mod script;

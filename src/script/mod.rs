@@ -228,6 +228,7 @@ impl Session {
         api::synapses::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
+        api::io::register(&mut engine, &state);
         Session {
             engine,
             scope: Scope::new(),

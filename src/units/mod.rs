@@ -12,7 +12,7 @@ pub mod registry;
 
 pub use dimension::Dimension;
 pub use display::{best_unit, dimension_name, format_number};
-pub use quantity::{is_unit_free, Quantity, QuantityArray};
+pub use quantity::{is_unit_free, ArrayLabel, DividedBy, Quantity, QuantityArray};
 pub use registry::lookup;
 
 /// A unit error; messages name both dimensions in readable units.

@@ -134,22 +134,68 @@ pub fn is_unit_free(v: f64) -> bool {
 }
 
 /// A one-dimensional array of values sharing one dimension (values in SI base units).
-#[derive(Clone, Debug, PartialEq)]
+///
+/// An array may carry a [`ArrayLabel`]: what it holds (`"t"`, `"v"`, `"neuron index"`)
+/// and, once divided by a unit (`M.t/ms`), that unit. Plots use it to label their axes and
+/// saved files to record units; arithmetic other than division by a unit drops it.
+/// Equality compares values and dimensions only.
+#[derive(Clone, Debug)]
 pub struct QuantityArray {
     pub values: Vec<f64>,
     pub dim: Dimension,
+    pub label: Option<Box<ArrayLabel>>,
+}
+
+/// What an array's numbers are: a name and the unit they were divided by.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArrayLabel {
+    /// The quantity's name, e.g. `"t"`, `"v"`, `"neuron index"`.
+    pub name: Option<String>,
+    /// Set by dividing by a unit (`M.t/ms`): the values are plain numbers in this unit.
+    pub unit: Option<DividedBy>,
+}
+
+/// A unit an array was divided by: its text (`"ms"`), dimension and size in SI units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DividedBy {
+    pub text: String,
+    pub dim: Dimension,
+    pub factor: f64,
+}
+
+impl PartialEq for QuantityArray {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values && self.dim == other.dim
+    }
 }
 
 impl QuantityArray {
     pub fn new(values: Vec<f64>, dim: Dimension) -> QuantityArray {
-        QuantityArray { values, dim }
+        QuantityArray {
+            values,
+            dim,
+            label: None,
+        }
     }
 
     pub fn dimensionless(values: Vec<f64>) -> QuantityArray {
-        QuantityArray {
-            values,
-            dim: Dimension::DIMENSIONLESS,
-        }
+        QuantityArray::new(values, Dimension::DIMENSIONLESS)
+    }
+
+    /// The same array with a name (`M.t` is named `"t"`), for axis labels and files.
+    pub fn named(mut self, name: impl Into<String>) -> QuantityArray {
+        self.label.get_or_insert_with(Default::default).name = Some(name.into());
+        self
+    }
+
+    /// The array's name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.label.as_ref().and_then(|l| l.name.as_deref())
+    }
+
+    /// The unit the values were divided by, if any.
+    pub fn divided_by(&self) -> Option<&DividedBy> {
+        self.label.as_ref().and_then(|l| l.unit.as_ref())
     }
 
     pub fn len(&self) -> usize {

@@ -3,7 +3,9 @@
 
 use super::super::convert::*;
 use super::super::Shared;
-use crate::units::{format_number, Dimension, Quantity, QuantityArray, UnitError};
+use crate::units::{
+    best_unit, format_number, ArrayLabel, Dimension, DividedBy, Quantity, QuantityArray, UnitError,
+};
 use rand::Rng;
 use rand_distr::StandardNormal;
 use rhai::{Array, Dynamic, Engine, FLOAT, INT};
@@ -135,7 +137,43 @@ fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
     let values = (0..n)
         .map(|k| f(get(&a, a_scalar, k), get(&b, b_scalar, k)))
         .collect();
-    Ok(Dynamic::from(QuantityArray::new(values, dim)))
+    let mut out = QuantityArray::new(values, dim);
+    // `M.t/ms`: numbers in ms that remember what they are, for axis labels and files.
+    if op == "/" && b_scalar && !a_scalar {
+        out.label = divided_label(&a, Quantity::new(b.values[0], b.dim));
+    }
+    Ok(Dynamic::from(out))
+}
+
+/// The label of `a / unit` when the division strips `a`'s unit: `a`'s name and the unit.
+fn divided_label(a: &QuantityArray, unit: Quantity) -> Option<Box<ArrayLabel>> {
+    if a.dim.is_dimensionless()
+        || unit.dim != a.dim
+        || !(unit.value > 0.0)
+        || !unit.value.is_finite()
+    {
+        return None;
+    }
+    Some(Box::new(ArrayLabel {
+        name: a.name().map(str::to_string),
+        unit: Some(DividedBy {
+            text: unit_text(unit),
+            dim: unit.dim,
+            factor: unit.value,
+        }),
+    }))
+}
+
+/// A unit as people write it: `ms`, `mV`, `V/s`, `10 ms` for `10*ms`.
+pub fn unit_text(q: Quantity) -> String {
+    let (text, factor) = best_unit(q.dim, q.value);
+    let n = q.value / factor;
+    if (n - 1.0).abs() < 1e-9 {
+        text
+    } else {
+        let n = format_number(n);
+        format!("{} {text}", n.strip_suffix('.').unwrap_or(&n))
+    }
 }
 
 macro_rules! register_ops {
@@ -311,10 +349,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 r.start.max(0) as usize,
                 (r.end.max(0) as usize).min(a.len()),
             );
-            Ok(QuantityArray::new(
-                a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(),
-                a.dim,
-            ))
+            let mut part =
+                QuantityArray::new(a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(), a.dim);
+            part.label = a.label.clone(); // a slice is still the same quantity
+            Ok(part)
         },
     );
     engine.register_indexer_set(
