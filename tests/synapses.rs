@@ -178,16 +178,12 @@ fn a_summed_variable_equals_the_sum_over_its_synapses() {
     "#,
     );
     let got = floats(&mut s, "tgt.I");
-    for j in 0..3 {
+    for (j, got) in got.iter().enumerate() {
         let expected: f64 = (0..4)
             .filter(|&i| i != j)
             .map(|i| (i as f64 + 10.0 * j as f64) * (i as f64 + 1.0))
             .sum();
-        assert!(
-            (got[j] - expected).abs() < 1e-9,
-            "neuron {j}: {} vs {expected}",
-            got[j]
-        );
+        assert!((got - expected).abs() < 1e-9, "neuron {j}: {got} vs {expected}");
     }
 }
 

@@ -10,12 +10,13 @@ mod monitors;
 pub mod namespace;
 mod neuron_group;
 mod spike_queue;
+mod store;
 mod synapses;
 
 pub use connect::{random_targets, ConnectRule};
 pub use connection::{full_rows, one_to_one_rows, random_rows, Connection, RowBuilder, WeightFn};
-pub use inputs::{PoissonGroup, SpikeGeneratorGroup};
-pub use monitors::{SpikeMonitor, StateMonitor, When};
+pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
+pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
 pub use namespace::Values;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
 pub use spike_queue::SpikeQueue;
@@ -29,7 +30,7 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
 /// A contiguous range of a group's neurons: a whole group or a subgroup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GroupRef {
     pub group: usize,
     pub start: usize,
@@ -137,7 +138,11 @@ pub struct Network {
     pub synapses: Vec<Synapses>,
     pub spike_monitors: Vec<SpikeMonitor>,
     pub state_monitors: Vec<StateMonitor>,
+    pub rate_monitors: Vec<PopulationRateMonitor>,
+    pub poisson_inputs: Vec<PoissonInput>,
     pub rng: SmallRng,
+    /// Snapshots taken by `store`, by name.
+    stored: std::collections::HashMap<String, store::Snapshot>,
     /// Spikes of the current step, per group (indices in the whole group, sorted).
     spikes: Vec<Vec<u32>>,
     /// Reused buffer for what a spike queue delivers this step.
@@ -161,6 +166,9 @@ impl Network {
             synapses: Vec::new(),
             spike_monitors: Vec::new(),
             state_monitors: Vec::new(),
+            rate_monitors: Vec::new(),
+            poisson_inputs: Vec::new(),
+            stored: Default::default(),
             rng: SmallRng::from_rng(&mut rand::rng()),
             spikes: Vec::new(),
             delivery: Vec::new(),
@@ -188,8 +196,10 @@ impl Network {
     pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
         let dt = self.clock.dt;
         for g in &mut self.groups {
-            if let Group::Neurons(ng) = g {
-                ng.prepare(dt, externals)?;
+            match g {
+                Group::Neurons(ng) => ng.prepare(dt, externals)?,
+                Group::Poisson(p) => p.prepare(dt, externals)?,
+                Group::Generator(_) => {}
             }
         }
         for s in &mut self.synapses {
@@ -278,13 +288,19 @@ impl Network {
                         );
                     }
                 }
-                Group::Poisson(p) => p.spikes(dt, &mut self.rng, out),
+                Group::Poisson(p) => {
+                    p.update_rates(t, &mut self.rng, &mut self.scratch);
+                    p.spikes(dt, &mut self.rng, out)
+                }
                 Group::Generator(sg) => sg.spikes_at(self.clock.step, dt, out),
             }
             total += out.len() as u64;
         }
         for m in &mut self.spike_monitors {
             m.record(&self.spikes[m.source.group], t);
+        }
+        for m in &mut self.rate_monitors {
+            m.record(&self.spikes[m.source.group], t, dt);
         }
         // synapses
         let mut due = std::mem::take(&mut self.delivery);
@@ -306,6 +322,16 @@ impl Network {
                 let arr =
                     &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
                 c.propagate(&due, arr);
+            }
+        }
+        for pi in &self.poisson_inputs {
+            if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
+                let r = pi.target;
+                pi.apply(
+                    &mut tg.arrays[pi.target_var][r.start..r.start + r.len],
+                    dt,
+                    &mut self.rng,
+                );
             }
         }
         for s in &mut self.synapses {

@@ -135,3 +135,84 @@ impl StateMonitor {
         }
     }
 }
+
+/// Brian 2's PopulationRateMonitor: the fraction of a group's neurons spiking in each
+/// step, divided by dt.
+#[derive(Clone, Debug)]
+pub struct PopulationRateMonitor {
+    pub source: GroupRef,
+    pub t: Vec<f64>,
+    /// Instantaneous rate in Hz, one value per step.
+    pub rate: Vec<f64>,
+    pub name: String,
+}
+
+/// Smoothing windows of `smooth_rate`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Window {
+    /// A Gaussian with standard deviation `width`, cut at two standard deviations.
+    Gaussian,
+    /// A rectangle `width` wide (an odd number of steps).
+    Flat,
+}
+
+impl PopulationRateMonitor {
+    pub fn new(source: GroupRef, name: String) -> PopulationRateMonitor {
+        PopulationRateMonitor {
+            source,
+            t: Vec::new(),
+            rate: Vec::new(),
+            name,
+        }
+    }
+
+    pub(super) fn record(&mut self, spikes: &[u32], t: f64, dt: f64) {
+        let (lo, hi) = (
+            self.source.start as u32,
+            (self.source.start + self.source.len) as u32,
+        );
+        let count = spikes.iter().filter(|&&s| s >= lo && s < hi).count();
+        self.t.push(t);
+        self.rate
+            .push(count as f64 / (self.source.len.max(1) as f64 * dt));
+    }
+
+    /// The rate convolved with a normalised window of the given width (seconds), as
+    /// Brian 2's `smooth_rate` does (same length, zero padding at the ends).
+    pub fn smooth_rate(&self, window: Window, width: f64, dt: f64) -> Vec<f64> {
+        let kernel: Vec<f64> = match window {
+            Window::Gaussian => {
+                let half = (2.0 * width / dt).round() as i64;
+                let sd = width / dt;
+                (-half..=half)
+                    .map(|k| (-(k * k) as f64 / (2.0 * sd * sd)).exp())
+                    .collect()
+            }
+            Window::Flat => {
+                let n = ((width / 2.0 / dt) as i64 * 2 + 1).max(1) as usize;
+                vec![1.0; n]
+            }
+        };
+        let total: f64 = kernel.iter().sum();
+        let half = (kernel.len() / 2) as i64;
+        let n = self.rate.len() as i64;
+        (0..n)
+            .map(|i| {
+                kernel
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, w)| {
+                        let j = i + k as i64 - half;
+                        (0..n).contains(&j).then(|| w * self.rate[j as usize])
+                    })
+                    .sum::<f64>()
+                    / total
+            })
+            .collect()
+    }
+
+    pub fn reinit(&mut self) {
+        self.t.clear();
+        self.rate.clear();
+    }
+}

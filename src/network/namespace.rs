@@ -25,7 +25,11 @@ pub struct GroupNamespace<'a> {
 
 impl GroupNamespace<'_> {
     fn external(&self, name: &str) -> Option<Quantity> {
-        self.externals.get(name).copied().or_else(|| lookup(name))
+        self.externals
+            .get(name)
+            .copied()
+            .or_else(|| lookup(name))
+            .or_else(|| constant(name))
     }
 }
 
@@ -76,6 +80,17 @@ impl GroupNamespace<'_> {
             _ => self.external(name).map(|q| Binding::Constant(q.value)),
         }
     }
+}
+
+/// Brian's default constants in equations: `pi`, `e`, `inf` (any other name wins).
+pub fn constant(name: &str) -> Option<Quantity> {
+    let v = match name {
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        "inf" => f64::INFINITY,
+        _ => return None,
+    };
+    Some(Quantity::dimensionless(v))
 }
 
 /// Every unit name, for completion.

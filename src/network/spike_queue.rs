@@ -19,8 +19,8 @@ impl SpikeQueue {
         // Re-lay the ring from the current slot so queued entries keep their due steps.
         let mut ring: Vec<Vec<u32>> = (0..want).map(|_| Vec::new()).collect();
         let old = self.ring.len();
-        for k in 0..old {
-            ring[k] = std::mem::take(&mut self.ring[(self.pos + k) % old]);
+        for (k, slot) in ring.iter_mut().take(old).enumerate() {
+            *slot = std::mem::take(&mut self.ring[(self.pos + k) % old]);
         }
         self.ring = ring;
         self.pos = 0;

@@ -43,16 +43,6 @@ pub struct SynapsesSpec {
     pub name: String,
 }
 
-impl Default for GroupRef {
-    fn default() -> Self {
-        GroupRef {
-            group: 0,
-            start: 0,
-            len: 0,
-        }
-    }
-}
-
 /// Where the values of one kernel array come from.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Space {
@@ -221,6 +211,7 @@ impl SynNamespace<'_> {
             .get(name)
             .copied()
             .or_else(|| lookup(name))
+            .or_else(|| super::namespace::constant(name))
             .map(Resolved::Constant)
     }
 }
@@ -1091,4 +1082,38 @@ fn index_by(side: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
         next[k as usize] += 1;
     }
     (indptr, order)
+}
+
+/// What `store()` keeps of a Synapses object: connectivity, variables, delays, queues.
+#[derive(Clone)]
+pub(super) struct SynapsesState {
+    pre: Vec<u32>,
+    post: Vec<u32>,
+    arrays: Vec<Vec<f64>>,
+    pathways: Vec<(Delay, SpikeQueue)>,
+}
+
+impl Synapses {
+    pub(super) fn state(&self) -> SynapsesState {
+        SynapsesState {
+            pre: self.pre.clone(),
+            post: self.post.clone(),
+            arrays: self.arrays.clone(),
+            pathways: self
+                .pathways
+                .iter()
+                .map(|p| (p.delay.clone(), p.queue.clone()))
+                .collect(),
+        }
+    }
+
+    pub(super) fn set_state(&mut self, s: SynapsesState) {
+        self.pre = s.pre;
+        self.post = s.post;
+        self.arrays = s.arrays;
+        for (p, (delay, queue)) in self.pathways.iter_mut().zip(s.pathways) {
+            p.delay = delay;
+            p.queue = queue;
+        }
+    }
 }

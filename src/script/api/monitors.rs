@@ -6,7 +6,7 @@ use super::super::Shared;
 use super::network::{GroupHandle, Matrix};
 use super::synapses::SynapsesHandle;
 use crate::network::GroupRef;
-use crate::network::{SpikeMonitor, StateMonitor, When};
+use crate::network::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
 use crate::units::{Dimension, QuantityArray};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
@@ -15,6 +15,9 @@ pub struct SpikeMonitorHandle(pub usize);
 
 #[derive(Clone, Debug)]
 pub struct StateMonitorHandle(pub usize);
+
+#[derive(Clone, Debug)]
+pub struct RateMonitorHandle(pub usize);
 
 /// What a StateMonitor records: neurons of a group, or synapses.
 enum Recorded {
@@ -139,6 +142,7 @@ fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<SpikeMonitorHandle>("SpikeMonitor");
     engine.register_type_with_name::<StateMonitorHandle>("StateMonitor");
+    engine.register_type_with_name::<RateMonitorHandle>("PopulationRateMonitor");
 
     let s = shared.clone();
     engine.register_fn("SpikeMonitor", move |g: GroupHandle| {
@@ -235,6 +239,68 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "StateMonitor",
         move |g: SynapsesHandle, v: Dynamic, o: Map| state_monitor(&s, Recorded::Synapses(g), v, o),
+    );
+    let s = shared.clone();
+    engine.register_fn("PopulationRateMonitor", move |g: GroupHandle| {
+        let mut st = s.borrow_mut();
+        let name = format!("ratemonitor_{}", st.net.rate_monitors.len());
+        st.net
+            .rate_monitors
+            .push(PopulationRateMonitor::new(g.0, name));
+        RateMonitorHandle(st.net.rate_monitors.len() - 1)
+    });
+    let s = shared.clone();
+    engine.register_get("t", move |m: &mut RateMonitorHandle| {
+        QuantityArray::new(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME)
+    });
+    let s = shared.clone();
+    engine.register_get("rate", move |m: &mut RateMonitorHandle| {
+        QuantityArray::new(
+            s.borrow().net.rate_monitors[m.0].rate.clone(),
+            Dimension::TIME.inverse(),
+        )
+    });
+    let s = shared.clone();
+    engine.register_fn(
+        "smooth_rate",
+        move |m: &mut RateMonitorHandle, o: Map| -> RResult<QuantityArray> {
+            for k in o.keys() {
+                if !["window", "width"].contains(&k.as_str()) {
+                    return err(format!(
+                        "smooth_rate has no option '{k}'; its options are: window, width"
+                    ));
+                }
+            }
+            let window = match o
+                .get("window")
+                .map(|w| to_string(w, "window"))
+                .transpose()?
+                .as_deref()
+            {
+                None | Some("gaussian") => Window::Gaussian,
+                Some("flat") => Window::Flat,
+                Some(other) => {
+                    return err(format!(
+                        "smooth_rate: unknown window '{other}' (use \"gaussian\" or \"flat\")"
+                    ))
+                }
+            };
+            let width = to_si(
+                o.get("width")
+                    .ok_or("smooth_rate needs a width, e.g. #{ width: 1*ms }")?,
+                Dimension::TIME,
+                "width",
+            )?;
+            let st = s.borrow();
+            let dt = st.net.clock.dt;
+            if width < dt {
+                return err("smooth_rate: the width must be at least one time step");
+            }
+            Ok(QuantityArray::new(
+                st.net.rate_monitors[m.0].smooth_rate(window, width, dt),
+                Dimension::TIME.inverse(),
+            ))
+        },
     );
     for prop in ["t", "times"] {
         let s = shared.clone();

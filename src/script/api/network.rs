@@ -480,6 +480,18 @@ fn connect_part(
     Ok(())
 }
 
+fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RResult<()> {
+    let mut st = shared.borrow_mut();
+    if what == "store" {
+        st.net.store(key);
+        Ok(())
+    } else {
+        st.net
+            .restore(key, random)
+            .map_err(|e| e.to_string().into())
+    }
+}
+
 fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<GroupHandle> {
     let t = to_si(&t, Dimension::TIME, "t")?;
     let sigma = to_si(&sigma, Dimension::TIME, "sigma")?;
@@ -602,25 +614,38 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
 
     let s = shared.clone();
-    engine.register_fn("PoissonGroup", move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
-        if rates.is_string() {
-            return err("PoissonGroup rates given as a string are not supported yet; give a quantity or an array");
-        }
-        let arr = to_qarray(&rates, "the rates")?;
-        let hz = Dimension::TIME.inverse();
-        if arr.dim != hz && !arr.values.iter().all(|v| *v == 0.0) {
-            return err(format!("the rates of a PoissonGroup should be in Hz, got units of {}", arr.dim));
-        }
-        let n = n.max(0) as usize;
-        let values = match arr.len() {
-            1 => vec![arr.values[0]; n],
-            k if k == n => arr.values,
-            k => return err(format!("PoissonGroup of {n} neurons got {k} rates")),
-        };
-        let mut st = s.borrow_mut();
-        let name = next_name(&mut st, "poissongroup");
-        Ok(GroupHandle(st.net.add_group(Group::Poisson(PoissonGroup { rates: values, name }))))
-    });
+    engine.register_fn(
+        "PoissonGroup",
+        move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
+            if rates.is_string() {
+                // An expression in t and i, checked to be in Hz and compiled at run().
+                let code = to_string(&rates, "the rates")?;
+                let mut st = s.borrow_mut();
+                let name = next_name(&mut st, "poissongroup");
+                let group = PoissonGroup::with_code(n.max(0) as usize, code, name);
+                return Ok(GroupHandle(st.net.add_group(Group::Poisson(group))));
+            }
+            let arr = to_qarray(&rates, "the rates")?;
+            let hz = Dimension::TIME.inverse();
+            if arr.dim != hz && !arr.values.iter().all(|v| *v == 0.0) {
+                return err(format!(
+                    "the rates of a PoissonGroup should be in Hz, got units of {}",
+                    arr.dim
+                ));
+            }
+            let n = n.max(0) as usize;
+            let values = match arr.len() {
+                1 => vec![arr.values[0]; n],
+                k if k == n => arr.values,
+                k => return err(format!("PoissonGroup of {n} neurons got {k} rates")),
+            };
+            let mut st = s.borrow_mut();
+            let name = next_name(&mut st, "poissongroup");
+            Ok(GroupHandle(st.net.add_group(Group::Poisson(
+                PoissonGroup::new(values, name),
+            ))))
+        },
+    );
     let s = shared.clone();
     engine.register_fn(
         "SpikeGeneratorGroup",
@@ -792,6 +817,69 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         )
     });
 
+    let s = shared.clone();
+    engine.register_fn(
+        "PoissonInput",
+        move |target: GroupHandle,
+              var: ImmutableString,
+              n: INT,
+              rate: Dynamic,
+              weight: Dynamic|
+              -> RResult<()> {
+            let mut st = s.borrow_mut();
+            let ng = st
+                .net
+                .neurons(target.0)
+                .ok_or("the target of a PoissonInput must be a NeuronGroup")?;
+            let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
+            let dim = ng.var_dim(&var).unwrap_or_default();
+            let rate = to_si(
+                &rate,
+                Dimension::TIME.inverse(),
+                "the rate of a PoissonInput",
+            )?;
+            let weight = to_si(&weight, dim, &format!("the weight onto '{var}'"))?;
+            if n < 0 {
+                return err(format!(
+                    "a PoissonInput needs a non-negative number of inputs, got {n}"
+                ));
+            }
+            let name = next_name(&mut st, "poissoninput");
+            st.net.poisson_inputs.push(PoissonInput {
+                target: target.0,
+                target_var: k,
+                n: n as u64,
+                rate,
+                weight,
+                name,
+            });
+            Ok(())
+        },
+    );
+    for name in ["store", "restore"] {
+        let s = shared.clone();
+        engine.register_fn(name, move || -> RResult<()> {
+            store_or_restore(&s, name, "default", false)
+        });
+        let s = shared.clone();
+        engine.register_fn(name, move |key: ImmutableString| -> RResult<()> {
+            store_or_restore(&s, name, &key, false)
+        });
+    }
+    let s = shared.clone();
+    engine.register_fn(
+        "restore",
+        move |key: ImmutableString, o: Map| -> RResult<()> {
+            check_keys(&o, &["restore_random_state"], "restore")?;
+            let random = match o.get("restore_random_state") {
+                Some(v) => to_bool(v, "restore_random_state")?,
+                None => false,
+            };
+            store_or_restore(&s, "restore", &key, random)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn("reinit", move || s.borrow_mut().net.reinit());
     let s = shared.clone();
     engine.register_fn("seed", move |n: INT| s.borrow_mut().net.seed(n as u64));
     let s = shared.clone();

@@ -1,0 +1,127 @@
+//! Brian 2's `store()` / `restore()`: a snapshot of everything that changes during a run
+//! (clock, state variables, connectivity, spike queues, recorded data), kept by name.
+//! The random generator's state is restored only when asked, as in Brian 2.
+
+use super::synapses::SynapsesState;
+use super::{Clock, Group, Network, NetworkError, SpikeQueue};
+use rand::rngs::SmallRng;
+
+/// A StateMonitor's times and traces.
+type Traces = (Vec<f64>, Vec<Vec<Vec<f64>>>);
+
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    clock: Clock,
+    rng: SmallRng,
+    groups: Vec<Vec<Vec<f64>>>,
+    connections: Vec<(sprs::CsMatI<f64, u32>, SpikeQueue)>,
+    synapses: Vec<SynapsesState>,
+    spike_monitors: Vec<(Vec<u32>, Vec<f64>, Vec<u64>)>,
+    state_monitors: Vec<Traces>,
+    rate_monitors: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+impl Network {
+    /// Keeps the current state under `name`.
+    pub fn store(&mut self, name: &str) {
+        let snapshot = Snapshot {
+            clock: self.clock,
+            rng: self.rng.clone(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| match g {
+                    Group::Neurons(ng) => ng.arrays.clone(),
+                    Group::Poisson(p) => vec![p.rates.clone()],
+                    Group::Generator(_) => Vec::new(),
+                })
+                .collect(),
+            connections: self
+                .connections
+                .iter()
+                .map(|c| (c.weights.clone(), c.queue.clone()))
+                .collect(),
+            synapses: self.synapses.iter().map(|s| s.state()).collect(),
+            spike_monitors: self
+                .spike_monitors
+                .iter()
+                .map(|m| (m.i.clone(), m.t.clone(), m.count.clone()))
+                .collect(),
+            state_monitors: self
+                .state_monitors
+                .iter()
+                .map(|m| (m.t.clone(), m.values.clone()))
+                .collect(),
+            rate_monitors: self
+                .rate_monitors
+                .iter()
+                .map(|m| (m.t.clone(), m.rate.clone()))
+                .collect(),
+        };
+        self.stored.insert(name.to_string(), snapshot);
+    }
+
+    /// Returns to the state stored under `name`. Objects created since are an error, as
+    /// the snapshot does not know them.
+    pub fn restore(&mut self, name: &str, restore_random_state: bool) -> Result<(), NetworkError> {
+        let s = self.stored.get(name).cloned().ok_or_else(|| {
+            NetworkError::Other(format!(
+                "restore: nothing was stored under the name '{name}'"
+            ))
+        })?;
+        let counts = [
+            (s.groups.len(), self.groups.len()),
+            (s.connections.len(), self.connections.len()),
+            (s.synapses.len(), self.synapses.len()),
+            (s.spike_monitors.len(), self.spike_monitors.len()),
+            (s.state_monitors.len(), self.state_monitors.len()),
+            (s.rate_monitors.len(), self.rate_monitors.len()),
+        ];
+        if counts.iter().any(|(a, b)| a != b) {
+            return Err(NetworkError::Other(format!(
+                "restore: objects were created after store('{name}'); restore needs the same objects"
+            )));
+        }
+        self.clock = s.clock;
+        if restore_random_state {
+            self.rng = s.rng;
+        }
+        for (g, arrays) in self.groups.iter_mut().zip(s.groups) {
+            match g {
+                Group::Neurons(ng) => ng.arrays = arrays,
+                Group::Poisson(p) => p.rates = arrays.into_iter().next().unwrap_or_default(),
+                Group::Generator(_) => {}
+            }
+        }
+        for (c, (w, q)) in self.connections.iter_mut().zip(s.connections) {
+            c.weights = w;
+            c.queue = q;
+        }
+        for (syn, state) in self.synapses.iter_mut().zip(s.synapses) {
+            syn.set_state(state);
+        }
+        for (m, (i, t, count)) in self.spike_monitors.iter_mut().zip(s.spike_monitors) {
+            (m.i, m.t, m.count) = (i, t, count);
+        }
+        for (m, (t, values)) in self.state_monitors.iter_mut().zip(s.state_monitors) {
+            (m.t, m.values) = (t, values);
+        }
+        for (m, (t, rate)) in self.rate_monitors.iter_mut().zip(s.rate_monitors) {
+            (m.t, m.rate) = (t, rate);
+        }
+        self.spikes.iter_mut().for_each(Vec::clear);
+        Ok(())
+    }
+
+    /// Brian 1's `reinit()`: time back to 0, recorded data and spike queues emptied; state
+    /// variables keep their values.
+    pub fn reinit(&mut self) {
+        self.clock.step = 0;
+        self.spike_monitors.iter_mut().for_each(|m| m.reinit());
+        self.state_monitors.iter_mut().for_each(|m| m.reinit());
+        self.rate_monitors.iter_mut().for_each(|m| m.reinit());
+        self.connections.iter_mut().for_each(|c| c.queue.clear());
+        self.synapses.iter_mut().for_each(|s| s.reinit_queues());
+        self.spikes.iter_mut().for_each(Vec::clear);
+    }
+}

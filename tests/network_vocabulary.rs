@@ -1,0 +1,177 @@
+//! Inputs, monitors and running: PopulationRateMonitor, PoissonInput, time-dependent
+//! PoissonGroup rates, store/restore, reinit.
+
+use brian::script::Session;
+
+fn session(name: &str, seed: u64) -> Session {
+    let dir = std::env::temp_dir().join(format!("brian-voc-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = Session::new(dir, name.into());
+    {
+        let mut st = s.state.borrow_mut();
+        st.no_plots = true;
+        st.quiet = true;
+        st.net.seed(seed);
+    }
+    s
+}
+
+fn eval(s: &mut Session, src: &str) -> rhai::Dynamic {
+    s.eval(src, None)
+        .unwrap_or_else(|e| panic!("{}", e.render("test", src)))
+}
+
+/// Runs script code for its effects.
+fn exec(s: &mut Session, src: &str) {
+    let _ = eval(s, src);
+}
+
+fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
+    eval(s, &format!("to_array({expr})"))
+        .into_array()
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            d.as_float()
+                .or_else(|_| d.as_int().map(|i| i as f64))
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn population_rate_is_one_over_dt_when_every_neuron_fires_every_step() {
+    let mut s = session("rate", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(10, "v : 1", #{ threshold: "True" });
+        let R = PopulationRateMonitor(G);
+        let H = NeuronGroup(4, "v : 1", #{ threshold: "i < 1" });
+        let R2 = PopulationRateMonitor(H);
+        run(1*ms);
+    "#,
+    );
+    let rate = floats(&mut s, "R.rate / Hz");
+    assert_eq!(rate.len(), 10);
+    assert!(rate.iter().all(|r| (r - 10_000.0).abs() < 1e-6), "{rate:?}");
+    assert!(floats(&mut s, "R2.rate / Hz")
+        .iter()
+        .all(|r| (r - 2_500.0).abs() < 1e-6));
+    // Smoothing a constant rate keeps it in the middle; the flat window averages.
+    let smooth = floats(
+        &mut s,
+        "R.smooth_rate(#{ window: \"flat\", width: 0.3*ms }) / Hz",
+    );
+    assert!((smooth[5] - 10_000.0).abs() < 1e-6);
+    let g = floats(
+        &mut s,
+        "R.smooth_rate(#{ window: \"gaussian\", width: 0.1*ms }) / Hz",
+    );
+    assert!((g[5] - 10_000.0).abs() < 1e-6);
+    assert!(g[0] < 10_000.0, "zero padding at the ends");
+}
+
+#[test]
+fn store_then_restore_and_rerun_gives_the_identical_spike_train() {
+    let mut s = session("store", 3);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(100, "dv/dt = (2 - v)/(10*ms) + 0.5*xi/sqrt(10*ms) : 1", #{ threshold: "v > 1", reset: "v = 0", refractory: 2*ms });
+        let S = Synapses(G, G, #{ model: "w : 1", on_pre: "v += w", delay: 1*ms });
+        S.connect(#{ p: 0.1 });
+        S.w = "0.1*rand()";
+        G.v = "rand()";
+        let M = SpikeMonitor(G);
+        run(20*ms);
+        store("before");
+        run(50*ms);
+        let first_i = M.i; let first_t = M.t;
+        restore("before", #{ restore_random_state: true });
+        run(50*ms);
+    "#,
+    );
+    let a = floats(&mut s, "first_i");
+    let b = floats(&mut s, "M.i");
+    assert!(a.len() > 100, "{} spikes", a.len());
+    assert_eq!(a, b);
+    assert_eq!(floats(&mut s, "first_t / ms"), floats(&mut s, "M.t / ms"));
+    let e = s.eval("restore(\"nothing\")", None).unwrap_err();
+    assert!(
+        e.message
+            .contains("nothing was stored under the name 'nothing'"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn poisson_input_draws_binomial_counts() {
+    let mut s = session("pinput", 5);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(2000, "x : 1");
+        PoissonInput(G, "x", 100, 10*Hz, 0.5);
+        run(100*ms);
+    "#,
+    );
+    // 1000 steps, each Binomial(100, 0.001): mean count 100, variance 99.9; x = count/2.
+    let x = floats(&mut s, "G.x");
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    assert!((mean - 50.0).abs() < 0.3, "{mean}");
+    assert!((var - 99.9 / 4.0).abs() < 3.0, "{var}");
+}
+
+#[test]
+fn poisson_rates_can_depend_on_time_and_index() {
+    let mut s = session("prate", 9);
+    exec(
+        &mut s,
+        r#"
+        let P = PoissonGroup(2000, "(t > 50*ms) * (i < 1000) * 200*Hz");
+        let M = SpikeMonitor(P);
+        run(100*ms);
+    "#,
+    );
+    let t = floats(&mut s, "M.t / ms");
+    let i = floats(&mut s, "M.i");
+    assert!(t.iter().all(|t| *t > 50.0));
+    assert!(i.iter().all(|i| *i < 1000.0));
+    // 1000 neurons at 200 Hz for 50 ms: 10000 expected.
+    assert!((t.len() as f64 - 10_000.0).abs() < 400.0, "{}", t.len());
+    let e = s
+        .eval("let Q = PoissonGroup(3, \"5*mV\"); run(1*ms);", None)
+        .unwrap_err();
+    assert!(
+        e.message.contains("the rates must be in Hz"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn reinit_resets_time_and_recordings() {
+    let mut s = session("reinit", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(5, "v : 1", #{ threshold: "True" });
+        let M = SpikeMonitor(G);
+        run(1*ms);
+        reinit();
+        run(0.5*ms);
+    "#,
+    );
+    assert_eq!(eval(&mut s, "M.num_spikes").as_int().unwrap(), 25);
+    assert_eq!(
+        floats(&mut s, "M.t / ms")
+            .last()
+            .copied()
+            .map(|t| (t * 10.0).round()),
+        Some(4.0)
+    );
+}
