@@ -7,7 +7,7 @@
 //! Prints ns per neuron per step, the state-update kernel's instructions per neuron, and
 //! the ratio of COBAHH's cost to CUBA's against the ratio of their instruction counts.
 //!
-//! Run with `cargo bench --bench cuba`.
+//! Run with `cargo bench --bench cuba` (`-- cobahh` or `-- cuba` for one model).
 
 use brian::equations::parse_equations;
 use brian::eval::compile_statements;
@@ -116,7 +116,7 @@ fn network(
             k,
             var.into(),
             weights,
-            0,
+            ConnectionDelay::Homogeneous(0.0),
             var.into(),
         ));
     }
@@ -191,16 +191,30 @@ fn main() {
         "{:>8} {:>8} {:>10} {:>12} {:>10} {:>16}",
         "model", "N", "sim time", "wall time", "rate", "ns/neuron/step"
     );
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |m: &str| only.is_empty() || only.iter().any(|o| o == m);
     let none = Values::new();
-    let mut cuba_4000 = 0.0;
-    for (n, duration) in [(4000usize, 1.0), (16000, 1.0), (64000, 0.25)] {
+    let mut cuba_4000 = f64::NAN;
+    let sizes: &[(usize, f64)] = if wanted("cuba") {
+        &[(4000, 1.0), (16000, 1.0), (64000, 0.25)]
+    } else {
+        &[]
+    };
+    for &(n, duration) in sizes {
         let per = row("CUBA", cuba(n, 1), n, duration, &none);
         if n == 4000 {
             cuba_4000 = per;
         }
     }
     let ns = cobahh_namespace();
-    let hh = row("COBAHH", cobahh(4000, 1), 4000, 1.0, &ns);
+    let hh = if wanted("cobahh") {
+        row("COBAHH", cobahh(4000, 1), 4000, 1.0, &ns)
+    } else {
+        f64::NAN
+    };
     let ops_cuba = update_instructions(CUBA_EQS, None, &none);
     let ops_hh = update_instructions(COBAHH_EQS, Some("exponential_euler"), &ns);
     println!(

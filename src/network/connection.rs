@@ -1,6 +1,6 @@
 //! Brian 1's Connection: a sparse weight matrix from a source range onto one variable of a
 //! target range, built row by row (or as triplets) and frozen into CSR (sprs, u32 indices:
-//! 12 bytes per synapse), with a homogeneous delay.
+//! 12 bytes per synapse), with a homogeneous delay or one delay per synapse.
 
 use super::spike_queue::SpikeQueue;
 use super::GroupRef;
@@ -15,11 +15,25 @@ pub struct Connection {
     pub target_var_name: String,
     /// Rows: source neurons (local to `source`); columns: target neurons (local to `target`).
     pub weights: CsMatI<f64, u32>,
-    /// Delay in whole steps (Brian 1 floors delay/dt).
-    pub delay_steps: usize,
-    /// Spiking source neurons (local indices), due at their delivery step.
+    pub delay: ConnectionDelay,
+    /// The longest delay allowed (Brian 1's `max_delay`), checked when the network runs.
+    pub max_delay: Option<f64>,
+    /// Homogeneous delay in whole steps (Brian 1 floors delay/dt), set when preparing.
+    pub(super) delay_steps: usize,
+    /// Per-synapse delays in steps, aligned with the weights' storage.
+    pub(super) synapse_steps: Vec<u32>,
+    /// Due items: spiking source neurons (homogeneous delay) or synapse positions in the
+    /// weight storage (per-synapse delays).
     pub(super) queue: SpikeQueue,
     pub name: String,
+}
+
+/// Delays of a Connection, in seconds.
+#[derive(Clone, Debug)]
+pub enum ConnectionDelay {
+    Homogeneous(f64),
+    /// One delay per synapse, in the order of the weights' storage (row by row).
+    PerSynapse(Vec<f64>),
 }
 
 /// How a weight is given for a pair (i, j) of local indices.
@@ -141,7 +155,7 @@ impl Connection {
         target_var: usize,
         target_var_name: String,
         weights: CsMatI<f64, u32>,
-        delay_steps: usize,
+        delay: ConnectionDelay,
         name: String,
     ) -> Connection {
         Connection {
@@ -150,9 +164,82 @@ impl Connection {
             target_var,
             target_var_name,
             weights,
-            delay_steps,
+            delay,
+            max_delay: None,
+            delay_steps: 0,
+            synapse_steps: Vec::new(),
             queue: SpikeQueue::default(),
             name,
+        }
+    }
+
+    /// Converts delays to steps for the time step `dt` (Brian 1 floors them) and checks
+    /// them against `max_delay`.
+    pub(super) fn prepare(&mut self, dt: f64) -> Result<(), String> {
+        let steps = |d: f64| (d / dt + 1e-9).floor().max(0.0) as u32;
+        let longest = match &self.delay {
+            ConnectionDelay::Homogeneous(d) => *d,
+            ConnectionDelay::PerSynapse(ds) => {
+                if ds.len() != self.weights.nnz() {
+                    return Err(format!(
+                        "{}: {} delays for {} synapses",
+                        self.name,
+                        ds.len(),
+                        self.weights.nnz()
+                    ));
+                }
+                ds.iter().copied().fold(0.0, f64::max)
+            }
+        };
+        if let Some(max) = self.max_delay {
+            if longest > max + 1e-12 {
+                return Err(format!(
+                    "{}: a delay of {longest} s exceeds max_delay = {max} s",
+                    self.name
+                ));
+            }
+        }
+        match &self.delay {
+            ConnectionDelay::Homogeneous(d) => {
+                self.delay_steps = steps(*d) as usize;
+                self.synapse_steps.clear();
+                self.queue.ensure(self.delay_steps);
+            }
+            ConnectionDelay::PerSynapse(ds) => {
+                self.synapse_steps = ds.iter().map(|&d| steps(d)).collect();
+                self.queue
+                    .ensure(self.synapse_steps.iter().copied().max().unwrap_or(0) as usize);
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues this step's spikes of the source (local indices) and delivers what is due
+    /// onto the target variable.
+    pub(super) fn step(
+        &mut self,
+        spikes: impl Iterator<Item = u32>,
+        due: &mut Vec<u32>,
+        target: &mut [f64],
+    ) {
+        if self.synapse_steps.is_empty() {
+            self.queue.push(self.delay_steps, spikes);
+            self.queue.pop_into(due);
+            self.propagate(due, target);
+            return;
+        }
+        let indptr = self.weights.indptr();
+        let indptr = indptr.raw_storage();
+        for i in spikes {
+            for k in indptr[i as usize]..indptr[i as usize + 1] {
+                self.queue
+                    .push_one(self.synapse_steps[k as usize] as usize, k);
+            }
+        }
+        self.queue.pop_into(due);
+        let (indices, data) = (self.weights.indices(), self.weights.data());
+        for &k in due.iter() {
+            target[indices[k as usize] as usize] += data[k as usize];
         }
     }
 

@@ -14,7 +14,9 @@ mod store;
 mod synapses;
 
 pub use connect::{random_targets, ConnectRule};
-pub use connection::{full_rows, one_to_one_rows, random_rows, Connection, RowBuilder, WeightFn};
+pub use connection::{
+    full_rows, one_to_one_rows, random_rows, Connection, ConnectionDelay, RowBuilder, WeightFn,
+};
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
 pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
 pub use namespace::Values;
@@ -202,6 +204,9 @@ impl Network {
                 Group::Generator(_) => {}
             }
         }
+        for c in &mut self.connections {
+            c.prepare(dt).map_err(NetworkError::Other)?;
+        }
         for s in &mut self.synapses {
             s.prepare(&self.groups, dt, externals)?;
         }
@@ -310,18 +315,11 @@ impl Network {
                 c.source.start as u32,
                 (c.source.start + c.source.len) as u32,
             );
-            c.queue.push(
-                c.delay_steps,
-                src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo),
-            );
-            c.queue.pop_into(&mut due);
-            if due.is_empty() {
-                continue;
-            }
+            let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
             if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
                 let arr =
                     &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
-                c.propagate(&due, arr);
+                c.step(local, &mut due, arr);
             }
         }
         for pi in &self.poisson_inputs {

@@ -14,7 +14,7 @@ pub(super) struct Snapshot {
     clock: Clock,
     rng: SmallRng,
     groups: Vec<Vec<Vec<f64>>>,
-    connections: Vec<(sprs::CsMatI<f64, u32>, SpikeQueue)>,
+    connections: Vec<(sprs::CsMatI<f64, u32>, super::ConnectionDelay, SpikeQueue)>,
     synapses: Vec<SynapsesState>,
     spike_monitors: Vec<(Vec<u32>, Vec<f64>, Vec<u64>)>,
     state_monitors: Vec<Traces>,
@@ -39,7 +39,7 @@ impl Network {
             connections: self
                 .connections
                 .iter()
-                .map(|c| (c.weights.clone(), c.queue.clone()))
+                .map(|c| (c.weights.clone(), c.delay.clone(), c.queue.clone()))
                 .collect(),
             synapses: self.synapses.iter().map(|s| s.state()).collect(),
             spike_monitors: self
@@ -93,8 +93,9 @@ impl Network {
                 Group::Generator(_) => {}
             }
         }
-        for (c, (w, q)) in self.connections.iter_mut().zip(s.connections) {
+        for (c, (w, d, q)) in self.connections.iter_mut().zip(s.connections) {
             c.weights = w;
+            c.delay = d;
             c.queue = q;
         }
         for (syn, state) in self.synapses.iter_mut().zip(s.synapses) {

@@ -301,20 +301,16 @@ impl crate::expr::Namespace for PairNamespace {
     }
 }
 
-/// Builds connectivity given the weight of each pair and the random generator.
-type BuildSynapses<'a> = dyn FnMut(&mut WeightFn, &mut rand::rngs::SmallRng) -> Result<sprs::CsMatI<f64, u32>, String>
-    + 'a;
-
 /// Builds a block of synapses with `build`, giving it the weight of each pair. The random
 /// generator is taken out of the shared state meanwhile, because a closure weight runs
 /// script code that may itself borrow the state.
-fn build_weights(
+fn build_weights<R>(
     ctx: &NativeCallContext,
     shared: &Shared,
     weight: &Dynamic,
     target_dim: Dimension,
-    build: &mut BuildSynapses,
-) -> RResult<sprs::CsMatI<f64, u32>> {
+    mut build: impl FnMut(&mut WeightFn, &mut rand::rngs::SmallRng) -> Result<R, String>,
+) -> RResult<R> {
     let source = weight_source(shared, weight, target_dim)?;
     let placeholder = rand::SeedableRng::seed_from_u64(0);
     let mut rng = std::mem::replace(&mut shared.borrow_mut().net.rng, placeholder);
@@ -382,40 +378,82 @@ fn connection(
         let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
         (var.clone(), ng.var_dim(&var).unwrap_or_default(), k)
     };
-    let delay = match opts.get("delay") {
-        Some(d) => to_si(d, Dimension::TIME, "delay")?,
-        None => 0.0,
-    };
-    let dt = shared.borrow().net.clock.dt;
+    let max_delay = opts
+        .get("max_delay")
+        .map(|d| to_si(d, Dimension::TIME, "max_delay"))
+        .transpose()?;
     let (rows, cols) = (src.0.len, tgt.0.len);
     let weights = match (opts.get("weight"), opts.get("sparseness")) {
         (Some(w), Some(p)) => {
             let p = to_quantity(p, "sparseness")?
                 .to_f64("sparseness")
                 .map_err(|e| e.to_string())?;
-            build_weights(ctx, shared, w, dim, &mut |wf, rng| {
+            build_weights(ctx, shared, w, dim, |wf, rng| {
                 random_rows(rows, cols, p, wf, rng, None)
             })?
         }
-        (Some(w), None) => {
-            build_weights(ctx, shared, w, dim, &mut |wf, _| full_rows(rows, cols, wf))?
-        }
+        (Some(w), None) => build_weights(ctx, shared, w, dim, |wf, _| full_rows(rows, cols, wf))?,
         (None, Some(_)) => return err("a Connection with sparseness needs a weight"),
         (None, None) => RowBuilder::new(cols).finish_empty(rows),
     };
+    let delay = connection_delay(ctx, shared, opts.get("delay"), &weights)?;
     let mut st = shared.borrow_mut();
     let name = next_name(&mut st, "connection");
-    let delay_steps = (delay / dt + 1e-9).floor() as usize;
-    st.net.connections.push(Connection::new(
-        src.0,
-        tgt.0,
-        var_index,
-        var,
-        weights,
-        delay_steps,
-        name,
-    ));
+    let mut c = Connection::new(src.0, tgt.0, var_index, var, weights, delay, name);
+    c.max_delay = max_delay;
+    st.net.connections.push(c);
     Ok(ConnectionHandle(st.net.connections.len() - 1))
+}
+
+/// Brian 1's delays: a quantity for all synapses; a closure of (i, j), a string in i and j,
+/// or `[min, max]` (uniformly distributed, Brian 1's tuple) for one delay per synapse.
+fn connection_delay(
+    ctx: &NativeCallContext,
+    shared: &Shared,
+    delay: Option<&Dynamic>,
+    weights: &sprs::CsMatI<f64, u32>,
+) -> RResult<ConnectionDelay> {
+    let Some(d) = delay else {
+        return Ok(ConnectionDelay::Homogeneous(0.0));
+    };
+    let pairs: Vec<(usize, usize)> = weights
+        .iter()
+        .map(|(_, (i, j))| (i as usize, j as usize))
+        .collect();
+    if d.is_array() || d.is::<QuantityArray>() {
+        let range = to_qarray(d, "the delay range")?;
+        if range.len() != 2 {
+            return err("a delay given as an array must be [min, max], as Brian 1's (min, max)");
+        }
+        if range.dim != Dimension::TIME {
+            return err(format!(
+                "the delay range should be in seconds, got units of {}",
+                range.dim
+            ));
+        }
+        let (lo, hi) = (range.values[0], range.values[1]);
+        let rng = &mut shared.borrow_mut().net.rng;
+        return Ok(ConnectionDelay::PerSynapse(
+            pairs
+                .iter()
+                .map(|_| lo + (hi - lo) * rng.random::<f64>())
+                .collect(),
+        ));
+    }
+    if d.is_string() || d.clone().try_cast::<FnPtr>().is_some() {
+        let values = build_weights(ctx, shared, d, Dimension::TIME, |wf, _| {
+            pairs
+                .iter()
+                .map(|&(i, j)| wf.at(i, j))
+                .collect::<Result<Vec<f64>, String>>()
+        })?;
+        return Ok(ConnectionDelay::PerSynapse(values));
+    }
+    Ok(ConnectionDelay::Homogeneous(to_si(
+        d,
+        Dimension::TIME,
+        "delay",
+    )?))
 }
 
 /// Brian 1's connect_* on parts of a connection's source and target.
@@ -438,6 +476,9 @@ fn connect_part(
     let (cs, ct, dim) = {
         let st = shared.borrow();
         let conn = &st.net.connections[c.0];
+        if matches!(conn.delay, ConnectionDelay::PerSynapse(_)) {
+            return err("connect_* cannot add to a Connection with one delay per synapse; give weight and delay when creating it");
+        }
         let dim = st
             .net
             .neurons(conn.target)
@@ -458,10 +499,10 @@ fn connect_part(
     }
     let (rows, cols) = (src.0.len, tgt.0.len);
     let block = match pattern {
-        Pattern::Full => build_weights(ctx, shared, &weight, dim, &mut |wf, _| {
-            full_rows(rows, cols, wf)
-        })?,
-        Pattern::Random(p) => build_weights(ctx, shared, &weight, dim, &mut |wf, rng| {
+        Pattern::Full => {
+            build_weights(ctx, shared, &weight, dim, |wf, _| full_rows(rows, cols, wf))?
+        }
+        Pattern::Random(p) => build_weights(ctx, shared, &weight, dim, |wf, rng| {
             random_rows(rows, cols, p, wf, rng, None)
         })?,
         Pattern::OneToOne => {
@@ -470,9 +511,7 @@ fn connect_part(
                     "connect_one_to_one needs groups of equal size, got {rows} and {cols}"
                 ));
             }
-            build_weights(ctx, shared, &weight, dim, &mut |wf, _| {
-                one_to_one_rows(rows, wf)
-            })?
+            build_weights(ctx, shared, &weight, dim, |wf, _| one_to_one_rows(rows, wf))?
         }
     };
     let mut st = shared.borrow_mut();
