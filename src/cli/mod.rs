@@ -1,6 +1,7 @@
 //! brian-script: run a script file, or open a REPL. Errors are printed as
 //! `file:line:column` with the line and a caret, and make the process exit with 1.
 
+mod open;
 mod repl;
 
 use crate::script::Session;
@@ -22,6 +23,9 @@ pub struct Args {
     /// Seed the random number generator before the script runs.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Open each figure written in the image viewer (xdg-open, open) when a display exists.
+    #[arg(long)]
+    pub open: bool,
     /// Print no run summaries.
     #[arg(long, short)]
     pub quiet: bool,
@@ -67,18 +71,23 @@ fn run_file(path: &Path, args: &Args) -> i32 {
         .unwrap_or_else(|| "script".into());
     let mut session = session_for(dir, stem, args);
     let name = path.display().to_string();
-    match session.eval(&source, Some(&name)) {
+    let mut opener = open::Opener::new(args.open);
+    let code = match session.eval(&source, Some(&name)) {
         Ok(_) => {
             // A figure drawn but never shown is still written, as a script's last plot.
             if let Err(e) = session.state.borrow_mut().show() {
                 eprintln!("{name}: error: {e}");
-                return 1;
+                1
+            } else {
+                0
             }
-            0
         }
         Err(e) => {
             eprintln!("{}", e.render(&name, &source));
             1
         }
-    }
+    };
+    // Figures written before an error are worth a look too.
+    opener.open_new(&session.state.borrow().figures_written);
+    code
 }

@@ -156,6 +156,7 @@ pub fn run(args: &Args) -> i32 {
         env!("CARGO_PKG_VERSION")
     );
     let mut buffer = String::new();
+    let mut opener = super::open::Opener::new(args.open);
     loop {
         let prompt = if buffer.is_empty() { ">>> " } else { "... " };
         match editor.readline(prompt) {
@@ -175,6 +176,7 @@ pub fn run(args: &Args) -> i32 {
                     Ok(_) => {}
                     Err(e) => eprintln!("{}", e.render("<input>", &input)),
                 }
+                opener.open_new(&session.state.borrow().figures_written);
                 // Variables defined so far complete too.
                 let mut names = words.clone();
                 names.extend(session.scope.iter_raw().map(|(n, _, _)| n.to_string()));
@@ -192,6 +194,7 @@ pub fn run(args: &Args) -> i32 {
         let _ = editor.save_history(&h);
     }
     let _ = session.state.borrow_mut().show();
+    opener.open_new(&session.state.borrow().figures_written);
     0
 }
 

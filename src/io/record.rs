@@ -34,10 +34,15 @@ pub fn spike_monitor(m: &SpikeMonitor, layout: Layout) -> Saved {
 
 /// The dimensions of a StateMonitor's variables (plain numbers where unknown).
 pub fn state_dims(net: &Network, m: &StateMonitor) -> Vec<Dimension> {
-    let g = net.neurons(m.source);
     m.vars
         .iter()
-        .map(|v| g.and_then(|g| g.var_dim(v)).unwrap_or_default())
+        .map(|v| {
+            match m.synapses {
+                Some(k) => net.synapses.get(k).and_then(|s| s.var_dim(v)),
+                None => net.neurons(m.source).and_then(|g| g.var_dim(v)),
+            }
+            .unwrap_or_default()
+        })
         .collect()
 }
 

@@ -28,6 +28,18 @@ pub struct ImageOptions {
     pub vmax: Option<f64>,
 }
 
+/// The unit an axis shows its numbers in, chosen by the first data with units plotted on
+/// it, so that later data of the same kind are converted to the same unit. The plot module
+/// does not know about units: `key` only tells kinds apart (callers use the SI dimension),
+/// `factor` is the size of the unit in whatever base the caller uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisUnit {
+    pub key: String,
+    /// As shown in labels: `"ms"`.
+    pub text: String,
+    pub factor: f64,
+}
+
 /// What produced a series; decides autoscaling and default marker sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SeriesKind {
@@ -125,6 +137,10 @@ pub struct Axes {
     pub(crate) legend: bool,
     equal_aspect: Option<bool>,
     cycle: usize,
+    /// Units of the x and y axes.
+    units: [Option<AxisUnit>; 2],
+    /// Whether the x and y labels are defaults (from data), which data may replace.
+    default_labels: [bool; 2],
 }
 
 /// matplotlib's default line width and marker size, in points.
@@ -146,6 +162,8 @@ impl Axes {
             legend: false,
             equal_aspect: None,
             cycle: 0,
+            units: [None, None],
+            default_labels: [false, false],
         }
     }
 
@@ -358,10 +376,45 @@ impl Axes {
 
     pub fn xlabel(&mut self, s: &str) {
         self.xlabel = Some(s.to_string());
+        self.default_labels[0] = false;
     }
 
     pub fn ylabel(&mut self, s: &str) {
         self.ylabel = Some(s.to_string());
+        self.default_labels[1] = false;
+    }
+
+    /// Sets the x (`x == true`) or y label from the data, unless the user set one
+    /// (with [`xlabel`](Self::xlabel) or [`ylabel`](Self::ylabel)); a default label is
+    /// replaced by the next default.
+    pub fn default_label(&mut self, x: bool, s: &str) {
+        let k = usize::from(!x);
+        let label = if x {
+            &mut self.xlabel
+        } else {
+            &mut self.ylabel
+        };
+        if label.is_none() || self.default_labels[k] {
+            *label = Some(s.to_string());
+            self.default_labels[k] = true;
+        }
+    }
+
+    /// Whether the x (`x == true`) or y label is a default from the data (or absent), so
+    /// [`default_label`](Self::default_label) would replace it.
+    pub fn label_is_default(&self, x: bool) -> bool {
+        let set = if x { &self.xlabel } else { &self.ylabel };
+        set.is_none() || self.default_labels[usize::from(!x)]
+    }
+
+    /// The unit the x (`x == true`) or y axis shows its numbers in, if data with units
+    /// set one.
+    pub fn axis_unit(&self, x: bool) -> Option<&AxisUnit> {
+        self.units[usize::from(!x)].as_ref()
+    }
+
+    pub fn set_axis_unit(&mut self, x: bool, unit: AxisUnit) {
+        self.units[usize::from(!x)] = Some(unit);
     }
 
     /// Whether [`xlabel`](Self::xlabel) was called (so a caller can add a
@@ -617,10 +670,10 @@ fn nonsingular(lo: f64, hi: f64) -> (f64, f64) {
 /// "Neuron number", unless the user already set them.
 pub fn default_raster_labels(axes: &mut Axes) {
     if !axes.has_xlabel() {
-        axes.xlabel("Time (ms)");
+        axes.default_label(true, "Time (ms)");
     }
     if !axes.has_ylabel() {
-        axes.ylabel("Neuron number");
+        axes.default_label(false, "Neuron number");
     }
 }
 

@@ -18,6 +18,8 @@ pub const MAX_FIGURE_SIDE: u32 = 10_000;
 pub struct Figure {
     width: u32,
     height: u32,
+    /// Pixels per inch: text, line widths and markers are sized in points (1/72 inch).
+    dpi: f64,
     axes: Vec<Axes>,
     current: Option<usize>,
 }
@@ -35,6 +37,7 @@ impl Figure {
         Figure {
             width: 800,
             height: 600,
+            dpi: 100.0,
             axes: Vec::new(),
             current: None,
         }
@@ -46,6 +49,21 @@ impl Figure {
     pub fn set_size(&mut self, width_px: u32, height_px: u32) {
         self.width = width_px;
         self.height = height_px;
+    }
+
+    /// Sets the resolution in dots per inch (matplotlib's `dpi`, 100 by default): text,
+    /// line widths and markers scale with it, the size in pixels does not (use
+    /// [`set_size`](Self::set_size)). Values outside 1..=2000 are clamped.
+    pub fn set_dpi(&mut self, dpi: f64) {
+        self.dpi = if dpi.is_finite() {
+            dpi.clamp(1.0, 2000.0)
+        } else {
+            100.0
+        };
+    }
+
+    pub fn dpi(&self) -> f64 {
+        self.dpi
     }
 
     /// `(width, height)` in pixels.

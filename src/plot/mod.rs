@@ -49,7 +49,7 @@ mod render;
 mod style;
 mod ticks;
 
-pub use axes::{default_raster_labels, Axes, ImageOptions};
+pub use axes::{default_raster_labels, Axes, AxisUnit, ImageOptions};
 pub use color::{Color, Colormap, TAB10};
 pub use figure::{Figure, MAX_FIGURE_SIDE};
 pub use style::{LinePattern, LineStyle, Marker};

@@ -26,16 +26,6 @@ use super::style::{LinePattern, Marker};
 use super::ticks::{format_ticks, locate};
 use super::{Figure, PlotError};
 
-/// Pixels per point at matplotlib's default 100 dpi.
-const PT: f64 = 100.0 / 72.0;
-const TICK_FONT: f64 = 10.0 * PT;
-const LABEL_FONT: f64 = 10.0 * PT;
-const TITLE_FONT: f64 = 12.0 * PT;
-const LEGEND_FONT: f64 = 10.0 * PT;
-const TICK_LEN: f64 = 3.5 * PT;
-const TICK_PAD: f64 = 3.5 * PT;
-const LABEL_PAD: f64 = 4.0 * PT;
-const TITLE_PAD: f64 = 6.0 * PT;
 /// matplotlib's "light grey" legend frame.
 const LEGEND_EDGE: Color = Color::rgb(0xcc, 0xcc, 0xcc);
 /// Upper bound on dash pieces per line; longer lines are drawn solid.
@@ -99,6 +89,36 @@ fn ipt((x, y): (f64, f64)) -> BackendCoord {
 struct Canvas<'a, DB: DrawingBackend> {
     area: &'a DrawingArea<DB, Shift>,
     svg: bool,
+    /// Pixels per point: the figure's dpi / 72 (1.39 at matplotlib's default 100 dpi).
+    pt: f64,
+}
+
+/// Text sizes and tick geometry in pixels, following matplotlib's defaults in points.
+impl<DB: DrawingBackend> Canvas<'_, DB> {
+    fn tick_font(&self) -> f64 {
+        10.0 * self.pt
+    }
+    fn label_font(&self) -> f64 {
+        10.0 * self.pt
+    }
+    fn title_font(&self) -> f64 {
+        12.0 * self.pt
+    }
+    fn legend_font(&self) -> f64 {
+        10.0 * self.pt
+    }
+    fn tick_len(&self) -> f64 {
+        3.5 * self.pt
+    }
+    fn tick_pad(&self) -> f64 {
+        3.5 * self.pt
+    }
+    fn label_pad(&self) -> f64 {
+        4.0 * self.pt
+    }
+    fn title_pad(&self) -> f64 {
+        6.0 * self.pt
+    }
 }
 
 impl<DB: DrawingBackend> Canvas<'_, DB> {
@@ -429,7 +449,11 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
     svg: bool,
 ) -> Result<(), PlotError> {
     font::ensure_registered();
-    let canvas = Canvas { area, svg };
+    let canvas = Canvas {
+        area,
+        svg,
+        pt: fig.dpi() / 72.0,
+    };
     area.fill(&RGBColor(255, 255, 255))
         .map_err(Canvas::<DB>::err)?;
     let (w, h) = fig.size();
@@ -485,30 +509,30 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
     cv.frame(frame, k)?;
 
     // x ticks.
-    let xt: Vec<f64> = locate(tf.x.0, tf.x.1, nbins(frame.w(), 3.0 * TICK_FONT));
+    let xt: Vec<f64> = locate(tf.x.0, tf.x.1, nbins(frame.w(), 3.0 * cv.tick_font()));
     let (xlabels, xmul) = format_ticks(&xt);
     for (v, s) in xt.iter().zip(&xlabels) {
         let x = tf.px(*v);
         if !x.is_finite() {
             continue;
         }
-        cv.vrule(x, b, b + TICK_LEN + 1.0, k)?;
+        cv.vrule(x, b, b + cv.tick_len() + 1.0, k)?;
         cv.text(
             s,
-            (x, b + TICK_LEN + TICK_PAD),
-            TICK_FONT,
+            (x, b + cv.tick_len() + cv.tick_pad()),
+            cv.tick_font(),
             HPos::Center,
             VAlign::Top,
             false,
             k,
         )?;
     }
-    let below_ticks = b + TICK_LEN + TICK_PAD + 1.1 * TICK_FONT;
+    let below_ticks = b + cv.tick_len() + cv.tick_pad() + 1.1 * cv.tick_font();
     if let Some(m) = xmul {
         cv.text(
             &m,
             (r, below_ticks + 2.0),
-            TICK_FONT,
+            cv.tick_font(),
             HPos::Right,
             VAlign::Top,
             false,
@@ -517,7 +541,7 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
     }
 
     // y ticks.
-    let yt: Vec<f64> = locate(tf.y.0, tf.y.1, nbins(frame.h(), 2.0 * TICK_FONT));
+    let yt: Vec<f64> = locate(tf.y.0, tf.y.1, nbins(frame.h(), 2.0 * cv.tick_font()));
     let (ylabels, ymul) = format_ticks(&yt);
     let mut widest = 0.0f64;
     for (v, s) in yt.iter().zip(&ylabels) {
@@ -525,23 +549,23 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
         if !y.is_finite() {
             continue;
         }
-        cv.hrule(y, l - TICK_LEN, l, k)?;
+        cv.hrule(y, l - cv.tick_len(), l, k)?;
         cv.text(
             s,
-            (l - TICK_LEN - TICK_PAD, y),
-            TICK_FONT,
+            (l - cv.tick_len() - cv.tick_pad(), y),
+            cv.tick_font(),
             HPos::Right,
             VAlign::Center,
             false,
             k,
         )?;
-        widest = widest.max(text_width(s, TICK_FONT));
+        widest = widest.max(text_width(s, cv.tick_font()));
     }
     if let Some(m) = ymul {
         cv.text(
             &m,
             (l, t - 4.0),
-            TICK_FONT,
+            cv.tick_font(),
             HPos::Left,
             VAlign::Bottom,
             false,
@@ -552,8 +576,8 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
     if let Some(s) = &ax.xlabel {
         cv.text(
             s,
-            ((l + r) / 2.0, below_ticks + LABEL_PAD),
-            LABEL_FONT,
+            ((l + r) / 2.0, below_ticks + cv.label_pad()),
+            cv.label_font(),
             HPos::Center,
             VAlign::Top,
             false,
@@ -561,11 +585,11 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
         )?;
     }
     if let Some(s) = &ax.ylabel {
-        let x = l - TICK_LEN - TICK_PAD - widest - LABEL_PAD;
+        let x = l - cv.tick_len() - cv.tick_pad() - widest - cv.label_pad();
         cv.text(
             s,
             (x, (t + b) / 2.0),
-            LABEL_FONT,
+            cv.label_font(),
             HPos::Center,
             VAlign::Bottom,
             true,
@@ -575,8 +599,8 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
     if let Some(s) = &ax.title {
         cv.text(
             s,
-            ((l + r) / 2.0, t - TITLE_PAD),
-            TITLE_FONT,
+            ((l + r) / 2.0, t - cv.title_pad()),
+            cv.title_font(),
             HPos::Center,
             VAlign::Bottom,
             false,
@@ -861,8 +885,8 @@ fn dashes(run: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-fn line_width_px(points: f64) -> f64 {
-    let w = points * PT;
+fn line_width_px(points: f64, pt: f64) -> f64 {
+    let w = points * pt;
     if w.is_finite() {
         w.clamp(0.5, 100.0)
     } else {
@@ -877,11 +901,11 @@ fn draw_line_runs<DB: DrawingBackend>(
     linewidth_pt: f64,
     color: Color,
 ) -> Result<(), PlotError> {
-    let width = line_width_px(linewidth_pt);
+    let width = line_width_px(linewidth_pt, cv.pt);
     for run in runs {
         match dash_pattern(pattern) {
             Some(p) => {
-                let scaled: Vec<f64> = p.iter().map(|d| d * linewidth_pt * PT).collect();
+                let scaled: Vec<f64> = p.iter().map(|d| d * linewidth_pt * cv.pt).collect();
                 for piece in dashes(&run, &scaled) {
                     cv.path(&piece, color, width)?;
                 }
@@ -894,10 +918,10 @@ fn draw_line_runs<DB: DrawingBackend>(
 
 /// Marker radius in pixels: half the marker size, `'.'` half as big again,
 /// plus half of matplotlib's 1 pt marker edge for the larger markers.
-fn marker_radius(m: Marker, size_pt: f64) -> f64 {
+fn marker_radius(m: Marker, size_pt: f64, pt: f64) -> f64 {
     let r = match m {
-        Marker::Point => size_pt * PT / 4.0,
-        _ => size_pt * PT / 2.0 + 0.5 * PT,
+        Marker::Point => size_pt * pt / 4.0,
+        _ => size_pt * pt / 2.0 + 0.5 * pt,
     };
     if r.is_finite() {
         r.clamp(0.5, 100.0)
@@ -932,7 +956,7 @@ fn draw_series<DB: DrawingBackend>(
         )?;
     }
     if let Some(m) = s.marker {
-        let r = marker_radius(m, s.markersize);
+        let r = marker_radius(m, s.markersize, cv.pt);
         for p in pts.into_iter().flatten() {
             if tf.frame.contains(p, 0.5) {
                 cv.marker(m, p, r, s.color)?;
@@ -1068,18 +1092,18 @@ fn draw_colorbar<DB: DrawingBackend>(
     if hi.is_nan() || lo.is_nan() || hi <= lo {
         return Ok(());
     }
-    let ticks = locate(lo, hi, nbins(cb.h(), 2.0 * TICK_FONT));
+    let ticks = locate(lo, hi, nbins(cb.h(), 2.0 * cv.tick_font()));
     let (labels, mul) = format_ticks(&ticks);
     for (v, s) in ticks.iter().zip(&labels) {
         let y = cb.b - (v - lo) / (hi - lo) * cb.h();
         if !y.is_finite() {
             continue;
         }
-        cv.hrule(y, cb.r, cb.r + TICK_LEN + 1.0, k)?;
+        cv.hrule(y, cb.r, cb.r + cv.tick_len() + 1.0, k)?;
         cv.text(
             s,
-            (cb.r + TICK_LEN + TICK_PAD, y),
-            TICK_FONT,
+            (cb.r + cv.tick_len() + cv.tick_pad(), y),
+            cv.tick_font(),
             HPos::Left,
             VAlign::Center,
             false,
@@ -1090,7 +1114,7 @@ fn draw_colorbar<DB: DrawingBackend>(
         cv.text(
             &m,
             (cb.l, cb.t - 4.0),
-            TICK_FONT,
+            cv.tick_font(),
             HPos::Left,
             VAlign::Bottom,
             false,
@@ -1122,7 +1146,7 @@ fn draw_legend<DB: DrawingBackend>(
                 color: s.color,
                 pattern: s.pattern,
                 linewidth: s.linewidth,
-                marker: s.marker.map(|m| (m, marker_radius(m, s.markersize))),
+                marker: s.marker.map(|m| (m, marker_radius(m, s.markersize, cv.pt))),
             }),
             Artist::RefLine(l) => l.label.as_deref().map(|label| LegendEntry {
                 label,
@@ -1137,7 +1161,7 @@ fn draw_legend<DB: DrawingBackend>(
     if entries.is_empty() {
         return Ok(());
     }
-    let em = LEGEND_FONT;
+    let em = cv.legend_font();
     let text_w = entries
         .iter()
         .map(|e| text_width(e.label, em))

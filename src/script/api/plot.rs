@@ -6,11 +6,110 @@ use super::super::convert::*;
 use super::super::Shared;
 use super::monitors::SpikeMonitorHandle;
 use super::network::Matrix;
-use crate::plot::{default_raster_labels, Color, LineStyle};
-use rhai::{Array, Dynamic, Engine, ImmutableString, Map, FLOAT, INT};
+use crate::plot::{default_raster_labels, Axes, AxisUnit, Color, LineStyle, MAX_FIGURE_SIDE};
+use crate::units::{best_unit, Dimension, QuantityArray};
+use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
 fn values(d: &Dynamic, what: &str) -> RResult<Vec<f64>> {
     Ok(to_qarray(d, what)?.values)
+}
+
+/// Tells kinds of quantities apart for [`AxisUnit`]: the SI base form of the dimension.
+fn unit_key(dim: Dimension) -> String {
+    dim.base_form()
+}
+
+/// Numbers to draw on one axis, and the label they suggest.
+struct AxisData {
+    values: Vec<f64>,
+    label: Option<String>,
+}
+
+/// Prepares data for the x (`x == true`) or y axis of `ax`: a quantity array is shown in
+/// the axis' unit, or a readable one (volts as mV) which the axis then keeps; an array
+/// divided by a unit (`M.t/ms`) is drawn as given. The label is "name (unit)", the unit
+/// alone for unnamed arrays, the name alone for plain numbers ("neuron index").
+fn axis_data(ax: &mut Axes, x: bool, d: &Dynamic, what: &str) -> RResult<AxisData> {
+    let a = to_qarray(d, what)?;
+    let name = a.name().map(|n| match n {
+        "i" => "neuron index".to_string(),
+        n => n.to_string(),
+    });
+    let with_unit = |text: &str| match &name {
+        Some(n) => format!("{n} ({text})"),
+        None => text.to_string(),
+    };
+    if a.dim.is_dimensionless() {
+        let label = match a.divided_by() {
+            Some(u) => {
+                if ax.axis_unit(x).is_none() {
+                    ax.set_axis_unit(
+                        x,
+                        AxisUnit {
+                            key: unit_key(u.dim),
+                            text: u.text.clone(),
+                            factor: u.factor,
+                        },
+                    );
+                }
+                Some(with_unit(&u.text))
+            }
+            None => name.clone(),
+        };
+        return Ok(AxisData {
+            values: a.values,
+            label,
+        });
+    }
+    let key = unit_key(a.dim);
+    let unit = match ax.axis_unit(x) {
+        Some(u) if u.key == key => u.clone(),
+        _ => {
+            let scale = a
+                .values
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |m, v| m.max(v.abs()));
+            let (text, factor) = best_unit(a.dim, scale);
+            let u = AxisUnit { key, text, factor };
+            if ax.axis_unit(x).is_none() {
+                ax.set_axis_unit(x, u.clone());
+            }
+            u
+        }
+    };
+    Ok(AxisData {
+        values: a.values.iter().map(|v| v / unit.factor).collect(),
+        label: Some(with_unit(&unit.text)),
+    })
+}
+
+/// Gives an axis the label its data suggest, unless the user labelled it; data with
+/// different names sharing a unit leave just the unit ("v (mV)" and "vt (mV)": "mV").
+fn label_axis(ax: &mut Axes, x: bool, label: Option<String>) {
+    let Some(label) = label else { return };
+    if !ax.label_is_default(x) {
+        return;
+    }
+    let current = if x { ax.get_xlabel() } else { ax.get_ylabel() }.map(str::to_string);
+    let shown = match current {
+        None => label,
+        Some(c) if c == label => return,
+        Some(c) => match (unit_of(&c), unit_of(&label)) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            _ => return,
+        },
+    };
+    ax.default_label(x, &shown);
+}
+
+/// "ms" from "t (ms)" or "ms".
+fn unit_of(label: &str) -> Option<&str> {
+    match label.rfind(" (") {
+        Some(k) if label.ends_with(')') => Some(&label[k + 2..label.len() - 1]),
+        _ if !label.contains(' ') => Some(label),
+        _ => None,
+    }
 }
 
 fn style(opts: &Map) -> RResult<LineStyle> {
@@ -83,27 +182,38 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
         )
         .map_err(|e| e.to_string())?;
     }
+    // Brian 1 shows every neuron of the monitored group, spiking or not; group lines mark
+    // every boundary, 0 to the number of groups, with a margin so the outer ones show.
+    let top = if several {
+        monitors.len() as f64
+    } else {
+        sizes[0] as f64
+    };
     if group_lines && several {
-        for k in 1..monitors.len() {
+        for k in 0..=monitors.len() {
             ax.hline(k as f64, LineStyle::default());
         }
+        ax.ylim(-0.05 * top, 1.05 * top);
+    } else {
+        ax.ylim(0.0, top);
     }
-    // Brian 1 shows every neuron of the monitored group, spiking or not.
-    ax.ylim(
-        0.0,
-        if several {
-            monitors.len() as f64
-        } else {
-            sizes[0] as f64
-        },
-    );
     if t_end_ms > 0.0 {
         ax.xlim(0.0, t_end_ms);
     }
-    default_raster_labels(ax);
-    if !ax.has_ylabel() && several {
-        ax.ylabel("Group number");
+    if ax.axis_unit(true).is_none() {
+        ax.set_axis_unit(
+            true,
+            AxisUnit {
+                key: unit_key(Dimension::TIME),
+                text: "ms".into(),
+                factor: 1e-3,
+            },
+        );
     }
+    if several && !ax.has_ylabel() {
+        ax.default_label(false, "Group number");
+    }
+    default_raster_labels(ax);
     Ok(())
 }
 
@@ -186,16 +296,24 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     for (name, x) in [("xlim", true), ("ylim", false)] {
         let s = shared.clone();
         engine.register_fn(name, move |lo: Dynamic, hi: Dynamic| -> RResult<()> {
-            let (lo, hi) = (
-                to_quantity(&lo, "the lower limit")?.value,
-                to_quantity(&hi, "the upper limit")?.value,
-            );
             let mut st = s.borrow_mut();
             let ax = st.figure.current_axes();
-            if x {
-                ax.xlim(lo, hi)
+            // Limits with units are converted like data: `xlim(0*ms, 50*ms)`.
+            let lo = to_quantity(&lo, "the lower limit")?;
+            let hi = to_quantity(&hi, "the upper limit")?;
+            lo.check_same(&hi, "set limits between")
+                .map_err(|e| e.to_string())?;
+            let dim = if lo.is_dimensionless() {
+                hi.dim
             } else {
-                ax.ylim(lo, hi)
+                lo.dim
+            };
+            let both = Dynamic::from(QuantityArray::new(vec![lo.value, hi.value], dim));
+            let v = axis_data(ax, x, &both, "the limits")?.values;
+            if x {
+                ax.xlim(v[0], v[1])
+            } else {
+                ax.ylim(v[0], v[1])
             }
             Ok(())
         });
@@ -207,54 +325,111 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn("figure", move || s.borrow_mut().new_figure());
     let s = shared.clone();
-    engine.register_fn("figure", move |_opts: Map| s.borrow_mut().new_figure());
+    engine.register_fn("figure", move |o: Map| -> RResult<()> {
+        let (size, dpi) = figure_options(&o, "figure", (8.0, 6.0), 100.0)?;
+        let mut st = s.borrow_mut();
+        st.new_figure();
+        st.figure.set_dpi(dpi);
+        st.figure.set_size(size.0, size.1);
+        Ok(())
+    });
     let s = shared.clone();
     engine.register_fn("savefig", move |path: ImmutableString| -> RResult<()> {
         let mut st = s.borrow_mut();
         let p = st.resolve_output(&path);
         st.save_figure(&p)
     });
+    // savefig(path, #{ dpi: 200 }) renders the same figure (same inches) at another
+    // resolution; width and height (inches) change its size for this file only.
     let s = shared.clone();
     engine.register_fn(
         "savefig",
         move |path: ImmutableString, o: Map| -> RResult<()> {
             let mut st = s.borrow_mut();
             let (w, h) = st.figure.size();
-            let dpi = match o.get("dpi") {
-                Some(d) => to_quantity(d, "dpi")?.value,
-                None => 100.0,
-            };
-            let (wi, hi) = match (o.get("width"), o.get("height")) {
-                (Some(a), Some(b)) => (
-                    to_quantity(a, "width")?.value,
-                    to_quantity(b, "height")?.value,
-                ),
-                _ => (w as FLOAT / 100.0, h as FLOAT / 100.0),
-            };
-            st.figure
-                .set_size((wi * dpi).round() as u32, (hi * dpi).round() as u32);
+            let dpi = st.figure.dpi();
+            let inches = (f64::from(w) / dpi, f64::from(h) / dpi);
+            let (size, new_dpi) = figure_options(&o, "savefig", inches, dpi)?;
+            st.figure.set_dpi(new_dpi);
+            st.figure.set_size(size.0, size.1);
             let p = st.resolve_output(&path);
-            st.save_figure(&p)
+            let result = st.save_figure(&p);
+            st.figure.set_dpi(dpi);
+            st.figure.set_size(w, h);
+            result
         },
     );
     let s = shared.clone();
     engine.register_fn("show", move || -> RResult<()> { s.borrow_mut().show() });
 }
 
+/// Size in pixels and dpi from `figsize: [w, h]` (inches; also `width`, `height` for
+/// savefig) and `dpi`, with defaults.
+fn figure_options(o: &Map, what: &str, inches: (f64, f64), dpi: f64) -> RResult<((u32, u32), f64)> {
+    let allowed: &[&str] = if what == "figure" {
+        &["figsize", "dpi"]
+    } else {
+        &["dpi", "width", "height", "figsize"]
+    };
+    if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return err(format!(
+            "{what}() has no option '{k}'; its options are: {}",
+            allowed.join(", ")
+        ));
+    }
+    let number = |k: &str, default: f64| -> RResult<f64> {
+        match o.get(k) {
+            Some(v) => {
+                let x = to_quantity(v, k)?.to_f64(k).map_err(|e| e.to_string())?;
+                if x > 0.0 && x.is_finite() {
+                    Ok(x)
+                } else {
+                    err(format!("{what}(): {k} must be a positive number, got {x}"))
+                }
+            }
+            None => Ok(default),
+        }
+    };
+    let dpi = number("dpi", dpi)?;
+    let (mut w, mut h) = inches;
+    if let Some(fs) = o.get("figsize") {
+        let v = values(fs, "figsize")?;
+        match v[..] {
+            [a, b] if a > 0.0 && b > 0.0 => (w, h) = (a, b),
+            _ => {
+                return err(format!(
+                    "{what}(): figsize should be [width, height] in inches, got {v:?}"
+                ))
+            }
+        }
+    }
+    let (w, h) = (number("width", w)?, number("height", h)?);
+    let px = |inches: f64| {
+        (inches * dpi)
+            .round()
+            .clamp(1.0, f64::from(MAX_FIGURE_SIDE)) as u32
+    };
+    Ok(((px(w), px(h)), dpi))
+}
+
 /// `plot(x, y)`, or `plot(y)` against the sample index.
 fn plot_xy(shared: &Shared, x: Option<Dynamic>, y: Dynamic, opts: Map) -> RResult<()> {
-    let y = values(&y, "y")?;
-    let x = match x {
-        Some(x) => values(&x, "x")?,
-        None => (0..y.len()).map(|k| k as f64).collect(),
-    };
     let st = style(&opts)?;
-    shared
-        .borrow_mut()
-        .figure
-        .current_axes()
-        .plot(x, y, st)
-        .map_err(|e| e.to_string().into())
+    let mut state = shared.borrow_mut();
+    let ax = state.figure.current_axes();
+    let y = axis_data(ax, false, &y, "y")?;
+    let x = match x {
+        Some(x) => axis_data(ax, true, &x, "x")?,
+        None => AxisData {
+            values: (0..y.values.len()).map(|k| k as f64).collect(),
+            label: None,
+        },
+    };
+    ax.plot(x.values, y.values, st)
+        .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    label_axis(ax, true, x.label);
+    label_axis(ax, false, y.label);
+    Ok(())
 }
 
 fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
@@ -290,12 +465,13 @@ fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
         Some(b) => to_int(b, "bins")?.max(1) as usize,
         None => 10,
     };
-    shared
-        .borrow_mut()
-        .figure
-        .current_axes()
-        .hist(values(&v, "values")?, bins)
-        .map_err(|e| e.to_string().into())
+    let mut state = shared.borrow_mut();
+    let ax = state.figure.current_axes();
+    let data = axis_data(ax, true, &v, "values")?;
+    ax.hist(data.values, bins)
+        .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    label_axis(ax, true, data.label);
+    Ok(())
 }
 
 fn matrix_rows(m: &Dynamic) -> RResult<Vec<Vec<f64>>> {
