@@ -1,33 +1,114 @@
-//! From abstract code to [`Kernel`]: register allocation and constant folding.
+//! From abstract code to [`Kernel`]: register allocation, constant folding, negations
+//! folded into neighbouring operations, and common subexpressions computed once.
+//!
+//! Every rewrite here is exact in IEEE arithmetic (`a + (-b)` is `a - b`, `(-a)*b` is
+//! `-(a*b)`, a value computed twice is the same value), so a kernel gives the same bits
+//! as a naive evaluation of the abstract code.
 
 use super::{Binding, Bindings, Func, Instr, Kernel, Src};
 use crate::expr::{BinOp, Expr, ExprError, ExprKind, Statement, UnaryOp};
 use std::collections::HashMap;
+
+/// An operand as the common-subexpression table sees it: registers by the value they
+/// hold, not by their number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Operand {
+    Const(u64),
+    Scalar(u32),
+    Value(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum OpKey {
+    Bin(BinOp),
+    Func(Func),
+    Clip,
+    Where,
+    Timestep,
+}
+
+/// A pure instruction without its destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    op: OpKey,
+    args: [Option<Operand>; 3],
+}
 
 struct Compiler<'a> {
     bindings: &'a dyn Bindings,
     instrs: Vec<Instr>,
     n_regs: u32,
     free: Vec<u32>,
-    /// Arrays loaded into registers, by binding position.
-    arrays: HashMap<usize, u32>,
-    stores: Vec<(usize, u32)>,
-    /// Temporaries assigned by earlier statements.
-    temps: HashMap<String, Src>,
+    /// Arrays loaded into registers at the start of each chunk, by binding position.
+    loads: HashMap<usize, u32>,
+    /// The register holding each array's current value (its load register until the
+    /// code assigns the array; then the register of the assigned value).
+    current: HashMap<usize, u32>,
+    /// Arrays the code assigns, in order; stored from their current register.
+    written: Vec<usize>,
+    /// Temporaries assigned by earlier statements (a register may hold the negation).
+    temps: HashMap<String, Val>,
     index_reg: Option<u32>,
     uses_random: bool,
+    /// The value number held by each register, while it holds it.
+    reg_value: Vec<Option<u32>>,
+    next_value: u32,
+    /// Pure instructions already emitted: their key, result register and value number.
+    /// An entry is valid while the register still holds that value; a released register
+    /// that is asked for again is taken back from the free list.
+    computed: HashMap<Key, (u32, u32)>,
 }
 
-/// A compiled value; `owned` registers are intermediates that may be reused once read.
-#[derive(Clone, Copy)]
+/// A compiled value: `neg` means the value is the negation of what `src` holds (applied
+/// lazily, usually absorbed by the next operation); `owned` registers are intermediates
+/// that may be reused once read.
+#[derive(Clone, Copy, Debug)]
 struct Val {
     src: Src,
     owned: bool,
+    neg: bool,
 }
 
 impl Val {
     fn fixed(src: Src) -> Val {
-        Val { src, owned: false }
+        Val {
+            src,
+            owned: false,
+            neg: false,
+        }
+    }
+    fn constant(c: f64) -> Val {
+        Val::fixed(Src::Const(c))
+    }
+    /// Whether this is the constant `c`, bit for bit (so -0 is not 0).
+    fn is_const(&self, c: f64) -> bool {
+        matches!(self.src, Src::Const(x) if x.to_bits() == c.to_bits())
+    }
+    fn negated(self) -> Val {
+        match self.src {
+            Src::Const(c) => Val::constant(-c),
+            _ => Val {
+                neg: !self.neg,
+                ..self
+            },
+        }
+    }
+    /// The same value with its negation flag cleared; the caller accounts for it.
+    fn magnitude(self) -> Val {
+        Val { neg: false, ..self }
+    }
+}
+
+fn with_dst(instr: Instr, d: u32) -> Instr {
+    match instr {
+        Instr::Bin { op, a, b, .. } => Instr::Bin { op, dst: d, a, b },
+        Instr::Func { f, a, .. } => Instr::Func { f, dst: d, a },
+        Instr::Clip { a, lo, hi, .. } => Instr::Clip { dst: d, a, lo, hi },
+        Instr::Where { cond, a, b, .. } => Instr::Where { dst: d, cond, a, b },
+        Instr::Timestep { t, dt, .. } => Instr::Timestep { dst: d, t, dt },
+        Instr::Rand { .. } => Instr::Rand { dst: d },
+        Instr::Randn { .. } => Instr::Randn { dst: d },
+        Instr::Copy { a, .. } => Instr::Copy { dst: d, a },
     }
 }
 
@@ -38,19 +119,49 @@ impl<'a> Compiler<'a> {
             instrs: Vec::new(),
             n_regs: 0,
             free: Vec::new(),
-            arrays: HashMap::new(),
-            stores: Vec::new(),
+            loads: HashMap::new(),
+            current: HashMap::new(),
+            written: Vec::new(),
             temps: HashMap::new(),
             index_reg: None,
             uses_random: false,
+            reg_value: Vec::new(),
+            next_value: 0,
+            computed: HashMap::new(),
         }
     }
 
+    fn fresh_value(&mut self) -> u32 {
+        self.next_value += 1;
+        self.next_value - 1
+    }
+
+    fn set_value(&mut self, r: u32, value: Option<u32>) {
+        let r = r as usize;
+        if self.reg_value.len() <= r {
+            self.reg_value.resize(r + 1, None);
+        }
+        self.reg_value[r] = value;
+    }
+
+    /// A register never used before (arrays and `i` are loaded into these at the start
+    /// of each chunk, so they must not have served as temporaries).
+    fn new_reg(&mut self) -> u32 {
+        self.n_regs += 1;
+        let r = self.n_regs - 1;
+        let v = self.fresh_value();
+        self.set_value(r, Some(v));
+        r
+    }
+
+    /// A register about to be written: whatever it held is forgotten.
     fn alloc(&mut self) -> u32 {
-        self.free.pop().unwrap_or_else(|| {
+        let r = self.free.pop().unwrap_or_else(|| {
             self.n_regs += 1;
             self.n_regs - 1
-        })
+        });
+        self.set_value(r, None);
+        r
     }
 
     fn release(&mut self, v: Val) {
@@ -59,33 +170,60 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// The register of an array's current value, loaded at the start of each chunk if
+    /// the code reads it before assigning it.
     fn array_reg(&mut self, k: usize) -> u32 {
-        if let Some(&r) = self.arrays.get(&k) {
+        if let Some(&r) = self.current.get(&k) {
             return r;
         }
-        // Arrays are loaded at the start of each chunk: their register must not have
-        // served as a temporary earlier in the code, so never take it from the free list.
-        self.n_regs += 1;
-        let r = self.n_regs - 1;
-        self.arrays.insert(k, r);
+        let r = self.new_reg();
+        self.loads.insert(k, r);
+        self.current.insert(k, r);
         r
     }
 
+    fn operand(&self, s: Src) -> Operand {
+        match s {
+            Src::Const(c) => Operand::Const(c.to_bits()),
+            Src::Scalar(k) => Operand::Scalar(k),
+            Src::Reg(r) => Operand::Value(
+                self.reg_value[r as usize].expect("a register that is read holds a value"),
+            ),
+        }
+    }
+
+    fn key(&self, instr: &Instr) -> Option<Key> {
+        let o = |s: Src| Some(self.operand(s));
+        let (op, mut args) = match *instr {
+            Instr::Bin { op, a, b, .. } => (OpKey::Bin(op), [o(a), o(b), None]),
+            Instr::Func { f, a, .. } => (OpKey::Func(f), [o(a), None, None]),
+            Instr::Clip { a, lo, hi, .. } => (OpKey::Clip, [o(a), o(lo), o(hi)]),
+            Instr::Where { cond, a, b, .. } => (OpKey::Where, [o(cond), o(a), o(b)]),
+            Instr::Timestep { t, dt, .. } => (OpKey::Timestep, [o(t), o(dt), None]),
+            Instr::Rand { .. } | Instr::Randn { .. } | Instr::Copy { .. } => return None,
+        };
+        if let OpKey::Bin(BinOp::Add | BinOp::Mul | BinOp::Eq | BinOp::Ne) = op {
+            // Commutative, bit for bit.
+            if args[0] > args[1] {
+                args.swap(0, 1);
+            }
+        }
+        Some(Key { op, args })
+    }
+
     fn name(&mut self, name: &str, e: &Expr) -> Result<Val, ExprError> {
-        if let Some(&src) = self.temps.get(name) {
-            return Ok(Val::fixed(src));
+        if let Some(&v) = self.temps.get(name) {
+            return Ok(Val { owned: false, ..v });
         }
         match self.bindings.bind(name) {
             Some(Binding::Array(k)) => Ok(Val::fixed(Src::Reg(self.array_reg(k)))),
             Some(Binding::Scalar(k)) => Ok(Val::fixed(Src::Scalar(k as u32))),
-            Some(Binding::Constant(c)) => Ok(Val::fixed(Src::Const(c))),
+            Some(Binding::Constant(c)) => Ok(Val::constant(c)),
             Some(Binding::Index) => {
                 let r = match self.index_reg {
                     Some(r) => r,
                     None => {
-                        // Filled at the start of each chunk: a fresh register, as for arrays.
-                        self.n_regs += 1;
-                        let r = self.n_regs - 1;
+                        let r = self.new_reg();
                         self.index_reg = Some(r);
                         r
                     }
@@ -99,59 +237,181 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Emits an instruction writing a fresh register; operands are released after the
-    /// destination is allocated, so a destination never aliases an operand.
-    fn emit(&mut self, operands: &[Val], make: impl FnOnce(u32) -> Instr) -> Val {
+    /// Emits an instruction (given with a placeholder destination) over plain operands,
+    /// or reuses the register of an identical earlier one. Operands are released after
+    /// the destination is allocated, so a destination never aliases an operand.
+    fn emit(&mut self, operands: &[Val], instr: Instr) -> Val {
+        debug_assert!(operands.iter().all(|v| !v.neg), "operands are plain");
+        let key = self.key(&instr);
+        if let Some(&(r, value)) = key.as_ref().and_then(|k| self.computed.get(k)) {
+            if self.reg_value[r as usize] == Some(value) {
+                for v in operands {
+                    self.release(*v);
+                }
+                // A released register still holding the value is taken back.
+                if let Some(k) = self.free.iter().position(|&f| f == r) {
+                    self.free.swap_remove(k);
+                    return Val {
+                        src: Src::Reg(r),
+                        owned: true,
+                        neg: false,
+                    };
+                }
+                return Val::fixed(Src::Reg(r));
+            }
+        }
         let dst = self.alloc();
-        self.instrs.push(make(dst));
+        self.instrs.push(with_dst(instr, dst));
         for v in operands {
             self.release(*v);
+        }
+        let value = self.fresh_value();
+        self.set_value(dst, Some(value));
+        if let Some(k) = key {
+            self.computed.insert(k, (dst, value));
         }
         Val {
             src: Src::Reg(dst),
             owned: true,
+            neg: false,
         }
+    }
+
+    /// Applies a pending negation.
+    fn plain(&mut self, v: Val) -> Val {
+        if !v.neg {
+            return v;
+        }
+        let m = v.magnitude();
+        self.emit(
+            &[m],
+            Instr::Func {
+                f: Func::Neg,
+                dst: 0,
+                a: m.src,
+            },
+        )
     }
 
     fn expr(&mut self, e: &Expr) -> Result<Val, ExprError> {
         Ok(match &e.kind {
-            ExprKind::Number(v) => Val::fixed(Src::Const(*v)),
-            ExprKind::Bool(b) => Val::fixed(Src::Const(f64::from(u8::from(*b)))),
+            ExprKind::Number(v) => Val::constant(*v),
+            ExprKind::Bool(b) => Val::constant(f64::from(u8::from(*b))),
             ExprKind::Name(n) => self.name(n, e)?,
-            ExprKind::Unary(op, a) => {
+            ExprKind::Unary(UnaryOp::Neg, a) => self.expr(a)?.negated(),
+            ExprKind::Unary(UnaryOp::Not, a) => {
                 let a = self.expr(a)?;
-                let f = if *op == UnaryOp::Neg {
-                    Func::Neg
-                } else {
-                    Func::Not
-                };
+                let a = self.plain(a);
                 if let Src::Const(c) = a.src {
-                    return Ok(Val::fixed(Src::Const(super::exec::apply_func(f, c))));
+                    return Ok(Val::constant(super::exec::apply_func(Func::Not, c)));
                 }
-                self.emit(&[a], |dst| Instr::Func { f, dst, a: a.src })
+                self.emit(
+                    &[a],
+                    Instr::Func {
+                        f: Func::Not,
+                        dst: 0,
+                        a: a.src,
+                    },
+                )
             }
             ExprKind::Binary(op, a, b) => {
                 let a = self.expr(a)?;
                 let b = self.expr(b)?;
-                if let Some(v) = fold_binary(*op, a, b) {
-                    return Ok(v);
-                }
-                self.emit(&[a, b], |dst| Instr::Bin {
-                    op: *op,
-                    dst,
-                    a: a.src,
-                    b: b.src,
-                })
+                self.binary(*op, a, b)
             }
             ExprKind::Call(f, args) => self.call(f, args, e)?,
         })
     }
 
+    fn bin(&mut self, op: BinOp, a: Val, b: Val) -> Val {
+        self.emit(
+            &[a, b],
+            Instr::Bin {
+                op,
+                dst: 0,
+                a: a.src,
+                b: b.src,
+            },
+        )
+    }
+
+    /// A binary operation: constants folded, the identities `x*1`, `x/1`, `x-0`, `x+(-0)`,
+    /// `x*-1` applied, and negations moved where they cost nothing.
+    fn binary(&mut self, op: BinOp, a: Val, b: Val) -> Val {
+        if let (Src::Const(x), Src::Const(y)) = (a.src, b.src) {
+            return Val::constant(super::exec::apply_bin(op, x, y));
+        }
+        match op {
+            BinOp::Add | BinOp::Sub => {
+                let b = if op == BinOp::Sub { b.negated() } else { b };
+                // Now the value is a + b, each possibly negated. Only -0 is an exact
+                // identity of addition (0 + -0 is +0), and `x - 0` arrives here as it.
+                if a.is_const(-0.0) {
+                    return b;
+                }
+                if b.is_const(-0.0) {
+                    return a;
+                }
+                let (ma, mb) = (a.magnitude(), b.magnitude());
+                match (a.neg, b.neg) {
+                    (false, false) => self.bin(BinOp::Add, ma, mb),
+                    (false, true) => self.bin(BinOp::Sub, ma, mb),
+                    (true, false) => self.bin(BinOp::Sub, mb, ma),
+                    // Not -(a+b): for a = -b that is -0 where (-a)+(-b) is +0.
+                    (true, true) => {
+                        let a = self.plain(a);
+                        self.bin(BinOp::Sub, a, mb)
+                    }
+                }
+            }
+            BinOp::Mul | BinOp::Div => {
+                if b.is_const(1.0) {
+                    return a;
+                }
+                if b.is_const(-1.0) {
+                    return a.negated();
+                }
+                if op == BinOp::Mul {
+                    if a.is_const(1.0) {
+                        return b;
+                    }
+                    if a.is_const(-1.0) {
+                        return b.negated();
+                    }
+                }
+                let (mut ma, mut mb) = (a.magnitude(), b.magnitude());
+                let mut neg = a.neg != b.neg;
+                // A constant operand absorbs the sign.
+                if neg {
+                    if let Src::Const(c) = ma.src {
+                        ma = Val::constant(-c);
+                        neg = false;
+                    } else if let Src::Const(c) = mb.src {
+                        mb = Val::constant(-c);
+                        neg = false;
+                    }
+                }
+                let v = self.bin(op, ma, mb);
+                if neg {
+                    v.negated()
+                } else {
+                    v
+                }
+            }
+            _ => {
+                let a = self.plain(a);
+                let b = self.plain(b);
+                self.bin(op, a, b)
+            }
+        }
+    }
+
     fn call(&mut self, f: &str, args: &[Expr], e: &Expr) -> Result<Val, ExprError> {
-        let vals: Vec<Val> = args
-            .iter()
-            .map(|a| self.expr(a))
-            .collect::<Result<_, _>>()?;
+        let mut vals: Vec<Val> = Vec::with_capacity(args.len());
+        for a in args {
+            let v = self.expr(a)?;
+            vals.push(self.plain(v));
+        }
         let consts: Option<Vec<f64>> = vals
             .iter()
             .map(|v| {
@@ -166,50 +426,68 @@ impl<'a> Compiler<'a> {
             || ExprError::other(format!("{f}() got {} argument(s)", args.len()), e.span);
         Ok(match f {
             "rand" | "randn" => {
+                if !args.is_empty() {
+                    return Err(arity_error());
+                }
                 self.uses_random = true;
-                let r = f == "rand";
-                self.emit(&[], |dst| {
-                    if r {
-                        Instr::Rand { dst }
-                    } else {
-                        Instr::Randn { dst }
-                    }
-                })
+                let instr = if f == "rand" {
+                    Instr::Rand { dst: 0 }
+                } else {
+                    Instr::Randn { dst: 0 }
+                };
+                self.emit(&[], instr)
             }
             "clip" => {
                 let [a, lo, hi] = vals[..] else {
                     return Err(arity_error());
                 };
                 if let Some(c) = &consts {
-                    return Ok(Val::fixed(Src::Const(c[0].max(c[1]).min(c[2]))));
+                    return Ok(Val::constant(c[0].max(c[1]).min(c[2])));
                 }
-                self.emit(&vals, |dst| Instr::Clip {
-                    dst,
-                    a: a.src,
-                    lo: lo.src,
-                    hi: hi.src,
-                })
+                self.emit(
+                    &vals,
+                    Instr::Clip {
+                        dst: 0,
+                        a: a.src,
+                        lo: lo.src,
+                        hi: hi.src,
+                    },
+                )
             }
             "_where" => {
                 let [c, a, b] = vals[..] else {
                     return Err(arity_error());
                 };
-                self.emit(&vals, |dst| Instr::Where {
-                    dst,
-                    cond: c.src,
-                    a: a.src,
-                    b: b.src,
-                })
+                if let Src::Const(c) = c.src {
+                    let (keep, drop) = if c != 0.0 { (a, b) } else { (b, a) };
+                    self.release(drop);
+                    return Ok(keep);
+                }
+                self.emit(
+                    &vals,
+                    Instr::Where {
+                        dst: 0,
+                        cond: c.src,
+                        a: a.src,
+                        b: b.src,
+                    },
+                )
             }
             "timestep" => {
                 let [t, dt] = vals[..] else {
                     return Err(arity_error());
                 };
-                self.emit(&vals, |dst| Instr::Timestep {
-                    dst,
-                    t: t.src,
-                    dt: dt.src,
-                })
+                if let Some(c) = &consts {
+                    return Ok(Val::constant(super::exec::timestep(c[0], c[1])));
+                }
+                self.emit(
+                    &vals,
+                    Instr::Timestep {
+                        dst: 0,
+                        t: t.src,
+                        dt: dt.src,
+                    },
+                )
             }
             _ => {
                 let func = match f {
@@ -240,13 +518,16 @@ impl<'a> Compiler<'a> {
                     return Err(arity_error());
                 };
                 if let Src::Const(c) = a.src {
-                    return Ok(Val::fixed(Src::Const(super::exec::apply_func(func, c))));
+                    return Ok(Val::constant(super::exec::apply_func(func, c)));
                 }
-                self.emit(&vals, |dst| Instr::Func {
-                    f: func,
-                    dst,
-                    a: a.src,
-                })
+                self.emit(
+                    &vals,
+                    Instr::Func {
+                        f: func,
+                        dst: 0,
+                        a: a.src,
+                    },
+                )
             }
         })
     }
@@ -255,16 +536,30 @@ impl<'a> Compiler<'a> {
         let value = self.expr(&s.as_assignment())?;
         match self.bindings.bind(&s.target) {
             Some(Binding::Array(k)) => {
-                let r = self.array_reg(k);
-                if value.src != Src::Reg(r) {
-                    self.instrs.push(Instr::Copy {
-                        dst: r,
-                        a: value.src,
-                    });
+                let value = self.plain(value);
+                let old = self.current.get(&k).copied();
+                let r = match value.src {
+                    // A fresh intermediate becomes the array's register: no copy.
+                    Src::Reg(r) if value.owned || Some(r) == old => r,
+                    src => {
+                        let dst = self.alloc();
+                        self.instrs.push(Instr::Copy { dst, a: src });
+                        let held = match src {
+                            Src::Reg(v) => self.reg_value[v as usize],
+                            _ => None,
+                        };
+                        let held = held.unwrap_or_else(|| self.fresh_value());
+                        self.set_value(dst, Some(held));
+                        dst
+                    }
+                };
+                self.current.insert(k, r);
+                // The previous value's register, unless it is loaded each chunk.
+                if let Some(old) = old.filter(|o| Some(o) != self.loads.get(&k)) {
+                    self.free.push(old);
                 }
-                self.release(value);
-                if !self.stores.iter().any(|(a, _)| *a == k) {
-                    self.stores.push((k, r));
+                if !self.written.contains(&k) {
+                    self.written.push(k);
                 }
             }
             Some(_) => {
@@ -275,19 +570,29 @@ impl<'a> Compiler<'a> {
             }
             None => {
                 // A temporary: keep its register (or constant) for later statements.
-                let src = match value.src {
-                    Src::Reg(_) if value.owned => value.src,
+                let kept = match value.src {
+                    Src::Reg(_) if value.owned => value,
+                    Src::Reg(_) if value.neg => self.plain(value),
                     Src::Reg(_) => {
                         // A copy, so that later writes to the source do not change it.
                         let dst = self.alloc();
                         self.instrs.push(Instr::Copy { dst, a: value.src });
-                        Src::Reg(dst)
+                        let held = self.operand(value.src);
+                        let Operand::Value(held) = held else {
+                            unreachable!("a register operand")
+                        };
+                        self.set_value(dst, Some(held));
+                        Val {
+                            src: Src::Reg(dst),
+                            owned: true,
+                            neg: false,
+                        }
                     }
-                    other => other,
+                    _ => value,
                 };
-                if let Some(Src::Reg(old)) = self.temps.insert(s.target.clone(), src) {
-                    if Src::Reg(old) != src {
-                        self.free.push(old);
+                if let Some(old) = self.temps.insert(s.target.clone(), kept) {
+                    if old.src != kept.src {
+                        self.release(Val { owned: true, ..old });
                     }
                 }
             }
@@ -296,13 +601,14 @@ impl<'a> Compiler<'a> {
     }
 
     fn finish(self, result: Option<Src>) -> Kernel {
-        let mut loads: Vec<(usize, u32)> = self.arrays.into_iter().collect();
+        let mut loads: Vec<(usize, u32)> = self.loads.into_iter().collect();
         loads.sort();
+        let stores = self.written.iter().map(|k| (*k, self.current[k])).collect();
         Kernel {
             instrs: self.instrs,
             n_regs: self.n_regs as usize,
             loads,
-            stores: self.stores,
+            stores,
             index_reg: self.index_reg,
             result,
             uses_random: self.uses_random,
@@ -310,21 +616,211 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// Folds constant operations and the identities `x*1`, `x+0`, `x-0`, `x/1`. The operand
-/// that survives keeps its ownership (the other is a constant, which owns nothing), so an
-/// intermediate register is neither released while still in use nor leaked.
-fn fold_binary(op: BinOp, a: Val, b: Val) -> Option<Val> {
-    use Src::Const;
-    let is = |v: Val, c: f64| v.src == Const(c);
-    match (op, a.src, b.src) {
-        (_, Const(x), Const(y)) => Some(Val::fixed(Const(super::exec::apply_bin(op, x, y)))),
-        (BinOp::Mul, _, _) if is(a, 1.0) => Some(b),
-        (BinOp::Mul, _, _) if is(b, 1.0) => Some(a),
-        (BinOp::Add, _, _) if is(a, 0.0) => Some(b),
-        (BinOp::Add | BinOp::Sub, _, _) if is(b, 0.0) => Some(a),
-        (BinOp::Div, _, _) if is(b, 1.0) => Some(a),
-        _ => None,
+/// The pseudo-target that holds a condition's value while compiling.
+const RESULT: &str = "<condition>";
+
+/// Whether a name is a temporary of the code (bound to nothing outside it).
+fn is_temporary(name: &str, bindings: &dyn Bindings) -> bool {
+    name == RESULT || bindings.bind(name).is_none()
+}
+
+fn draws_random(e: &Expr) -> bool {
+    e.calls("rand") || e.calls("randn")
+}
+
+/// Drops assignments to temporaries that nothing reads afterwards (a threshold's prelude
+/// computes every subexpression, most of which the condition does not need), unless they
+/// draw random numbers, which would change the random stream.
+fn without_dead_code(code: Vec<Statement>, bindings: &dyn Bindings) -> Vec<Statement> {
+    let mut live: std::collections::HashSet<String> = Default::default();
+    let mut keep = vec![false; code.len()];
+    for (k, s) in code.iter().enumerate().rev() {
+        let value = s.as_assignment();
+        let needed = !is_temporary(&s.target, bindings)
+            || s.target == RESULT
+            || live.contains(&s.target)
+            || draws_random(&value);
+        if needed {
+            keep[k] = true;
+            live.remove(&s.target);
+            live.extend(value.names());
+        }
     }
+    code.into_iter()
+        .zip(keep)
+        .filter_map(|(s, k)| k.then_some(s))
+        .collect()
+}
+
+/// A subexpression worth computing once: an operation (not a name, number or free
+/// negation), free of random numbers, not folded to a constant anyway.
+fn shareable(e: &Expr, bindings: &dyn Bindings) -> bool {
+    let operation = match &e.kind {
+        ExprKind::Binary(..) | ExprKind::Unary(UnaryOp::Not, _) => true,
+        ExprKind::Call(f, _) => f != "rand" && f != "randn",
+        _ => false,
+    };
+    operation
+        && !draws_random(e)
+        && e.names()
+            .iter()
+            .any(|n| !matches!(bindings.bind(n), Some(Binding::Constant(_))))
+}
+
+/// Identifies a subexpression together with the versions of the names it reads, so that
+/// two occurrences separated by an assignment to one of them are not confused.
+fn share_key(e: &Expr, versions: &HashMap<String, u32>) -> String {
+    let mut key = e.to_string();
+    for n in e.names() {
+        key.push_str(&format!(" {n}#{}", versions.get(&n).copied().unwrap_or(0)));
+    }
+    key
+}
+
+/// Pure subexpressions the code computes more than once with the same inputs become
+/// temporaries, computed once before their first use.
+fn with_shared_subexpressions(code: Vec<Statement>, bindings: &dyn Bindings) -> Vec<Statement> {
+    fn visit(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+        match &e.kind {
+            ExprKind::Unary(_, a) => visit(a, f),
+            ExprKind::Binary(_, a, b) => {
+                visit(a, f);
+                visit(b, f);
+            }
+            ExprKind::Call(_, args) => args.iter().for_each(|a| visit(a, f)),
+            _ => {}
+        }
+        f(e);
+    }
+    let mut versions: HashMap<String, u32> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for s in &code {
+        visit(&s.as_assignment(), &mut |e| {
+            if shareable(e, bindings) {
+                *counts.entry(share_key(e, &versions)).or_default() += 1;
+            }
+        });
+        *versions.entry(s.target.clone()).or_default() += 1;
+    }
+    if counts.values().all(|&c| c < 2) {
+        return code;
+    }
+
+    struct Rewriter<'b> {
+        bindings: &'b dyn Bindings,
+        versions: HashMap<String, u32>,
+        counts: HashMap<String, usize>,
+        names: HashMap<String, String>,
+        out: Vec<Statement>,
+    }
+    impl Rewriter<'_> {
+        fn rewrite(&mut self, e: &Expr) -> Expr {
+            let kind = match &e.kind {
+                ExprKind::Unary(op, a) => ExprKind::Unary(*op, Box::new(self.rewrite(a))),
+                ExprKind::Binary(op, a, b) => {
+                    ExprKind::Binary(*op, Box::new(self.rewrite(a)), Box::new(self.rewrite(b)))
+                }
+                ExprKind::Call(f, args) => {
+                    ExprKind::Call(f.clone(), args.iter().map(|a| self.rewrite(a)).collect())
+                }
+                _ => return e.clone(),
+            };
+            let rewritten = Expr::new(kind, e.span);
+            if !shareable(e, self.bindings) {
+                return rewritten;
+            }
+            let key = share_key(e, &self.versions);
+            if self.counts.get(&key).copied().unwrap_or(0) < 2 {
+                return rewritten;
+            }
+            if let Some(n) = self.names.get(&key) {
+                return Expr::new(ExprKind::Name(n.clone()), e.span);
+            }
+            // A space keeps the name apart from every name code can write.
+            let name = format!("_shared {}", self.names.len());
+            self.out.push(Statement {
+                target: name.clone(),
+                op: crate::expr::AssignOp::Set,
+                span: e.span,
+                value: rewritten,
+            });
+            self.names.insert(key, name.clone());
+            Expr::new(ExprKind::Name(name), e.span)
+        }
+    }
+    let mut r = Rewriter {
+        bindings,
+        versions: HashMap::new(),
+        counts,
+        names: HashMap::new(),
+        out: Vec::with_capacity(code.len()),
+    };
+    for s in &code {
+        let value = r.rewrite(&s.as_assignment());
+        r.out.push(Statement {
+            target: s.target.clone(),
+            op: crate::expr::AssignOp::Set,
+            span: s.span,
+            value,
+        });
+        *r.versions.entry(s.target.clone()).or_default() += 1;
+    }
+    r.out
+}
+
+/// For each statement, the temporaries whose values nothing reads after it.
+fn last_uses(code: &[Statement], bindings: &dyn Bindings) -> Vec<Vec<String>> {
+    let mut live: std::collections::HashSet<String> = Default::default();
+    let mut dies = vec![Vec::new(); code.len()];
+    for (k, s) in code.iter().enumerate().rev() {
+        if s.target != RESULT && !live.contains(&s.target) {
+            dies[k].push(s.target.clone());
+        }
+        live.remove(&s.target);
+        for n in s.as_assignment().names() {
+            // A temporary read by its own reassignment is released by that.
+            let first_read_from_the_end = live.insert(n.clone());
+            if first_read_from_the_end && n != s.target && is_temporary(&n, bindings) {
+                dies[k].push(n);
+            }
+        }
+    }
+    dies
+}
+
+fn compile(
+    code: &[Statement],
+    cond: Option<&Expr>,
+    bindings: &dyn Bindings,
+) -> Result<Kernel, ExprError> {
+    let mut all: Vec<Statement> = code.to_vec();
+    if let Some(cond) = cond {
+        all.push(Statement {
+            target: RESULT.into(),
+            op: crate::expr::AssignOp::Set,
+            span: cond.span,
+            value: cond.clone(),
+        });
+    }
+    let all = without_dead_code(all, bindings);
+    let all = with_shared_subexpressions(all, bindings);
+    let dies = last_uses(&all, bindings);
+    let mut c = Compiler::new(bindings);
+    let mut result = None;
+    for (s, dying) in all.iter().zip(dies) {
+        if s.target == RESULT {
+            let v = c.expr(&s.value)?;
+            result = Some(c.plain(v).src);
+            continue;
+        }
+        c.statement(s)?;
+        for name in dying {
+            if let Some(old) = c.temps.remove(&name) {
+                c.release(Val { owned: true, ..old });
+            }
+        }
+    }
+    Ok(c.finish(result))
 }
 
 /// Compiles statements executed in order; array targets are stored after the last one.
@@ -332,11 +828,7 @@ pub fn compile_statements(
     code: &[Statement],
     bindings: &dyn Bindings,
 ) -> Result<Kernel, ExprError> {
-    let mut c = Compiler::new(bindings);
-    for s in code {
-        c.statement(s)?;
-    }
-    Ok(c.finish(None))
+    compile(code, None, bindings)
 }
 
 /// Compiles a condition (e.g. a threshold) after optional preparatory statements.
@@ -345,10 +837,5 @@ pub fn compile_condition(
     cond: &Expr,
     bindings: &dyn Bindings,
 ) -> Result<Kernel, ExprError> {
-    let mut c = Compiler::new(bindings);
-    for s in prelude {
-        c.statement(s)?;
-    }
-    let v = c.expr(cond)?;
-    Ok(c.finish(Some(v.src)))
+    compile(prelude, Some(cond), bindings)
 }

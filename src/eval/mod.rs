@@ -48,7 +48,7 @@ enum Src {
     Scalar(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Func {
     Exp,
     Log,

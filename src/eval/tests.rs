@@ -143,3 +143,127 @@ fn folding_identities_keeps_the_operand_register_alive() {
         assert_eq!(arrays[1], vec![5.0, 10.0, 15.0], "{text}");
     }
 }
+
+/// Evaluates abstract code directly on the AST, one element at a time: the reference the
+/// compiled kernels must reproduce bit for bit.
+fn reference(code: &[crate::expr::Statement], env: &mut std::collections::HashMap<String, f64>) {
+    use crate::expr::{Expr, ExprKind, UnaryOp};
+    fn eval(e: &Expr, env: &std::collections::HashMap<String, f64>) -> f64 {
+        match &e.kind {
+            ExprKind::Number(v) => *v,
+            ExprKind::Bool(b) => f64::from(u8::from(*b)),
+            ExprKind::Name(n) => env[n.as_str()],
+            ExprKind::Unary(UnaryOp::Neg, a) => -eval(a, env),
+            ExprKind::Unary(UnaryOp::Not, a) => f64::from(u8::from(eval(a, env) == 0.0)),
+            ExprKind::Binary(op, a, b) => super::exec::apply_bin(*op, eval(a, env), eval(b, env)),
+            ExprKind::Call(f, args) => {
+                let x = eval(&args[0], env);
+                match f.as_str() {
+                    "exp" => x.exp(),
+                    "abs" => x.abs(),
+                    "sqrt" => x.sqrt(),
+                    "clip" => x.max(eval(&args[1], env)).min(eval(&args[2], env)),
+                    other => panic!("{other}"),
+                }
+            }
+        }
+    }
+    for s in code {
+        let v = eval(&s.as_assignment(), env);
+        env.insert(s.target.clone(), v);
+    }
+}
+
+fn random_expr(rng: &mut rand::rngs::SmallRng, depth: u32) -> String {
+    use rand::Rng;
+    let leaves = [
+        "v", "w", "t", "_a", "_b", "2", "1", "-1", "0", "0.5", "tau", "i",
+    ];
+    if depth == 0 || rng.random::<f64>() < 0.2 {
+        return leaves[rng.random_range(0..leaves.len())].to_string();
+    }
+    let a = random_expr(rng, depth - 1);
+    let b = random_expr(rng, depth - 1);
+    match rng.random_range(0..10) {
+        0 => format!("-({a})"),
+        1 => format!("exp(({a})/8)"),
+        2 => format!("abs({a})"),
+        3 => format!("({a}) - ({b})"),
+        4 => format!("({a}) / ({b})"),
+        5 => format!("clip({a}, -1, {b})"),
+        6 | 7 => format!("({a}) * ({b})"),
+        _ => format!("({a}) + ({b})"),
+    }
+}
+
+/// Negations folded into neighbouring operations and common subexpressions computed once
+/// change no bit of the result: random programs, compiled and run over arrays, against
+/// the AST evaluated directly.
+#[test]
+fn optimised_kernels_match_direct_evaluation_bit_for_bit() {
+    use rand::Rng;
+    let mut gen = rand::rngs::SmallRng::seed_from_u64(7);
+    for case in 0..400 {
+        // Temporaries are reassigned and arrays written mid-way, so common subexpressions
+        // must be forgotten when what they read changes.
+        let mut lines = vec!["_a = v*2".to_string(), "_b = w - t".to_string()];
+        for _ in 0..gen.random_range(1..6) {
+            let target = ["_a", "_b", "v", "w"][gen.random_range(0..4)];
+            lines.push(format!("{target} = {}", random_expr(&mut gen, 4)));
+        }
+        lines.push(format!("v = {}", random_expr(&mut gen, 3)));
+        let text = lines.join("\n");
+        let code = parse_statements(&text).unwrap();
+        let k = compile_statements(&code, &bind).unwrap();
+        let n = 300;
+        let v0: Vec<f64> = (0..n).map(|j| (j as f64 - 150.0) * 0.37).collect();
+        let w0: Vec<f64> = (0..n)
+            .map(|j| ((j * 7919) % 101) as f64 * 0.21 - 9.0)
+            .collect();
+        let mut arrays = vec![v0.clone(), w0.clone()];
+        let mut s = Scratch::default();
+        k.run(
+            &mut arrays,
+            Elements::Range(0, n),
+            &[0.25],
+            &mut rng(),
+            &mut s,
+            |_| {},
+        );
+        for j in 0..n {
+            let mut env: std::collections::HashMap<String, f64> = [
+                ("v", v0[j]),
+                ("w", w0[j]),
+                ("t", 0.25),
+                ("tau", 0.01),
+                ("i", j as f64),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            reference(&code, &mut env);
+            for (a, name) in ["v", "w"].iter().enumerate() {
+                let (got, want) = (arrays[a][j], env[*name]);
+                assert!(
+                    got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                    "case {case}, element {j}, {name}: {got} vs {want}\n{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn repeated_subexpressions_and_negations_cost_no_instructions() {
+    // v*w once, exp once; the negations fold into the subtraction and the product.
+    let code = parse_statements("v = -(v*w) + exp(v*w)*(-2) - (-exp(v*w))").unwrap();
+    let k = compile_statements(&code, &bind).unwrap();
+    assert_eq!(k.len(), 5, "{k:#?}");
+    // Exponential Euler's shape: (-B) + (x + B)*E has no negation instruction.
+    let code = parse_statements("_B = w*3\nv = (-_B) + (v + _B)*exp(w)").unwrap();
+    let k = compile_statements(&code, &bind).unwrap();
+    assert!(
+        !format!("{k:?}").contains("Neg"),
+        "the negation folds into a subtraction: {k:#?}"
+    );
+}
