@@ -54,6 +54,13 @@ struct Split {
     g: Vec<Option<Expr>>,
 }
 
+impl Split {
+    /// The coefficient of the only noise term, if the equations have one.
+    fn single_noise(&self) -> Option<&Expr> {
+        self.g.first().and_then(Option::as_ref)
+    }
+}
+
 fn split_noise(ctx: &Context) -> Result<(Vec<String>, Vec<Split>), String> {
     let noise = ctx.eqs.noise_names();
     for s in ctx.eqs.subexpressions() {
@@ -264,56 +271,62 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     Ok(code)
 }
 
-fn single_noise(ctx: &Context) -> Result<(String, Vec<Split>), String> {
+/// The split equations and whether they have (one) noise term. Without noise, Heun is the
+/// trapezoidal predictor-corrector and Milstein is Euler, as in Brian 2.
+fn at_most_one_noise(ctx: &Context) -> Result<(bool, Vec<Split>), String> {
     let (noise, splits) = split_noise(ctx)?;
     match noise.len() {
-        0 => Err("the equations have no noise term; use a deterministic method".into()),
-        1 => Ok((noise[0].clone(), splits)),
+        0 | 1 => Ok((noise.len() == 1, splits)),
         _ => Err(format!(
-            "this method handles one noise term, the equations have {}",
-            noise.len()
+            "this method handles one noise term, the equations have {} ({})",
+            noise.len(),
+            noise.join(", ")
         )),
     }
 }
 
-/// Emits `prefix`-named support values `x + dt*f + scale*g` for every variable.
+/// Emits `_f_x`, `_g_x` (where there is noise) and the support values
+/// `_sup_x = x + dt*f + scale*g` for every variable.
 fn support(
     ctx: &Context,
     splits: &[Split],
-    noise_scale: Expr,
+    noise_scale: &Expr,
     code: &mut Vec<Statement>,
 ) -> Result<(), String> {
     let none = |_: &str| None;
     let subst = stage(ctx, "", &none, name("t"), code)?;
     for sp in splits {
-        let f = subst(&sp.f);
-        let g = sp.g[0].as_ref().map(&subst).unwrap_or(num(0.0));
-        code.push(assign(&format!("_f_{}", sp.var), f));
-        code.push(assign(&format!("_g_{}", sp.var), g));
-        code.push(assign(
-            &format!("_sup_{}", sp.var),
-            sum(vec![
-                name(&sp.var),
-                mul(name("dt"), name(&format!("_f_{}", sp.var))),
-                mul(noise_scale.clone(), name(&format!("_g_{}", sp.var))),
-            ]),
-        ));
+        let v = &sp.var;
+        code.push(assign(&format!("_f_{v}"), subst(&sp.f)));
+        let mut terms = vec![name(v), mul(name("dt"), name(&format!("_f_{v}")))];
+        if let Some(g) = sp.single_noise() {
+            code.push(assign(&format!("_g_{v}"), subst(g)));
+            terms.push(mul(noise_scale.clone(), name(&format!("_g_{v}"))));
+        }
+        code.push(assign(&format!("_sup_{v}"), sum(terms)));
     }
     Ok(())
 }
 
-/// Stochastic Heun (Stratonovich): predictor with the same Wiener increment, then the
-/// trapezoidal average of drift and noise.
-pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
-    let (_, splits) = single_noise(ctx)?;
-    let mut code = vec![assign(
+fn wiener_increment() -> Statement {
+    assign(
         "_dW",
         mul(
             Expr::call("sqrt", vec![name("dt")]),
             Expr::call("randn", vec![]),
         ),
-    )];
-    support(ctx, &splits, name("_dW"), &mut code)?;
+    )
+}
+
+/// Stochastic Heun (Stratonovich): predictor with the same Wiener increment, then the
+/// trapezoidal average of drift and noise.
+pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
+    let (noisy, splits) = at_most_one_noise(ctx)?;
+    let mut code = Vec::new();
+    if noisy {
+        code.push(wiener_increment());
+    }
+    support(ctx, &splits, &name("_dW"), &mut code)?;
     let vars: Vec<String> = splits.iter().map(|s| s.var.clone()).collect();
     let state = move |n: &str| {
         vars.iter()
@@ -322,20 +335,21 @@ pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
     };
     let subst = stage(ctx, "_s1_", &state, t_plus(1.0), &mut code)?;
     for sp in &splits {
-        let f1 = subst(&sp.f);
-        let g1 = sp.g[0].as_ref().map(&subst).unwrap_or(num(0.0));
         let v = &sp.var;
-        code.push(assign(
-            &format!("_{v}_new"),
-            sum(vec![
-                name(v),
-                mul(mul(num(0.5), name("dt")), add(name(&format!("_f_{v}")), f1)),
-                mul(
-                    mul(num(0.5), name("_dW")),
-                    add(name(&format!("_g_{v}")), g1),
-                ),
-            ]),
-        ));
+        let mut terms = vec![
+            name(v),
+            mul(
+                mul(num(0.5), name("dt")),
+                add(name(&format!("_f_{v}")), subst(&sp.f)),
+            ),
+        ];
+        if let Some(g) = sp.single_noise() {
+            terms.push(mul(
+                mul(num(0.5), name("_dW")),
+                add(name(&format!("_g_{v}")), subst(g)),
+            ));
+        }
+        code.push(assign(&format!("_{v}_new"), sum(terms)));
     }
     code.extend(ctx.assign_all(&|x| format!("_{x}_new")));
     Ok(code)
@@ -344,13 +358,13 @@ pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
 /// Derivative-free Milstein (Ito): the correction `(g(support) - g)/(2 sqrt(dt)) * (dW^2 - dt)`
 /// with support `x + dt*f + sqrt(dt)*g`.
 pub fn milstein(ctx: &Context) -> Result<Vec<Statement>, String> {
-    let (_, splits) = single_noise(ctx)?;
+    let (noisy, splits) = at_most_one_noise(ctx)?;
+    if !noisy {
+        return runge_kutta(ctx, &EULER);
+    }
     let sqrt_dt = Expr::call("sqrt", vec![name("dt")]);
-    let mut code = vec![assign(
-        "_dW",
-        mul(sqrt_dt.clone(), Expr::call("randn", vec![])),
-    )];
-    support(ctx, &splits, sqrt_dt.clone(), &mut code)?;
+    let mut code = vec![wiener_increment()];
+    support(ctx, &splits, &sqrt_dt, &mut code)?;
     let vars: Vec<String> = splits.iter().map(|s| s.var.clone()).collect();
     let state = move |n: &str| {
         vars.iter()
@@ -360,19 +374,18 @@ pub fn milstein(ctx: &Context) -> Result<Vec<Statement>, String> {
     let subst = stage(ctx, "_s1_", &state, name("t"), &mut code)?;
     for sp in &splits {
         let v = &sp.var;
-        let g_sup = sp.g[0].as_ref().map(&subst).unwrap_or(num(0.0));
-        let dg = Expr::binary(BinOp::Sub, g_sup, name(&format!("_g_{v}")));
-        let dw2 = Expr::binary(BinOp::Sub, mul(name("_dW"), name("_dW")), name("dt"));
-        let corr = Expr::binary(BinOp::Div, mul(dg, dw2), mul(num(2.0), sqrt_dt.clone()));
-        code.push(assign(
-            &format!("_{v}_new"),
-            sum(vec![
-                name(v),
-                mul(name("dt"), name(&format!("_f_{v}"))),
-                mul(name(&format!("_g_{v}")), name("_dW")),
-                corr,
-            ]),
-        ));
+        let mut terms = vec![name(v), mul(name("dt"), name(&format!("_f_{v}")))];
+        if let Some(g) = sp.single_noise() {
+            let dg = Expr::binary(BinOp::Sub, subst(g), name(&format!("_g_{v}")));
+            let dw2 = Expr::binary(BinOp::Sub, mul(name("_dW"), name("_dW")), name("dt"));
+            terms.push(mul(name(&format!("_g_{v}")), name("_dW")));
+            terms.push(Expr::binary(
+                BinOp::Div,
+                mul(dg, dw2),
+                mul(num(2.0), sqrt_dt.clone()),
+            ));
+        }
+        code.push(assign(&format!("_{v}_new"), sum(terms)));
     }
     code.extend(ctx.assign_all(&|x| format!("_{x}_new")));
     Ok(code)
