@@ -175,3 +175,36 @@ fn reinit_resets_time_and_recordings() {
         Some(4.0)
     );
 }
+
+#[test]
+fn an_explicit_network_runs_only_its_objects() {
+    let mut s = session("explicit", 1);
+    exec(
+        &mut s,
+        r#"
+        let A = NeuronGroup(3, "dv/dt = -v/tau : 1");
+        let B = NeuronGroup(3, "dv/dt = -v/tau : 1");
+        A.v = 1; B.v = 1;
+        let MA = StateMonitor(A, "v", #{ record: 0 });
+        let MB = StateMonitor(B, "v", #{ record: 0 });
+        let net = Network(A, MA);
+        let tau = 10*ms;
+        net.run(10*ms);
+    "#,
+    );
+    let a = floats(&mut s, "A.v");
+    let b = floats(&mut s, "B.v");
+    assert!(
+        (a[0] - (-1.0f64).exp()).abs() < 1e-9,
+        "A ran, with tau taken at net.run(): {a:?}"
+    );
+    assert_eq!(b, vec![1.0; 3], "B is not in the network");
+    assert_eq!(floats(&mut s, "MA.t / ms").len(), 100);
+    assert!(floats(&mut s, "MB.t / ms").is_empty());
+    let e = s.eval("net.add(42)", None).unwrap_err();
+    assert!(
+        e.message.contains("a Network holds groups"),
+        "{}",
+        e.message
+    );
+}

@@ -128,13 +128,21 @@ fn connection_weights_check_their_units() {
     let src = "let G = NeuronGroup(3, \"dv/dt = -v/(10*ms) : volt\");\n\
                let C = Connection(G, G, \"v\", #{ weight: \"exp(-abs(i-j))\" });";
     let e = s.eval(src, None).unwrap_err();
-    assert!(e.message.contains("has units of 1, but the target variable is in V"), "{}", e.message);
-    let src = "let C2 = Connection(G, G, \"v\", #{ weight: \"(i+1)*mV\" });\nC2.W.todense()[2][0] / mV";
+    assert!(
+        e.message
+            .contains("has units of 1, but the target variable is in V"),
+        "{}",
+        e.message
+    );
+    let src =
+        "let C2 = Connection(G, G, \"v\", #{ weight: \"(i+1)*mV\" });\nC2.W.todense()[2][0] / mV";
     let w = s.eval(src, None).unwrap().as_float().unwrap();
     assert!((w - 3.0).abs() < 1e-12, "{w}");
     let src = "let C3 = Connection(G, G, \"v\", #{ weight: |i, j| (i + 2*j) * mV });\nC3.W.todense()[1][2] / mV";
     let w = s.eval(src, None).unwrap().as_float().unwrap();
     assert!((w - 5.0).abs() < 1e-12, "{w}");
-    let e = s.eval("Connection(G, G, \"v\", #{ weight: 3*ms })", None).unwrap_err();
+    let e = s
+        .eval("Connection(G, G, \"v\", #{ weight: 3*ms })", None)
+        .unwrap_err();
     assert!(e.message.contains("should be in V"), "{}", e.message);
 }

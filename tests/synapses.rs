@@ -183,7 +183,10 @@ fn a_summed_variable_equals_the_sum_over_its_synapses() {
             .filter(|&i| i != j)
             .map(|i| (i as f64 + 10.0 * j as f64) * (i as f64 + 1.0))
             .sum();
-        assert!((got - expected).abs() < 1e-9, "neuron {j}: {got} vs {expected}");
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "neuron {j}: {got} vs {expected}"
+        );
     }
 }
 
@@ -328,4 +331,38 @@ fn state_monitors_record_before_the_update_by_default() {
     assert_eq!(start[0], 1.0);
     assert!((start[1] - (-0.01f64).exp()).abs() < 1e-12);
     assert!((end[0] - start[1]).abs() < 1e-15);
+}
+
+/// Brian 2's STDP example (scripts/stdp.rhai) against Brian 2 itself
+/// (tests/data/stdp_weights.json, 3 seeds): the weights become bimodal in the same way.
+#[test]
+fn stdp_example_matches_brian2() {
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/data/stdp_weights.json").unwrap())
+            .unwrap();
+    let r = |k: &str| reference[format!("{k}_over_seeds")].as_f64().unwrap();
+    let mut s = session("stdp_example");
+    let src = std::fs::read_to_string("scripts/stdp.rhai").unwrap();
+    s.state.borrow_mut().net.seed(1);
+    exec(&mut s, &src);
+    let w: Vec<f64> = floats(&mut s, "S.w / gmax");
+    let n = w.len() as f64;
+    let low = w.iter().filter(|x| **x < 0.1).count() as f64 / n;
+    let high = w.iter().filter(|x| **x > 0.9).count() as f64 / n;
+    let mean = w.iter().sum::<f64>() / n;
+    assert!(
+        (low - r("frac_low")).abs() < 0.05,
+        "below 0.1 gmax: {low} vs Brian 2 {}",
+        r("frac_low")
+    );
+    assert!(
+        (high - r("frac_high")).abs() < 0.05,
+        "above 0.9 gmax: {high} vs Brian 2 {}",
+        r("frac_high")
+    );
+    assert!(
+        (mean - r("mean_w")).abs() < 0.03,
+        "mean: {mean} vs Brian 2 {}",
+        r("mean_w")
+    );
 }

@@ -112,6 +112,56 @@ pub enum NetworkError {
     Other(String),
 }
 
+/// Which objects take part in a run: everything (the default, Brian 2's "magic" network)
+/// or the objects of an explicit `Network(...)`.
+#[derive(Clone, Debug, Default)]
+pub struct Members {
+    /// `None`: every object; otherwise one flag per object of each kind.
+    pub only: Option<MemberFlags>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MemberFlags {
+    pub groups: Vec<bool>,
+    pub connections: Vec<bool>,
+    pub synapses: Vec<bool>,
+    pub spike_monitors: Vec<bool>,
+    pub state_monitors: Vec<bool>,
+    pub rate_monitors: Vec<bool>,
+    pub poisson_inputs: Vec<bool>,
+}
+
+fn flag(v: &[bool], k: usize) -> bool {
+    v.get(k).copied().unwrap_or(false)
+}
+
+impl Members {
+    fn has(&self, pick: impl Fn(&MemberFlags) -> &Vec<bool>, k: usize) -> bool {
+        self.only.as_ref().is_none_or(|f| flag(pick(f), k))
+    }
+    pub fn group(&self, k: usize) -> bool {
+        self.has(|f| &f.groups, k)
+    }
+    pub fn connection(&self, k: usize) -> bool {
+        self.has(|f| &f.connections, k)
+    }
+    pub fn synapse(&self, k: usize) -> bool {
+        self.has(|f| &f.synapses, k)
+    }
+    pub fn spike_monitor(&self, k: usize) -> bool {
+        self.has(|f| &f.spike_monitors, k)
+    }
+    pub fn state_monitor(&self, k: usize) -> bool {
+        self.has(|f| &f.state_monitors, k)
+    }
+    pub fn rate_monitor(&self, k: usize) -> bool {
+        self.has(|f| &f.rate_monitors, k)
+    }
+    pub fn poisson_input(&self, k: usize) -> bool {
+        self.has(|f| &f.poisson_inputs, k)
+    }
+}
+
 /// The simulation clock: a step counter and a time step.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
@@ -143,6 +193,8 @@ pub struct Network {
     pub rate_monitors: Vec<PopulationRateMonitor>,
     pub poisson_inputs: Vec<PoissonInput>,
     pub rng: SmallRng,
+    /// The objects taking part in runs (all by default; an explicit Network sets them).
+    pub members: Members,
     /// Snapshots taken by `store`, by name.
     stored: std::collections::HashMap<String, store::Snapshot>,
     /// Spikes of the current step, per group (indices in the whole group, sorted).
@@ -171,6 +223,7 @@ impl Network {
             rate_monitors: Vec::new(),
             poisson_inputs: Vec::new(),
             stored: Default::default(),
+            members: Members::default(),
             rng: SmallRng::from_rng(&mut rand::rng()),
             spikes: Vec::new(),
             delivery: Vec::new(),
@@ -197,17 +250,33 @@ impl Network {
     /// Compiles every group's code against `externals` (the script's values).
     pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
         let dt = self.clock.dt;
-        for g in &mut self.groups {
+        let act = self.members.clone();
+        for (_, g) in self
+            .groups
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.group(*k))
+        {
             match g {
                 Group::Neurons(ng) => ng.prepare(dt, externals)?,
                 Group::Poisson(p) => p.prepare(dt, externals)?,
                 Group::Generator(_) => {}
             }
         }
-        for c in &mut self.connections {
+        for (_, c) in self
+            .connections
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.connection(*k))
+        {
             c.prepare(dt).map_err(NetworkError::Other)?;
         }
-        for s in &mut self.synapses {
+        for (_, s) in self
+            .synapses
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.synapse(*k))
+        {
             s.prepare(&self.groups, dt, externals)?;
         }
         self.prepared_dt = dt;
@@ -228,8 +297,9 @@ impl Network {
             steps,
             ..Default::default()
         };
+        let act = self.members.clone();
         for k in 0..steps {
-            stats.spikes += self.step();
+            stats.spikes += self.step(&act);
             if (k + 1) % 1000 == 0 || k + 1 == steps {
                 self.check_finite()?;
             }
@@ -239,18 +309,28 @@ impl Network {
     }
 
     /// One time step through Brian 2's schedule; returns the number of spikes.
-    fn step(&mut self) -> u64 {
+    fn step(&mut self, act: &Members) -> u64 {
         let dt = self.clock.dt;
         let t = self.clock.t();
         let scalars = [t];
         // start: monitors recording before the update
-        self.record_states(When::Start, t);
+        self.record_states(When::Start, t, act);
         // groups: summed variables (before their targets' updates), refractoriness, the
         // neurons' state updates, then the synapses' clock-driven equations
-        for s in &mut self.synapses {
+        for (_, s) in self
+            .synapses
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.synapse(*k))
+        {
             s.update_summed(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
-        for g in &mut self.groups {
+        for (_, g) in self
+            .groups
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.group(*k))
+        {
             let Group::Neurons(ng) = g else { continue };
             let n = ng.len();
             if let Some(ref_steps) = ng.refractory_steps {
@@ -271,12 +351,22 @@ impl Network {
                 );
             }
         }
-        for s in &mut self.synapses {
+        for (_, s) in self
+            .synapses
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.synapse(*k))
+        {
             s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
         // thresholds
         let mut total = 0;
-        for (gi, g) in self.groups.iter_mut().enumerate() {
+        for (gi, g) in self
+            .groups
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.group(*k))
+        {
             let out = &mut self.spikes[gi];
             out.clear();
             match g {
@@ -301,15 +391,30 @@ impl Network {
             }
             total += out.len() as u64;
         }
-        for m in &mut self.spike_monitors {
+        for (_, m) in self
+            .spike_monitors
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.spike_monitor(*k))
+        {
             m.record(&self.spikes[m.source.group], t);
         }
-        for m in &mut self.rate_monitors {
+        for (_, m) in self
+            .rate_monitors
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.rate_monitor(*k))
+        {
             m.record(&self.spikes[m.source.group], t, dt);
         }
         // synapses
         let mut due = std::mem::take(&mut self.delivery);
-        for c in &mut self.connections {
+        for (_, c) in self
+            .connections
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.connection(*k))
+        {
             let src = &self.spikes[c.source.group];
             let (lo, hi) = (
                 c.source.start as u32,
@@ -322,7 +427,12 @@ impl Network {
                 c.step(local, &mut due, arr);
             }
         }
-        for pi in &self.poisson_inputs {
+        for (_, pi) in self
+            .poisson_inputs
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| act.poisson_input(*k))
+        {
             if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
                 let r = pi.target;
                 pi.apply(
@@ -332,7 +442,12 @@ impl Network {
                 );
             }
         }
-        for s in &mut self.synapses {
+        for (_, s) in self
+            .synapses
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.synapse(*k))
+        {
             s.propagate(
                 &self.spikes,
                 &mut self.groups,
@@ -344,7 +459,12 @@ impl Network {
         }
         self.delivery = due;
         // resets
-        for (gi, g) in self.groups.iter_mut().enumerate() {
+        for (gi, g) in self
+            .groups
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.group(*k))
+        {
             let Group::Neurons(ng) = g else { continue };
             let spikes = &self.spikes[gi];
             if spikes.is_empty() {
@@ -369,13 +489,18 @@ impl Network {
             }
         }
         // end
-        self.record_states(When::End, t);
+        self.record_states(When::End, t, act);
         self.clock.step += 1;
         total
     }
 
-    fn record_states(&mut self, when: When, t: f64) {
-        for m in &mut self.state_monitors {
+    fn record_states(&mut self, when: When, t: f64, act: &Members) {
+        for (_, m) in self
+            .state_monitors
+            .iter_mut()
+            .enumerate()
+            .filter(|(k, _)| act.state_monitor(*k))
+        {
             if m.when != when || !self.clock.step.is_multiple_of(m.every) {
                 continue;
             }

@@ -192,9 +192,15 @@ impl Session {
         engine.set_max_expr_depths(256, 256);
         // Unit names and `defaultclock` are variables everywhere, also inside `fn` bodies;
         // a script variable of the same name wins.
+        let s = state.clone();
         #[allow(deprecated)]
-        engine.on_var(|name, _, ctx| {
-            if ctx.scope().contains(name) {
+        engine.on_var(move |name, _, ctx| {
+            if let Some(v) = ctx.scope().get(name) {
+                // `net.run(...)` is a method call, which the debugger's break points do not
+                // see: reading a Network variable takes the namespace snapshot instead.
+                if v.is::<api::explicit_network::NetworkHandle>() {
+                    snapshot(ctx.scope(), &s);
+                }
                 return Ok(None);
             }
             if name == "defaultclock" {
@@ -226,6 +232,7 @@ impl Session {
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
         api::synapses::register(&mut engine, &state);
+        api::explicit_network::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
         api::io::register(&mut engine, &state);

@@ -16,6 +16,9 @@ pub struct GroupHandle(pub GroupRef);
 #[derive(Clone, Debug)]
 pub struct ConnectionHandle(pub usize);
 
+#[derive(Clone, Debug)]
+pub struct PoissonInputHandle(pub usize);
+
 /// A threshold object (EmpiricalThreshold).
 #[derive(Clone, Debug)]
 pub struct ThresholdObject(pub Threshold);
@@ -548,6 +551,7 @@ fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<GroupHandle>("NeuronGroup");
     engine.register_type_with_name::<ConnectionHandle>("Connection");
+    engine.register_type_with_name::<PoissonInputHandle>("PoissonInput");
     engine.register_type_with_name::<Matrix>("Matrix");
     engine.register_type_with_name::<ThresholdObject>("EmpiricalThreshold");
     engine.register_type_with_name::<DefaultClock>("Clock");
@@ -864,7 +868,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
               n: INT,
               rate: Dynamic,
               weight: Dynamic|
-              -> RResult<()> {
+              -> RResult<PoissonInputHandle> {
             let mut st = s.borrow_mut();
             let ng = st
                 .net
@@ -892,7 +896,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 weight,
                 name,
             });
-            Ok(())
+            Ok(PoissonInputHandle(st.net.poisson_inputs.len() - 1))
         },
     );
     for name in ["store", "restore"] {
