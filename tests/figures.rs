@@ -232,6 +232,18 @@ fn legend_limits_subplots_and_styles() {
         texts(&svg)
     );
 
+    // Named line styles and markers as matplotlib spells them.
+    let svg = svg_of(
+        "markers",
+        "plot([0, 1, 2], [0, 1, 4], #{ linestyle: \"none\", marker: \"o\", markersize: 3 });",
+    );
+    assert_eq!((count(&svg, "<circle"), count(&svg, "<polyline")), (3, 0));
+    let svg = svg_of(
+        "dotted",
+        "plot([0, 1, 2], [0, 1, 4], #{ linestyle: \"dotted\" });",
+    );
+    assert!(count(&svg, "<polyline") > 10, "dots are short pieces");
+
     // Limits with units follow the axis' unit.
     let svg = svg_of(
         "limits-units",
@@ -274,13 +286,45 @@ fn legend_limits_subplots_and_styles() {
     );
 
     let mut bad = Session::new(dir.clone(), "bad".into());
-    assert!(bad.eval("subplot(2, 2, 5);", None).is_err());
-    assert!(bad
-        .eval("plot([1], [1], #{ colour: \"red\" });", None)
-        .is_err());
-    assert!(bad
-        .eval("plot([1], [1], #{ color: \"nocolor\" });", None)
-        .is_err());
+    for code in [
+        "subplot(2, 2, 5);",
+        "plot([1], [1], #{ colour: \"red\" });",
+        "plot([1], [1], #{ color: \"nocolor\" });",
+        "plot([1], [1], #{ linestyle: \"wavy\" });",
+        "plot([1], [1], #{ marker: \"r\" });",
+    ] {
+        assert!(bad.eval(code, None).is_err(), "{code} should fail");
+    }
+}
+
+/// An x label above and titles below get room between the rows (matplotlib would let the
+/// label run into the titles).
+#[test]
+fn rows_of_subplots_leave_room_for_labels_and_titles() {
+    let svg = svg_of(
+        "rows",
+        r#"
+        subplot(211); plot([0, 1000], [0, 100]); xlabel("Time (ms)");
+        subplot(223); imshow([[1, 2], [3, 4]]); title("Feedforward");
+        subplot(224); imshow([[1, 2], [3, 4]]); title("Recurrent");
+    "#,
+    );
+    let y_of = |t: &str| {
+        let k = svg.find(&format!(">\n{t}\n<")).unwrap();
+        let line = svg[..k]
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("<text"))
+            .unwrap();
+        (attr(line, "y").unwrap(), attr(line, "font-size").unwrap())
+    };
+    let (label_y, label_size) = y_of("Time (ms)");
+    let (title_y, title_size) = y_of("Feedforward");
+    // Text y is its top edge: the title's top lies below the label's bottom.
+    assert!(
+        title_y > label_y + label_size,
+        "label at {label_y} ({label_size} px), title at {title_y} ({title_size} px)"
+    );
 }
 
 #[test]

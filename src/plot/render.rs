@@ -384,8 +384,45 @@ impl Transform {
 }
 
 /// matplotlib's grid cell for subplot `spec` in a `w` x `h` figure.
+#[cfg(test)]
 pub(crate) fn cell_rect(spec: SubplotSpec, w: f64, h: f64) -> Rect {
-    let (left, right, bottom, top, wspace, hspace) = (0.125, 0.9, 0.11, 0.88, 0.2, 0.2);
+    cell_rect_spaced(spec, w, h, 0.2)
+}
+
+/// The space between rows of subplots, as a fraction of a cell's height: matplotlib's 0.2,
+/// or more when x labels of upper axes or titles of lower axes would run into each other
+/// (matplotlib lets them overlap; a figure to publish should not).
+fn row_space(fig: &Figure, h: f64, pt: f64) -> f64 {
+    let axes = fig.axes();
+    let rows = axes.iter().map(|a| a.spec.rows).max().unwrap_or(1);
+    if rows < 2 || !(h > 0.0) {
+        return 0.2;
+    }
+    let row = |a: &Axes| (a.spec.index.max(1) - 1) / a.spec.cols.max(1);
+    let label_above = axes
+        .iter()
+        .any(|a| a.xlabel.is_some() && row(a) + 1 < a.spec.rows);
+    let title_below = axes.iter().any(|a| a.title.is_some() && row(a) > 0);
+    // Ticks and their labels, then the x label and the title with their pads, in points.
+    let mut need = 3.5 + 3.5 + 11.0 + 4.0;
+    if label_above {
+        need += 4.0 + 12.0;
+    }
+    if title_below {
+        need += 6.0 + 14.0;
+    }
+    let g = need * pt / h;
+    let (span, r) = (0.88 - 0.11, rows as f64);
+    let space = g * r / (span - g * (r - 1.0));
+    if space.is_finite() && space > 0.2 {
+        space.min(1.0)
+    } else {
+        0.2
+    }
+}
+
+fn cell_rect_spaced(spec: SubplotSpec, w: f64, h: f64, hspace: f64) -> Rect {
+    let (left, right, bottom, top, wspace) = (0.125, 0.9, 0.11, 0.88, 0.2);
     let (rows, cols) = (spec.rows.max(1) as f64, spec.cols.max(1) as f64);
     let i = spec.index.max(1) - 1;
     let (row, col) = ((i / spec.cols.max(1)) as f64, (i % spec.cols.max(1)) as f64);
@@ -456,9 +493,10 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
     };
     area.fill(&RGBColor(255, 255, 255))
         .map_err(Canvas::<DB>::err)?;
-    let (w, h) = fig.size();
+    let (w, h) = (f64::from(fig.size().0), f64::from(fig.size().1));
+    let hspace = row_space(fig, h, canvas.pt);
     for ax in fig.axes() {
-        draw_axes(&canvas, ax, cell_rect(ax.spec, f64::from(w), f64::from(h)))?;
+        draw_axes(&canvas, ax, cell_rect_spaced(ax.spec, w, h, hspace))?;
     }
     area.present().map_err(Canvas::<DB>::err)
 }

@@ -6,7 +6,9 @@ use super::super::convert::*;
 use super::super::Shared;
 use super::monitors::SpikeMonitorHandle;
 use super::network::Matrix;
-use crate::plot::{default_raster_labels, Axes, AxisUnit, Color, LineStyle, MAX_FIGURE_SIDE};
+use crate::plot::{
+    default_raster_labels, Axes, AxisUnit, Color, LinePattern, LineStyle, MAX_FIGURE_SIDE,
+};
 use crate::units::{best_unit, Dimension, QuantityArray};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
@@ -125,12 +127,31 @@ fn style(opts: &Map) -> RResult<LineStyle> {
                 st = st.with_color(Color::parse(&c).ok_or_else(|| format!("unknown color '{c}'"))?);
             }
             "linestyle" | "ls" => {
-                let f = LineStyle::from_fmt(&to_string(v, "linestyle")?).map_err(|e| e.to_string())?;
-                st = st.with_linestyle(f.linestyle);
+                let text = to_string(v, "linestyle")?;
+                let pattern = match text.as_str() {
+                    "solid" => LinePattern::Solid,
+                    "dashed" => LinePattern::Dashed,
+                    "dotted" => LinePattern::Dotted,
+                    "dashdot" => LinePattern::DashDot,
+                    "none" | "None" | "" | " " => LinePattern::None,
+                    fmt => match LineStyle::from_fmt(fmt) {
+                        Ok(f) if f.color.is_none() && f.marker.is_none() => f.linestyle,
+                        _ => return err(format!("unknown linestyle '{text}'; use '-', '--', ':', '-.', 'solid', 'dashed', 'dotted', 'dashdot' or 'none'")),
+                    },
+                };
+                st = st.with_linestyle(pattern);
             }
+            "marker" => {
+                let text = to_string(v, "marker")?;
+                match LineStyle::from_fmt(&text).ok().and_then(|f| f.marker) {
+                    Some(m) if text.chars().count() == 1 => st = st.with_marker(m),
+                    _ => return err(format!("unknown marker '{text}'; use one of . o s ^ D + x")),
+                }
+            }
+            "markersize" | "ms" => st = st.with_markersize(to_quantity(v, "markersize")?.value),
             "linewidth" | "lw" => st = st.with_linewidth(to_quantity(v, "linewidth")?.value),
             "fmt" => {}
-            other => return err(format!("plot() has no option '{other}'; its options are: label, color, linestyle, linewidth, fmt")),
+            other => return err(format!("plot() has no option '{other}'; its options are: label, color, linestyle, linewidth, marker, markersize, fmt")),
         }
     }
     Ok(st)
