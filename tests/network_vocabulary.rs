@@ -208,3 +208,36 @@ fn an_explicit_network_runs_only_its_objects() {
         e.message
     );
 }
+
+#[test]
+fn spike_generators_repeat_with_a_period_and_defaultclock_is_settable() {
+    let mut s = session("period", 1);
+    exec(
+        &mut s,
+        r#"
+        defaultclock.dt = 0.5*ms;
+        let G = SpikeGeneratorGroup(2, [0, 1], [1*ms, 3*ms], #{ period: 5*ms });
+        let M = SpikeMonitor(G);
+        run(20*ms);
+    "#,
+    );
+    assert_eq!(
+        floats(&mut s, "M.t / ms"),
+        vec![1.0, 3.0, 6.0, 8.0, 11.0, 13.0, 16.0, 18.0]
+    );
+    assert_eq!(
+        eval(&mut s, "defaultclock.dt / ms").as_float().unwrap(),
+        0.5
+    );
+    let e = s
+        .eval(
+            "SpikeGeneratorGroup(1, [0], [7*ms], #{ period: 5*ms })",
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        e.message.contains("shorter than the period"),
+        "{}",
+        e.message
+    );
+}

@@ -238,7 +238,12 @@ impl Session {
         api::io::register(&mut engine, &state);
         Session {
             engine,
-            scope: Scope::new(),
+            scope: {
+                // A variable, not a constant, so that `defaultclock.dt = ...` can set it.
+                let mut scope = Scope::new();
+                scope.push("defaultclock", api::network::DefaultClock);
+                scope
+            },
             state,
             functions: AST::empty(),
         }

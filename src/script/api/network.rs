@@ -522,6 +522,54 @@ fn connect_part(
     Ok(())
 }
 
+/// Brian 2's SpikeGeneratorGroup: given indices and times, binned to the step containing
+/// them, repeated every `period` if one is given.
+fn spike_generator(
+    shared: &Shared,
+    n: INT,
+    indices: Dynamic,
+    times: Dynamic,
+    opts: Map,
+) -> RResult<GroupHandle> {
+    check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
+    let idx = to_indices(&indices, "the indices")?;
+    let times = to_qarray(&times, "the times")?;
+    if times.dim != Dimension::TIME && !times.values.iter().all(|v| *v == 0.0) {
+        return err(format!(
+            "the spike times should be in seconds, got units of {}",
+            times.dim
+        ));
+    }
+    if idx.len() != times.len() {
+        return err(format!("{} indices but {} times", idx.len(), times.len()));
+    }
+    if let Some(bad) = idx.iter().find(|&&i| i >= n.max(0) as usize) {
+        return err(format!(
+            "index {bad} is out of range for a SpikeGeneratorGroup of {n} neurons"
+        ));
+    }
+    let period = match opts.get("period") {
+        Some(p) => to_si(p, Dimension::TIME, "period")?,
+        None => 0.0,
+    };
+    if period > 0.0 && times.values.iter().any(|&t| t >= period) {
+        return err("all spike times of a SpikeGeneratorGroup with a period must be shorter than the period");
+    }
+    let mut st = shared.borrow_mut();
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "spikegeneratorgroup"),
+    };
+    let spikes = times
+        .values
+        .iter()
+        .zip(&idx)
+        .map(|(&t, &i)| (t, i as u32))
+        .collect();
+    let group = SpikeGeneratorGroup::new(n.max(0) as usize, spikes, period, name);
+    Ok(GroupHandle(st.net.add_group(Group::Generator(group))))
+}
+
 fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RResult<()> {
     let mut st = shared.borrow_mut();
     if what == "store" {
@@ -692,34 +740,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn(
         "SpikeGeneratorGroup",
-        move |n: INT, indices: Dynamic, times: Dynamic| -> RResult<GroupHandle> {
-            let idx = to_indices(&indices, "the indices")?;
-            let times = to_qarray(&times, "the times")?;
-            if times.dim != Dimension::TIME && !times.values.iter().all(|v| *v == 0.0) {
-                return err(format!(
-                    "the spike times should be in seconds, got units of {}",
-                    times.dim
-                ));
-            }
-            if idx.len() != times.len() {
-                return err(format!("{} indices but {} times", idx.len(), times.len()));
-            }
-            if let Some(bad) = idx.iter().find(|&&i| i >= n.max(0) as usize) {
-                return err(format!(
-                    "index {bad} is out of range for a SpikeGeneratorGroup of {n} neurons"
-                ));
-            }
-            let mut st = s.borrow_mut();
-            let name = next_name(&mut st, "spikegeneratorgroup");
-            let spikes = times
-                .values
-                .iter()
-                .zip(&idx)
-                .map(|(&t, &i)| (t, i as u32))
-                .collect();
-            Ok(GroupHandle(st.net.add_group(Group::Generator(
-                SpikeGeneratorGroup::new(n.max(0) as usize, spikes, 0.0, name),
-            ))))
+        move |n: INT, indices: Dynamic, times: Dynamic| {
+            spike_generator(&s, n, indices, times, Map::new())
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "SpikeGeneratorGroup",
+        move |n: INT, indices: Dynamic, times: Dynamic, o: Map| {
+            spike_generator(&s, n, indices, times, o)
         },
     );
     let s = shared.clone();
