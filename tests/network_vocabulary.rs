@@ -241,3 +241,74 @@ fn spike_generators_repeat_with_a_period_and_defaultclock_is_settable() {
         e.message
     );
 }
+
+#[test]
+fn a_group_with_its_own_dt_updates_every_few_steps() {
+    let mut s = session("owndt", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(1, "dv/dt = 1/ms : 1", #{ dt: 0.5*ms, threshold: "v > 2.2", reset: "v = 0" });
+        let M = StateMonitor(G, "v", #{ record: 0, when: "end" });
+        let S = SpikeMonitor(G);
+        run(4*ms);
+    "#,
+    );
+    let v = floats(&mut s, "M[0]");
+    // Updated at steps 0, 5, 10, ... by 0.5 each; spikes when v reaches 2.5 (t = 2 ms).
+    assert_eq!(&v[..6], &[0.5, 0.5, 0.5, 0.5, 0.5, 1.0]);
+    assert_eq!(floats(&mut s, "S.t / ms"), vec![2.0]);
+    let e = s
+        .eval(
+            "let H = NeuronGroup(1, \"v : 1\", #{ dt: 0.25*ms }); run(1*ms);",
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        e.message
+            .contains("must be a whole multiple of defaultclock.dt"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn state_monitors_record_in_the_slot_they_are_given() {
+    let mut s = session("slots", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(1, "dv/dt = 1/ms : 1", #{ threshold: "v > 0.25", reset: "v = 0" });
+        let Mg = StateMonitor(G, "v", #{ record: 0, when: "groups" });
+        let Ms = StateMonitor(G, "v", #{ record: 0, when: "after_synapses" });
+        let Me = StateMonitor(G, "v", #{ record: 0, when: "end" });
+        run(0.4*ms);
+    "#,
+    );
+    // The update of step 2 brings v to 0.3 > 0.25: seen after groups and synapses, reset by end.
+    assert_eq!(
+        floats(&mut s, "Mg[0]")
+            .iter()
+            .map(|v| (v * 10.0).round() as i64)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3, 1]
+    );
+    assert_eq!(
+        floats(&mut s, "Ms[0]")
+            .iter()
+            .map(|v| (v * 10.0).round() as i64)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3, 1]
+    );
+    assert_eq!(
+        floats(&mut s, "Me[0]")
+            .iter()
+            .map(|v| (v * 10.0).round() as i64)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 0, 1]
+    );
+    let e = s
+        .eval("StateMonitor(G, \"v\", #{ when: \"later\" })", None)
+        .unwrap_err();
+    assert!(e.message.contains("is not a slot"), "{}", e.message);
+}

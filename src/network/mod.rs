@@ -332,12 +332,15 @@ impl Network {
             .filter(|(k, _)| act.group(*k))
         {
             let Group::Neurons(ng) = g else { continue };
+            if !self.clock.step.is_multiple_of(ng.every) {
+                continue;
+            }
             let n = ng.len();
             if let Some(ref_steps) = ng.refractory_steps {
                 let k = ng.arrays.len();
                 let (last, nr) = ng.arrays.split_at_mut(k - 1);
                 for (flag, &ls) in nr[0].iter_mut().zip(&last[k - 2]) {
-                    *flag = f64::from(u8::from(crate::eval::timestep(t - ls, dt) >= ref_steps));
+                    *flag = f64::from(u8::from(crate::eval::timestep(t - ls, ng.dt) >= ref_steps));
                 }
             }
             if let Some(c) = &ng.compiled {
@@ -359,6 +362,7 @@ impl Network {
         {
             s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
+        self.record_states(When::AfterGroups, t, act);
         // thresholds
         let mut total = 0;
         for (gi, g) in self
@@ -370,6 +374,7 @@ impl Network {
             let out = &mut self.spikes[gi];
             out.clear();
             match g {
+                Group::Neurons(ng) if !self.clock.step.is_multiple_of(ng.every) => {}
                 Group::Neurons(ng) => {
                     if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
                         let n = ng.spec.n;
@@ -407,6 +412,7 @@ impl Network {
         {
             m.record(&self.spikes[m.source.group], t, dt);
         }
+        self.record_states(When::AfterThresholds, t, act);
         // synapses
         let mut due = std::mem::take(&mut self.delivery);
         for (_, c) in self
@@ -458,6 +464,7 @@ impl Network {
             );
         }
         self.delivery = due;
+        self.record_states(When::AfterSynapses, t, act);
         // resets
         for (gi, g) in self
             .groups

@@ -48,6 +48,8 @@ pub struct NeuronGroupSpec {
     pub refractory: Option<f64>,
     pub method: Option<String>,
     pub name: String,
+    /// The group's own time step (a multiple of the network's), if not the network's.
+    pub dt: Option<f64>,
 }
 
 /// Compiled, ready to step.
@@ -68,6 +70,9 @@ pub struct NeuronGroup {
     pub(super) compiled: Option<Compiled>,
     /// The refractory period in steps (0: none), for `not_refractory`.
     pub(super) refractory_steps: Option<f64>,
+    /// The group updates every `every` network steps, with time step `dt`.
+    pub(super) every: u64,
+    pub(super) dt: f64,
 }
 
 impl NeuronGroup {
@@ -88,6 +93,8 @@ impl NeuronGroup {
             arrays,
             compiled: None,
             refractory_steps: None,
+            every: 1,
+            dt: 0.0,
         })
     }
 
@@ -138,7 +145,28 @@ impl NeuronGroup {
     }
 
     /// Checks the model against the namespace and compiles its kernels.
-    pub(super) fn prepare(&mut self, dt: f64, externals: &Values) -> Result<(), NetworkError> {
+    pub(super) fn prepare(
+        &mut self,
+        network_dt: f64,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        // A group with its own dt updates every `every` steps of the network.
+        let every = match self.spec.dt {
+            None => 1,
+            Some(own) => {
+                let k = (own / network_dt).round();
+                if k < 1.0 || (k * network_dt - own).abs() > 1e-9 * own {
+                    return Err(NetworkError::Other(format!(
+                        "{}: its dt ({own} s) must be a whole multiple of defaultclock.dt ({network_dt} s)",
+                        self.spec.name
+                    )));
+                }
+                k as u64
+            }
+        };
+        let dt = every as f64 * network_dt;
+        self.every = every;
+        self.dt = dt;
         // Brian 1's value threshold becomes a condition on a named constant with its unit.
         let mut local = externals.clone();
         if let Some(Threshold::Value(q)) | Some(Threshold::Empirical { threshold: q, .. }) =

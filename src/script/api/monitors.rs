@@ -110,13 +110,10 @@ fn state_monitor(
         .transpose()?
         .as_deref()
     {
-        None | Some("start") => When::Start,
-        Some("end") => When::End,
-        Some(other) => {
-            return err(format!(
-                "StateMonitor when: '{other}' is not a slot; use \"start\" or \"end\""
-            ))
-        }
+        None => When::Start,
+        Some(slot) => When::from_slot(slot).ok_or_else(|| {
+            format!("StateMonitor when: '{slot}' is not a slot; use one of start, groups, thresholds, synapses, resets, end (or before_/after_ them)")
+        })?,
     };
     let every = match (opts.get("dt"), opts.get("timestep")) {
         (Some(d), _) => (to_si(d, Dimension::TIME, "dt")? / dt).round().max(1.0) as u64,

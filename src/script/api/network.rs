@@ -74,6 +74,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             "compile",
             "name",
             "namespace",
+            "dt",
         ],
         "NeuronGroup",
     )?;
@@ -111,6 +112,9 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
     }
     if let Some(r) = opts.get("refractory") {
         spec.refractory = Some(to_si(r, Dimension::TIME, "refractory")?);
+    }
+    if let Some(d) = opts.get("dt") {
+        spec.dt = Some(to_si(d, Dimension::TIME, "dt")?);
     }
     if let Some(m) = opts.get("method") {
         spec.method = Some(to_string(m, "method")?);
