@@ -297,6 +297,30 @@ fn legend_limits_subplots_and_styles() {
     }
 }
 
+/// A weight matrix with units is shown in a readable unit named beside the colour bar.
+#[test]
+fn imshow_of_a_matrix_with_units_labels_its_colour_bar() {
+    let svg = svg_of(
+        "imshow-units",
+        r#"
+        let P = NeuronGroup(10, "dv/dt = -v/(10*ms) : volt");
+        let C = Connection(P, P, "v", #{ weight: |i, j| (i + j)*0.1*mV });
+        imshow(C.W.todense(), #{ origin: "lower", colorbar: true });
+    "#,
+    );
+    assert!(has_text(&svg, "mV"), "{:?}", texts(&svg));
+    assert!(
+        has_text(&svg, "1.8"),
+        "colour bar ticks in mV: {:?}",
+        texts(&svg)
+    );
+    let svg = svg_of(
+        "imshow-plain",
+        "imshow([[1, 2], [3, 4]], #{ colorbar: true });",
+    );
+    assert!(!has_text(&svg, "mV"));
+}
+
 /// An x label above and titles below get room between the rows (matplotlib would let the
 /// label run into the titles).
 #[test]

@@ -81,6 +81,8 @@ pub(crate) struct Image {
     pub nrows: usize,
     pub ncols: usize,
     pub opts: ImageOptions,
+    /// Text beside the colour bar (the values' unit, say).
+    pub label: Option<String>,
 }
 
 impl Image {
@@ -320,6 +322,7 @@ impl Axes {
             nrows,
             ncols,
             opts,
+            label: None,
         }));
         Ok(())
     }
@@ -368,6 +371,19 @@ impl Axes {
             color,
         }));
         Ok(())
+    }
+
+    /// Labels the colour bar of the last image drawn (e.g. with the values' unit); does
+    /// nothing when there is no image.
+    pub fn colorbar_label(&mut self, s: &str) {
+        if let Some(Artist::Image(im)) = self
+            .artists
+            .iter_mut()
+            .rev()
+            .find(|a| matches!(a, Artist::Image(_)))
+        {
+            im.label = Some(s.to_string());
+        }
     }
 
     pub fn title(&mut self, s: &str) {

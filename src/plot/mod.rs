@@ -20,11 +20,17 @@
 //!
 //! Text uses DejaVu Sans (matplotlib's default face) compiled into the
 //! binary, so rendering needs no system fonts. Rendering is pure Rust via
-//! `plotters`; output is at 100 dpi (800 x 600 px by default).
+//! `plotters`; output is at 100 dpi (800 x 600 px) by default, and text,
+//! lines and markers scale with [`Figure::set_dpi`]. Rows of subplots move
+//! apart when an x label above would meet a title below.
+//!
+//! Units stay outside: an [`AxisUnit`] on each axis only remembers which unit
+//! (a key, a text and a factor) the caller chose for it, and labels set with
+//! [`Axes::default_label`] give way to the user's.
 //!
 //! Not provided: interactive windows (`show`), log scales, error bars, bar
 //! charts other than histograms, mathtext, text annotations, shared axes,
-//! tight layout, subplots spanning several grid cells, PDF/EPS output.
+//! a general tight layout, subplots spanning several grid cells, PDF/EPS output.
 //! Bad input never panics: non-finite values are skipped, mismatched
 //! lengths and malformed arguments are [`PlotError`]s.
 //!

@@ -1132,6 +1132,22 @@ fn draw_colorbar<DB: DrawingBackend>(
     }
     let ticks = locate(lo, hi, nbins(cb.h(), 2.0 * cv.tick_font()));
     let (labels, mul) = format_ticks(&ticks);
+    let widest = labels
+        .iter()
+        .map(|s| text_width(s, cv.tick_font()))
+        .fold(0.0, f64::max);
+    if let Some(label) = &im.label {
+        let x = cb.r + cv.tick_len() + cv.tick_pad() + widest + cv.label_pad();
+        cv.text(
+            label,
+            (x, (cb.t + cb.b) / 2.0),
+            cv.label_font(),
+            HPos::Center,
+            VAlign::Top,
+            true,
+            k,
+        )?;
+    }
     for (v, s) in ticks.iter().zip(&labels) {
         let y = cb.b - (v - lo) / (hi - lo) * cb.h();
         if !y.is_finite() {

@@ -199,7 +199,7 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
             ys,
             LineStyle::default()
                 .with_color(Color::BLACK)
-                .with_markersize(2.0),
+                .with_markersize(3.0),
         )
         .map_err(|e| e.to_string())?;
     }
@@ -459,7 +459,18 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
             return err(format!("imshow() has no option '{k}'; its options are: origin, colorbar, interpolation, aspect"));
         }
     }
-    let rows = matrix_rows(&m)?;
+    let (mut rows, dim) = matrix_rows(&m)?;
+    // Values with units are shown in a readable unit, named beside the colour bar.
+    let unit = (!dim.is_dimensionless()).then(|| {
+        let scale = rows
+            .iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |a, v| a.max(v.abs()));
+        let (text, factor) = best_unit(dim, scale);
+        rows.iter_mut().flatten().for_each(|v| *v /= factor);
+        text
+    });
     let lower = match opts.get("origin") {
         Some(v) => to_string(v, "origin")? == "lower",
         None => false,
@@ -468,12 +479,14 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
         Some(v) => to_bool(v, "colorbar")?,
         None => false,
     };
-    shared
-        .borrow_mut()
-        .figure
-        .current_axes()
-        .imshow(rows, lower, colorbar)
-        .map_err(|e| e.to_string().into())
+    let mut st = shared.borrow_mut();
+    let ax = st.figure.current_axes();
+    ax.imshow(rows, lower, colorbar)
+        .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    if let Some(u) = unit {
+        ax.colorbar_label(&u);
+    }
+    Ok(())
 }
 
 fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
@@ -495,12 +508,24 @@ fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
     Ok(())
 }
 
-fn matrix_rows(m: &Dynamic) -> RResult<Vec<Vec<f64>>> {
+/// Rows of SI values and their dimension.
+fn matrix_rows(m: &Dynamic) -> RResult<(Vec<Vec<f64>>, Dimension)> {
     if let Some(m) = m.clone().try_cast::<Matrix>() {
-        return Ok(m.rows);
+        return Ok((m.rows, m.dim));
     }
     if let Some(a) = m.clone().try_cast::<Array>() {
-        return a.iter().map(|r| values(r, "a row")).collect();
+        let rows = a
+            .iter()
+            .map(|r| to_qarray(r, "a row"))
+            .collect::<RResult<Vec<_>>>()?;
+        let dim = rows.first().map(|r| r.dim).unwrap_or_default();
+        if let Some(r) = rows.iter().find(|r| r.dim != dim) {
+            return err(format!(
+                "the rows of the image have different units ({dim} and {})",
+                r.dim
+            ));
+        }
+        return Ok((rows.into_iter().map(|r| r.values).collect(), dim));
     }
     err(format!(
         "imshow needs a 2-D array (a weight matrix or a list of rows), got {}",
