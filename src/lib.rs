@@ -22,4 +22,5 @@ pub mod io;
 pub mod network;
 pub mod plot;
 pub mod script;
+pub mod sweep;
 pub mod units;

@@ -3,6 +3,7 @@
 
 mod open;
 mod repl;
+pub mod sweep;
 
 use crate::script::Session;
 use clap::Parser;

@@ -35,6 +35,14 @@ pub struct SimState {
     pub subgroup_cursor: HashMap<(usize, usize), usize>,
     /// Summaries of each run, for the CLI and tests.
     pub log: Vec<String>,
+    /// Parameter values given by a sweep (text, parsed by `param()`).
+    pub params: HashMap<String, String>,
+    /// Which of them the script asked for (a sweep parameter no script reads is an error).
+    pub params_used: std::collections::HashSet<String>,
+    /// What the script reported with `result()`, in order.
+    pub results: Vec<(String, String)>,
+    /// Inside a sweep run: results are collected, not printed.
+    pub sweeping: bool,
 }
 
 pub type Shared = Rc<RefCell<SimState>>;
@@ -60,6 +68,10 @@ impl SimState {
             counters: HashMap::new(),
             subgroup_cursor: HashMap::new(),
             log: Vec::new(),
+            params: HashMap::new(),
+            params_used: Default::default(),
+            results: Vec::new(),
+            sweeping: false,
         }
     }
 
@@ -233,6 +245,7 @@ impl Session {
         api::network::register(&mut engine, &state);
         api::synapses::register(&mut engine, &state);
         api::explicit_network::register(&mut engine, &state);
+        api::sweep::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
         api::io::register(&mut engine, &state);

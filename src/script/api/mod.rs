@@ -5,5 +5,6 @@ pub mod io;
 pub mod monitors;
 pub mod network;
 pub mod plot;
+pub mod sweep;
 pub mod synapses;
 pub mod units;
