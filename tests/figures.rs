@@ -31,7 +31,9 @@ fn run_in(dir: &Path, code: &str) -> Session {
 fn svg_of(name: &str, code: &str) -> String {
     let dir = temp_dir(name);
     let _ = run_in(&dir, &format!("{code}\nsavefig(\"out.svg\");"));
-    std::fs::read_to_string(dir.join("out.svg")).unwrap()
+    let svg = std::fs::read_to_string(dir.join("out.svg")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    svg
 }
 
 /// The texts drawn in an SVG (plotters writes each on its own line).

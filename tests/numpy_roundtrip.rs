@@ -62,6 +62,7 @@ let G = NeuronGroup(5, "dv/dt = (1.2 - v)/(10*ms) : 1", #{ threshold: "v > 1", r
 G.v = [0.0, 0.2, 0.4, 0.6, 0.8];
 let M = SpikeMonitor(G);
 let S = StateMonitor(G, "v", #{ record: [0, 2] });
+let R = PopulationRateMonitor(G);
 let H = NeuronGroup(3, "du/dt = -u/(5*ms) : volt");
 H.u = [-70*mV, -60*mV, -50*mV];
 let U = StateMonitor(H, "u", #{ record: true });
@@ -91,6 +92,8 @@ fn numpy_reads_what_scripts_save() {
         save(linspace(0*mV, 10*mV, 3), "lin.npy");
         save([[1, 2, 3], [4, 5, 6]], "matrix.npy");
         save(#{ a: [1.5, 2.5], b: [1, 2, 3] }, "map.npz");
+        save(R, "rate.npz");
+        save(R, "rate.csv");
     "#,
     );
     let st = s.state.borrow();
@@ -159,10 +162,15 @@ assert m.shape == (2, 3) and m.dtype == np.int64 or m.dtype == np.float64, (m.sh
 assert np.array_equal(m, [[1, 2, 3], [4, 5, 6]])
 mp = np.load("map.npz")
 assert np.allclose(mp["a"], [1.5, 2.5]) and list(mp["b"]) == [1, 2, 3] and mp["b"].dtype == np.int64
+r = np.load("rate.npz")
+assert r["rate"].shape == (250,) and json.load(open("rate.npz.json"))["rate"]["unit"] == "Hz"
+assert np.isclose(r["rate"].sum() * 1e-4 * 5, len(d["i"])), r["rate"].sum()
+assert open("rate.csv").readline().strip() == "t (ms),rate (Hz)"
 print("ok")
 "#
         ),
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -247,4 +255,5 @@ np.savetxt("plain.csv", np.array([[1, 2.5], [3, 4.5]]), delimiter=",", header="n
     );
     let checks: Vec<bool> = out.into_typed_array::<bool>().unwrap();
     assert!(checks.iter().all(|&c| c), "{checks:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,10 +1,11 @@
 //! Recorded data as fields to save: a SpikeMonitor's `i`, `t`, `count`; a StateMonitor's
 //! `t`, `record` (which neurons) and one 2-D array per variable (a row per recorded neuron,
 //! as Brian 2's `M.v`). As a table (`.csv`, `.npy`) a SpikeMonitor is one row per spike
-//! (`i`, `t`) and a StateMonitor one row per time (`t`, `v[3]`, `v[10]`, ...).
+//! (`i`, `t`) and a StateMonitor one row per time (`t`, `v[3]`, `v[10]`, ...). A
+//! PopulationRateMonitor is `t` and `rate` either way.
 
 use super::{Field, Saved};
-use crate::network::{Network, SpikeMonitor, StateMonitor};
+use crate::network::{Network, PopulationRateMonitor, SpikeMonitor, StateMonitor};
 use crate::units::Dimension;
 
 /// How a monitor is laid out in a file.
@@ -29,6 +30,29 @@ pub fn spike_monitor(m: &SpikeMonitor, layout: Layout) -> Saved {
             let count = Field::ints("count", m.count.iter().map(|&c| c as i64).collect());
             Saved::Arrays(vec![i, t, count])
         }
+    }
+}
+
+/// A PopulationRateMonitor: `t` and `rate` (always in Hz), a row per time step in either
+/// layout.
+pub fn rate_monitor(m: &PopulationRateMonitor, layout: Layout) -> Saved {
+    let fields = vec![
+        times("t", &m.t),
+        // In Hz whatever the peaks: instantaneous rates of small groups reach kHz.
+        Field {
+            name: "rate".into(),
+            shape: vec![m.rate.len()],
+            data: super::Data::F64(m.rate.clone()),
+            unit: super::Unit {
+                text: "Hz".into(),
+                dim: Dimension::TIME.inverse(),
+                scale: 1.0,
+            },
+        },
+    ];
+    match layout {
+        Layout::Table => Saved::Table(fields),
+        Layout::Fields => Saved::Arrays(fields),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::super::convert::*;
 use super::super::{say, Shared};
-use super::monitors::{SpikeMonitorHandle, StateMonitorHandle};
+use super::monitors::{RateMonitorHandle, SpikeMonitorHandle, StateMonitorHandle};
 use super::network::Matrix;
 use crate::io::record::{self, Layout};
 use crate::io::{Field, Format, Saved};
@@ -35,6 +35,14 @@ fn to_saved(shared: &Shared, x: &Dynamic, format: Format) -> RResult<Saved> {
             .ok_or("this StateMonitor no longer exists")?;
         let dims = record::state_dims(&st.net, mon);
         return Ok(record::state_monitor(mon, &dims, layout));
+    }
+    if let Some(m) = x.clone().try_cast::<RateMonitorHandle>() {
+        let mon = st
+            .net
+            .rate_monitors
+            .get(m.0)
+            .ok_or("this PopulationRateMonitor no longer exists")?;
+        return Ok(record::rate_monitor(mon, layout));
     }
     drop(st);
     if let Some(map) = x.clone().try_cast::<Map>() {
