@@ -43,6 +43,8 @@ const BRIAN_NAMES: &[&str] = &[
     "ylim",
     "savefig",
     "show",
+    "save",
+    "load",
     "zeros",
     "ones",
     "rand",
