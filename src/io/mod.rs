@@ -119,8 +119,7 @@ impl Unit {
         if self.scale == 1.0 || !v.is_finite() {
             return v;
         }
-        let x = v / self.scale;
-        format!("{x:.14e}").parse().unwrap_or(x)
+        round_15(v / self.scale)
     }
 
     /// Parses a unit as written in a header: `ms`, `mV`, `V/s`, `m^2 kg s^-3 A^-1`, or
@@ -277,6 +276,24 @@ fn symbol(sym: &str) -> Option<(f64, Dimension)> {
         };
         Some((f * u.factor, u.dim))
     })
+}
+
+/// `x` rounded to 15 significant digits. Scaling by an exact power of ten (10^0..10^22)
+/// and dividing back gives the double nearest to the rounded decimal, without formatting.
+fn round_15(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let k = 14 - x.abs().log10().floor() as i32;
+    if (0..=22).contains(&k) {
+        let p = 10f64.powi(k);
+        (x * p).round() / p
+    } else if (-22..0).contains(&k) {
+        let p = 10f64.powi(-k);
+        (x / p).round() * p
+    } else {
+        format!("{x:.14e}").parse().unwrap_or(x)
+    }
 }
 
 fn is_whole(v: f64) -> bool {

@@ -117,3 +117,17 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(load(&temp("junk.csv")).is_err());
     assert!(load(&temp("missing.npz")).is_err());
 }
+
+#[test]
+fn conversions_lose_their_binary_noise_only() {
+    let ms = Unit::parse("ms").unwrap();
+    assert_eq!(ms.from_si(0.0101), 10.1);
+    assert_eq!(ms.from_si(3e-4), 0.3);
+    assert_eq!(ms.from_si(-0.0), -0.0);
+    for v in [1.234567890123e-3, -7.5e-9, 6.02e20, 1e-30, 123456.789] {
+        let x = ms.from_si(v);
+        assert!(((x * 1e-3) - v).abs() <= 1e-14 * v.abs(), "{v} -> {x}");
+    }
+    assert!(ms.from_si(f64::NAN).is_nan());
+    assert_eq!(ms.from_si(f64::INFINITY), f64::INFINITY);
+}
