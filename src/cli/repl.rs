@@ -200,15 +200,14 @@ pub fn run(args: &Args) -> i32 {
     0
 }
 
+/// Shows a value as `print` would, through the registered `to_string` (which `call_fn`
+/// does not see: it only calls script functions).
 fn display(session: &crate::script::Session, v: rhai::Dynamic) -> String {
+    let mut scope = rhai::Scope::new();
+    scope.push("__value", v.clone());
     session
         .engine
-        .call_fn::<String>(
-            &mut rhai::Scope::new(),
-            &rhai::AST::empty(),
-            "to_string",
-            (v.clone(),),
-        )
+        .eval_with_scope::<String>(&mut scope, "to_string(__value)")
         .unwrap_or_else(|_| v.to_string())
 }
 

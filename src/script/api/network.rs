@@ -574,6 +574,14 @@ fn spike_generator(
     Ok(GroupHandle(st.net.add_group(Group::Generator(group))))
 }
 
+fn kind_name(g: &Group) -> &'static str {
+    match g {
+        Group::Neurons(_) => "NeuronGroup",
+        Group::Poisson(_) => "PoissonGroup",
+        Group::Generator(_) => "SpikeGeneratorGroup",
+    }
+}
+
 fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RResult<()> {
     let mut st = shared.borrow_mut();
     if what == "store" {
@@ -654,6 +662,39 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
 
     engine.register_fn("len", |g: &mut GroupHandle| g.0.len as INT);
+    for f in ["to_string", "to_debug"] {
+        let s = shared.clone();
+        engine.register_fn(f, move |g: &mut GroupHandle| {
+            let st = s.borrow();
+            let group = &st.net.groups[g.0.group];
+            let part = if g.0.len == group.len() {
+                String::new()
+            } else {
+                format!(", neurons {}..{}", g.0.start, g.0.start + g.0.len)
+            };
+            let vars = group
+                .as_neurons()
+                .map(|n| format!(", variables {}", n.array_names.join(", ")))
+                .unwrap_or_default();
+            format!(
+                "<{} '{}' of {} neurons{part}{vars}>",
+                kind_name(group),
+                group.name(),
+                group.len()
+            )
+        });
+        let s = shared.clone();
+        engine.register_fn(f, move |c: &mut ConnectionHandle| {
+            let st = s.borrow();
+            let c = &st.net.connections[c.0];
+            format!(
+                "<Connection '{}' onto {}: {} synapses>",
+                c.name,
+                c.target_var_name,
+                c.len()
+            )
+        });
+    }
     let s = shared.clone();
     engine.register_fn(
         "subgroup",

@@ -278,6 +278,19 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             connect(&sh, s, o)
         },
     );
+    for f in ["to_string", "to_debug"] {
+        let sh = shared.clone();
+        engine.register_fn(f, move |s: &mut SynapsesHandle| {
+            let st = sh.borrow();
+            let syn = &st.net.synapses[s.0];
+            format!(
+                "<Synapses '{}': {} synapses, variables {}>",
+                syn.spec.name,
+                syn.len(),
+                syn.array_names.join(", ")
+            )
+        });
+    }
     let sh = shared.clone();
     engine.register_fn("len", move |s: &mut SynapsesHandle| {
         sh.borrow().net.synapses[s.0].len() as INT
