@@ -51,7 +51,7 @@ pub fn linear(ctx: &Context) -> Result<Vec<Statement>, String> {
     if e.iter().any(|v| !v.is_finite()) {
         return Err("the matrix exponential is not finite (time constants far below dt?)".into());
     }
-    let mut code = Vec::new();
+    let mut code = ctx.constant_over_dt_code()?;
     for (i, x) in vars.iter().enumerate() {
         let mut terms: Vec<Expr> = Vec::new();
         for (j, y) in vars.iter().enumerate() {

@@ -99,7 +99,12 @@ fn stage<'c>(
     t: Expr,
     out: &mut Vec<Statement>,
 ) -> Result<impl Fn(&Expr) -> Expr + 'c, String> {
-    let order = subexpression_order(ctx.eqs).map_err(|e| e.to_string())?;
+    // Subexpressions constant over dt were computed once, before the stages.
+    let order: Vec<String> = subexpression_order(ctx.eqs)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|s| !ctx.constant_over_dt(s))
+        .collect();
     let subs: Vec<String> = order.clone();
     let subst = move |e: &Expr| -> Expr {
         e.substitute(&|n| {
@@ -133,7 +138,7 @@ fn t_plus(c: f64) -> Expr {
 
 fn runge_kutta(ctx: &Context, tab: &Tableau) -> Result<Vec<Statement>, String> {
     let vars: Vec<String> = ctx.diff_vars().iter().map(|s| s.to_string()).collect();
-    let mut code = Vec::new();
+    let mut code = ctx.constant_over_dt_code()?;
     for (s, row) in tab.a.iter().enumerate() {
         let prefix = format!("_s{s}_");
         // The stage's state: x + dt * sum_j a[s][j] * k_j.
@@ -208,7 +213,7 @@ pub fn euler(ctx: &Context) -> Result<Vec<Statement>, String> {
             }
         }
     }
-    let mut code = Vec::new();
+    let mut code = ctx.constant_over_dt_code()?;
     for xi in &noise {
         code.push(assign(
             &format!("_dW_{xi}"),
@@ -244,7 +249,7 @@ pub fn rk4(ctx: &Context) -> Result<Vec<Statement>, String> {
 /// Exponential Euler: for `dx/dt = A x + B` with A, B free of x (but not of the other
 /// variables), `x <- -B/A + (x + B/A) exp(A dt)`; plain Euler where A is zero.
 pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
-    let mut code = Vec::new();
+    let mut code = ctx.constant_over_dt_code()?;
     let none = |_: &str| None;
     let _ = stage(ctx, "", &none, name("t"), &mut code)?;
     for x in ctx.diff_vars() {
@@ -322,7 +327,7 @@ fn wiener_increment() -> Statement {
 /// trapezoidal average of drift and noise.
 pub fn heun(ctx: &Context) -> Result<Vec<Statement>, String> {
     let (noisy, splits) = at_most_one_noise(ctx)?;
-    let mut code = Vec::new();
+    let mut code = ctx.constant_over_dt_code()?;
     if noisy {
         code.push(wiener_increment());
     }
@@ -363,7 +368,8 @@ pub fn milstein(ctx: &Context) -> Result<Vec<Statement>, String> {
         return runge_kutta(ctx, &EULER);
     }
     let sqrt_dt = Expr::call("sqrt", vec![name("dt")]);
-    let mut code = vec![wiener_increment()];
+    let mut code = ctx.constant_over_dt_code()?;
+    code.push(wiener_increment());
     support(ctx, &splits, &sqrt_dt, &mut code)?;
     let vars: Vec<String> = splits.iter().map(|s| s.var.clone()).collect();
     let state = move |n: &str| {

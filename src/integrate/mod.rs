@@ -41,7 +41,39 @@ impl Context<'_> {
     fn is_stochastic(&self) -> bool {
         !self.eqs.noise_names().is_empty()
     }
-    /// The right-hand side of `dx/dt` with subexpressions that satisfy `inline` inlined.
+    /// Whether a subexpression is flagged `(constant over dt)`: evaluated once at the
+    /// start of the step, a parameter as far as the integration is concerned.
+    fn constant_over_dt(&self, sub: &str) -> bool {
+        self.eqs
+            .get(sub)
+            .is_some_and(|e| e.has_flag("constant over dt"))
+    }
+    /// Statements computing the `(constant over dt)` subexpressions (and the
+    /// subexpressions they use) from the state at the start of the step, under their own
+    /// names; every stage then reads these values.
+    fn constant_over_dt_code(&self) -> Result<Vec<Statement>, String> {
+        let order = crate::equations::subexpression_order(self.eqs).map_err(|e| e.to_string())?;
+        let flagged: Vec<&String> = order.iter().filter(|s| self.constant_over_dt(s)).collect();
+        Ok(order
+            .iter()
+            .filter(|s| flagged.iter().any(|f| f == s || self.uses(f, s)))
+            .filter_map(|s| Some(assign(s, self.eqs.get(s)?.expr.clone()?)))
+            .collect())
+    }
+    /// Whether subexpression `sub` uses subexpression `other`, directly or not.
+    fn uses(&self, sub: &str, other: &str) -> bool {
+        let Some(e) = self.eqs.get(sub).and_then(|e| e.expr.as_ref()) else {
+            return false;
+        };
+        e.names().iter().any(|n| {
+            n == other
+                || (n != sub
+                    && self.eqs.subexpressions().any(|s| &s.name == n)
+                    && self.uses(n, other))
+        })
+    }
+    /// The right-hand side of `dx/dt` with subexpressions that satisfy `inline` inlined
+    /// (never those constant over dt).
     fn rhs(&self, x: &str, inline: &dyn Fn(&str) -> bool) -> Expr {
         let e = self
             .eqs
@@ -53,17 +85,21 @@ impl Context<'_> {
     fn inline_subexpressions(&self, e: &Expr, inline: &dyn Fn(&str) -> bool) -> Expr {
         e.substitute(&|name| {
             let eq = self.eqs.subexpressions().find(|s| s.name == name)?;
-            if !inline(name) {
+            if !inline(name) || self.constant_over_dt(name) {
                 return None;
             }
             Some(self.inline_subexpressions(eq.expr.as_ref()?, inline))
         })
     }
-    /// Whether a subexpression (transitively) depends on a name.
+    /// Whether a subexpression (transitively) depends on a name within a step (a
+    /// subexpression constant over dt depends on nothing).
     fn depends_on(&self, sub: &str, name: &str) -> bool {
         let Some(eq) = self.eqs.get(sub) else {
             return false;
         };
+        if self.constant_over_dt(sub) {
+            return false;
+        }
         let Some(e) = &eq.expr else { return false };
         e.names().iter().any(|n| {
             n == name

@@ -171,3 +171,51 @@ fn automatic_choice_reports_why() {
     .unwrap();
     assert_eq!(su.method, "heun");
 }
+
+fn method_error(text: &str, method: Option<&str>) -> String {
+    let eqs = parse_equations(text).unwrap();
+    let ns = Ns {
+        eqs: &eqs,
+        dt: 1e-4,
+    };
+    let ctx = Context {
+        eqs: &eqs,
+        ns: &ns,
+        held: Vec::new(),
+    };
+    state_update(&ctx, method).unwrap_err().to_string()
+}
+
+#[test]
+fn integration_errors_say_why() {
+    assert_eq!(
+        method_error("dv/dt = -v/(10*ms) : volt", Some("rk5")),
+        "unknown integration method 'rk5' (known: exact, euler, rk2, rk4, exponential_euler, heun, milstein)"
+    );
+    assert_eq!(
+        method_error("dv/dt = -v/(10*ms) + xi*mV/ms**0.5 : volt", Some("rk4")),
+        "the method 'rk4' cannot integrate these equations: the equations contain noise (xi), which this method does not handle"
+    );
+    assert_eq!(
+        method_error(
+            "dv/dt = -v/(10*ms) + I : volt\nI = xi*mV/ms**0.5 : volt/second",
+            Some("euler")
+        ),
+        "the method 'euler' cannot integrate these equations: the subexpression 'I' contains noise; write xi in the differential equation"
+    );
+    assert_eq!(
+        method_error(
+            "dv/dt = -v/(10*ms) + xi_a*mV/ms**0.5 + xi_b*mV/ms**0.5 : volt",
+            Some("heun")
+        ),
+        "the method 'heun' cannot integrate these equations: this method handles one noise term, the equations have 2 (xi_a, xi_b)"
+    );
+    assert_eq!(
+        method_error("dv/dt = exp(v/mV)*mV/ms : volt", Some("exponential_euler")),
+        "the method 'exponential_euler' cannot integrate these equations: dv/dt is not linear in v: 'exp((v / mV))' is not linear in v"
+    );
+    assert_eq!(
+        method_error("dv/dt = -v/(10*ms) + xi*xi*mV : volt", None),
+        "no method could integrate these equations: exact: the equations are stochastic; euler: the noise in dv/dt is not a sum of terms g*xi: the product '(xi * xi)' is not linear; heun: the noise in dv/dt is not a sum of terms g*xi: the product '(xi * xi)' is not linear"
+    );
+}
