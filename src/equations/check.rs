@@ -9,6 +9,7 @@ use crate::units::{Dimension, UnitError};
 /// in their declared unit. `ns` must resolve the equations' own names as well as externals.
 pub fn check_equations(eqs: &Equations, ns: &dyn Namespace) -> Result<(), EquationError> {
     subexpression_order(eqs)?;
+    check_shared(eqs)?;
     for eq in &eqs.equations {
         let Some(expr) = &eq.expr else { continue };
         let wrap = |e: ExprError| EquationError::new(&eqs.text, e);
@@ -35,6 +36,35 @@ pub fn check_equations(eqs: &Equations, ns: &dyn Namespace) -> Result<(), Equati
                 check_statement(&stmt, eq.dim, ns).map_err(wrap)?;
             }
             EquationKind::Parameter => {}
+        }
+    }
+    Ok(())
+}
+
+/// A `(shared)` subexpression has one value for the whole group, so it can only use
+/// shared variables (Brian 2's rule); `i`, `lastspike`, `not_refractory` differ per neuron.
+fn check_shared(eqs: &Equations) -> Result<(), EquationError> {
+    for eq in eqs.subexpressions().filter(|e| e.has_flag("shared")) {
+        let Some(expr) = &eq.expr else { continue };
+        let mut bad: Option<(String, crate::expr::Span)> = None;
+        expr.visit_names(&mut |n, span| {
+            let per_neuron = match eqs.get(n) {
+                Some(other) => !other.has_flag("shared"),
+                None => ["i", "lastspike", "not_refractory"].contains(&n),
+            };
+            if per_neuron && bad.is_none() {
+                bad = Some((n.to_string(), span));
+            }
+        });
+        if let Some((n, span)) = bad {
+            let err = ExprError::other(
+                format!(
+                    "the shared subexpression '{}' uses '{n}', which is not shared (it has a value per neuron)",
+                    eq.name
+                ),
+                span,
+            );
+            return Err(EquationError::new(&eqs.text, err));
         }
     }
     Ok(())
@@ -154,5 +184,149 @@ mod tests {
         );
         let eqs = parse_equations("dx/dt = .5*x/second + 1./second : 1").unwrap();
         check_equations(&eqs, &Ns(&eqs)).unwrap();
+    }
+
+    /// Every kind of equation error, as users read it: which equation, where (the span,
+    /// shown as the text it covers) and why.
+    #[test]
+    fn error_messages_say_which_equation_where_and_why() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "dv/dt = -v/tauu : volt\ntau : second",
+                "in the equation 'dv/dt = -v/tauu : volt': unknown name 'tauu' (did you mean 'tau'?)",
+                "tauu",
+            ),
+            (
+                "dv/dt = -v/(10*ms) : volt\ndw/dt = v/ms : 1",
+                "in the equation 'dw/dt = v/ms : 1': the right side of dw/dt should be in Hz, but has units of V/s",
+                "v/ms",
+            ),
+            (
+                "dv/dt = (I - v)/(10*ms) : volt\nI = 2*nA : amp",
+                "in the equation 'dv/dt = (I - v)/(10*ms) : volt': cannot subtract quantities in A and V: the units do not match",
+                "(I - v)",
+            ),
+            (
+                "dg/dt = -g/ms : siemens\ndv/dt = g/ms : volt",
+                "in the equation 'dv/dt = g/ms : volt': the right side of dv/dt should be in V/s, but has units of S/s",
+                "g/ms",
+            ),
+            (
+                "dv/dt = a/ms : 1\na = b : 1\nb = 2*a : 1",
+                "in the equation 'a = b : 1': the subexpressions form a cycle: a -> b -> a",
+                "a = b : 1",
+            ),
+            (
+                "dv/dt = exp(v)/ms : volt",
+                "in the equation 'dv/dt = exp(v)/ms : volt': the argument of exp() must be dimensionless, but has units of V",
+                "v",
+            ),
+            (
+                "dv/dt = exq(v/mV)*mV/ms : volt",
+                "in the equation 'dv/dt = exq(v/mV)*mV/ms : volt': unknown function 'exq' (did you mean 'exp'?)",
+                "exq(v/mV)",
+            ),
+            (
+                "dv/dt = clip(v, 0*mV)/ms : volt",
+                "in the equation 'dv/dt = clip(v, 0*mV)/ms : volt': clip() takes 3 argument(s), got 2",
+                "clip(v, 0*mV)",
+            ),
+            (
+                "dv/dt = (v/mV)**(v/mV)*mV/ms : volt",
+                "a dimensionless base may have any exponent",
+                "",
+            ),
+            (
+                "dv/dt = v**(v/mV)/ms : volt",
+                "in the equation 'dv/dt = v**(v/mV)/ms : volt': the exponent of a quantity in V must be a constant number",
+                "(v/mV)",
+            ),
+            (
+                "x = 2*v : volt (shared)\ndv/dt = -v/ms : volt",
+                "in the equation 'x = 2*v : volt (shared)': the shared subexpression 'x' uses 'v', which is not shared (it has a value per neuron)",
+                "v",
+            ),
+        ];
+        for (text, message, at) in cases {
+            let eqs = parse_equations(text).unwrap();
+            let result = check_equations(&eqs, &Ns(&eqs));
+            if at.is_empty() {
+                // Not an error at all (a dimensionless base may have any exponent).
+                assert!(result.is_ok(), "{text}: {result:?}");
+                continue;
+            }
+            let err = result.unwrap_err();
+            let span = err.error.span;
+            assert_eq!(err.to_string(), *message);
+            assert_eq!(&text[span.start..span.end], *at, "{text}");
+        }
+        let parse_cases: &[(&str, &str, &str)] = &[
+            (
+                "dv/dt = -v/(10*ms) : volt (constant)",
+                "in the equation 'dv/dt = -v/(10*ms) : volt (constant)': the flag 'constant' is not allowed on a differential equation (allowed: unless refractory, event-driven, clock-driven)",
+                "constant",
+            ),
+            (
+                "I = 2*nA : amp (unless refractory)",
+                "in the equation 'I = 2*nA : amp (unless refractory)': the flag 'unless refractory' is not allowed on a subexpression (allowed: shared, constant over dt, summed)",
+                "unless refractory",
+            ),
+            (
+                "tau : second (constant over dt)",
+                "in the equation 'tau : second (constant over dt)': the flag 'constant over dt' is not allowed on a parameter (allowed: constant, shared, linked, summed, unless refractory)",
+                "constant over dt",
+            ),
+            (
+                "dv/dt = -v/(10*ms) : mV",
+                "in the equation 'dv/dt = -v/(10*ms) : mV': the unit after ':' must be a base unit such as volt or siemens, not a scaled one like 'mV'",
+                "mV",
+            ),
+            (
+                "dv/dt = -v/(10*ms)",
+                "in the equation 'dv/dt = -v/(10*ms)': syntax error: an equation needs ': unit' at its end, as in 'dv/dt = -v/tau : volt'",
+                "dv/dt = -v/(10*ms)",
+            ),
+            (
+                "db/dt = 1/ms : boolean",
+                "in the equation 'db/dt = 1/ms : boolean': a differential equation must have a unit, not boolean or integer",
+                "db/dt = 1/ms : boolean",
+            ),
+            (
+                "dv/dt = -v/(10*ms) : volt\nv : volt",
+                "in the equation 'v : volt': 'v' is defined twice",
+                "v : volt",
+            ),
+            (
+                "dt : second",
+                "in the equation 'dt : second': 'dt' cannot be defined in equations: it is defined by every group",
+                "dt : second",
+            ),
+            (
+                "dxi_1/dt = 1/ms : 1",
+                "in the equation 'dxi_1/dt = 1/ms : 1': 'xi_1' cannot be defined in equations: names starting with 'xi_' are noise terms",
+                "dxi_1/dt = 1/ms : 1",
+            ),
+            (
+                "exp = 2 : 1",
+                "in the equation 'exp = 2 : 1': 'exp' cannot be defined in equations: it is a function",
+                "exp = 2 : 1",
+            ),
+            (
+                "_v : volt",
+                "in the equation '_v : volt': '_v' cannot be defined in equations: names starting with '_' are reserved for generated code",
+                "_v : volt",
+            ),
+            (
+                "dv/dt = (1 + )/ms : 1",
+                "in the equation 'dv/dt = (1 + )/ms : 1': syntax error: unexpected ')'",
+                ")",
+            ),
+        ];
+        for (text, message, at) in parse_cases {
+            let err = parse_equations(text).unwrap_err();
+            let span = err.error.span;
+            assert_eq!(err.to_string(), *message);
+            assert_eq!(&text[span.start..span.end], *at, "{text}");
+        }
     }
 }

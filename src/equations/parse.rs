@@ -78,6 +78,7 @@ fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
         (EquationKind::Parameter, name.to_string(), None)
     };
 
+    check_name(&name, span)?;
     let allowed = match kind {
         EquationKind::Differential => DIFFERENTIAL_FLAGS,
         EquationKind::Parameter => PARAMETER_FLAGS,
@@ -114,6 +115,29 @@ fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
         flags: flags.into_iter().map(|f| f.0).collect(),
         span,
     })
+}
+
+/// Names every group defines itself, which equations cannot define.
+pub const RESERVED_NAMES: &[&str] = &["t", "dt", "xi", "i", "N", "lastspike", "not_refractory"];
+
+/// Brian's rules for the names equations define: not a reserved name, not a noise term,
+/// not a function, not starting with an underscore (generated code uses those).
+fn check_name(name: &str, span: Span) -> Result<(), ExprError> {
+    let why = if RESERVED_NAMES.contains(&name) {
+        "it is defined by every group"
+    } else if super::is_noise_name(name) {
+        "names starting with 'xi_' are noise terms"
+    } else if crate::expr::FUNCTIONS.iter().any(|(f, _)| *f == name) {
+        "it is a function"
+    } else if name.starts_with('_') {
+        "names starting with '_' are reserved for generated code"
+    } else {
+        return Ok(());
+    };
+    Err(ExprError::other(
+        format!("'{name}' cannot be defined in equations: {why}"),
+        span,
+    ))
 }
 
 fn differential_name(lhs: &str) -> Option<&str> {

@@ -164,7 +164,10 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
         ExprKind::Call(f, args) => {
             let Some(&(_, arity)) = FUNCTIONS.iter().find(|(n, _)| n == f) else {
                 return Err(ExprError {
-                    kind: ExprErrorKind::UnknownFunction(f.clone()),
+                    kind: ExprErrorKind::UnknownFunction {
+                        name: f.clone(),
+                        hint: closest(f, FUNCTIONS.iter().map(|(n, _)| *n)),
+                    },
                     span: e.span,
                 });
             };

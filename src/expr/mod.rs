@@ -26,8 +26,8 @@ pub enum ExprErrorKind {
     Syntax(String),
     #[error("unknown name '{name}'{}", hint.as_ref().map(|h| format!(" (did you mean '{h}'?)")).unwrap_or_default())]
     UnknownName { name: String, hint: Option<String> },
-    #[error("unknown function '{0}'")]
-    UnknownFunction(String),
+    #[error("unknown function '{name}'{}", hint.as_ref().map(|h| format!(" (did you mean '{h}'?)")).unwrap_or_default())]
+    UnknownFunction { name: String, hint: Option<String> },
     #[error("{0}")]
     Units(#[from] UnitError),
     #[error("{0}")]
