@@ -409,3 +409,252 @@ fn named_noise_terms_are_shared_by_name_and_independent_otherwise() {
         "xi_a and xi_b are independent: correlation {corr}"
     );
 }
+
+// The equation language, feature by feature, through a NeuronGroup.
+
+/// One step of Euler with dt = 1 s from v = 0 gives `v = F` for `dv/dt = F/second`: every
+/// function and power evaluated inside an equation, against Rust's own.
+#[test]
+fn every_function_and_power_works_in_equations() {
+    let x = 0.3f64;
+    let exprel = |x: f64| x.exp_m1() / x;
+    let cases: Vec<(&str, f64)> = vec![
+        ("exp(x)", x.exp()),
+        ("log(x)", x.ln()),
+        ("log10(x)", x.log10()),
+        ("sqrt(x)", x.sqrt()),
+        ("abs(-x)", x),
+        ("sign(-x)", -1.0),
+        ("sign(x - x)", 0.0),
+        ("sin(x)", x.sin()),
+        ("cos(x)", x.cos()),
+        ("tan(x)", x.tan()),
+        ("sinh(x)", x.sinh()),
+        ("cosh(x)", x.cosh()),
+        ("tanh(x)", x.tanh()),
+        ("arcsin(x)", x.asin()),
+        ("arccos(x)", x.acos()),
+        ("arctan(x)", x.atan()),
+        ("exprel(x)", exprel(x)),
+        ("exprel(x - x)", 1.0),
+        ("expm1(x)", x.exp_m1()),
+        ("log1p(x)", x.ln_1p()),
+        ("clip(x, 0.4, 1)", 0.4),
+        ("clip(x, -1, 0.2)", 0.2),
+        ("floor(-x)", -1.0),
+        ("ceil(x)", 1.0),
+        ("int(-7*x)", -2.0),
+        ("int(7*x)", 2.0),
+        ("timestep(t + 3*dt, dt)", 3.0),
+        ("x**2", x * x),
+        ("x**3", x * x * x),
+        ("x**-2", 1.0 / (x * x)),
+        ("x**0.5", x.sqrt()),
+        ("x**-0.5", 1.0 / x.sqrt()),
+        ("2**x", 2f64.powf(x)),
+        ("(x*mV)**2/mV**2", x * x),
+        ("(x*ms)**0.5/ms**0.5", x.sqrt()),
+        ("(x*mV)**-1*mV", 1.0 / x),
+        ("sqrt(x*x*mV*mV)/mV", x),
+        ("abs(-x*mV)/mV", x),
+        ("clip(x*mV, 0*mV, 1*mV)/mV", x),
+        ("floor(10*x*mV/mV)", 3.0),
+        (".5*x + 1.*x", 1.5 * x),
+        ("pi*x", std::f64::consts::PI * x),
+        ("True*x + False", x),
+        ("(x > 0.2) + (x < 0.2)*10 + (x >= 0.3) + (x != 0.3)", 2.0),
+        (
+            "(x > 0.2 and x < 0.4) + (not x > 0.2) + (x > 0.5 or x < 0.4)",
+            2.0,
+        ),
+        ("x % 0.2", x % 0.2),
+        ("x // 0.2", 1.0),
+    ];
+    for (f, expected) in cases {
+        let model = format!("dv/dt = ({f})/second : 1\nx : 1");
+        let mut net = group(&model, 1, Some("euler"), 1.0);
+        set(&mut net, "x", x);
+        net.run(1.0, &namespace())
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+        let got = var(&net, "v")[0];
+        assert!(
+            (got - expected).abs() <= 4.0 * f64::EPSILON * expected.abs().max(1.0),
+            "{f}: {got} vs {expected}"
+        );
+    }
+}
+
+/// rand() and randn() draw per neuron and per step, seeded.
+#[test]
+fn random_functions_draw_per_neuron() {
+    let n = 20_000;
+    let mut net = group(
+        "du/dt = rand()/second : 1\ndz/dt = randn()/second : 1",
+        n,
+        Some("euler"),
+        1.0,
+    );
+    net.run(1.0, &namespace()).unwrap();
+    let (mu, vu) = mean_var(var(&net, "u"));
+    let (mz, vz) = mean_var(var(&net, "z"));
+    assert!(var(&net, "u").iter().all(|u| (0.0..1.0).contains(u)));
+    assert!(
+        (mu - 0.5).abs() < 0.01 && (vu - 1.0 / 12.0).abs() < 0.003,
+        "{mu} {vu}"
+    );
+    assert!(mz.abs() < 0.03 && (vz - 1.0).abs() < 0.04, "{mz} {vz}");
+    let again = {
+        let mut net = group(
+            "du/dt = rand()/second : 1\ndz/dt = randn()/second : 1",
+            n,
+            Some("euler"),
+            1.0,
+        );
+        net.run(1.0, &namespace()).unwrap();
+        var(&net, "u").to_vec()
+    };
+    assert_eq!(
+        again,
+        var(&net, "u"),
+        "the same seed draws the same numbers"
+    );
+}
+
+/// `i`, `N` and `dt` in equations; boolean and integer variables; (constant), (shared).
+#[test]
+fn special_names_and_variable_types_work_in_equations() {
+    let model = "dv/dt = (i - v)/tau : 1
+                 dw/dt = (N - w)/tau : 1
+                 dy/dt = dt/tau**2 : 1
+                 dz/dt = (active*k - z)/tau : 1
+                 active : boolean (constant)
+                 k : integer (constant)
+                 drive : 1 (shared)
+                 dd/dt = (drive - d)/tau : 1";
+    let n = 5;
+    let mut net = group(model, n, None, 1e-4);
+    {
+        let ng = net.neurons_mut(G).unwrap();
+        let (ka, kk, kd) = (
+            ng.var_index("active").unwrap(),
+            ng.var_index("k").unwrap(),
+            ng.var_index("drive").unwrap(),
+        );
+        ng.arrays[ka] = vec![1.0, 0.0, 1.0, 0.0, 1.0];
+        ng.arrays[kk] = vec![3.0, 3.0, -2.0, 7.0, 0.0];
+        ng.arrays[kd].fill(2.5);
+    }
+    net.run(0.5, &namespace()).unwrap();
+    let (method, _) = net.neurons(G).unwrap().method().unwrap();
+    assert_eq!(
+        method, "exact",
+        "i, N, dt and parameters are constant over a step"
+    );
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9);
+    assert!(
+        close(var(&net, "v"), &[0.0, 1.0, 2.0, 3.0, 4.0]),
+        "{:?}",
+        var(&net, "v")
+    );
+    assert!(close(var(&net, "w"), &[5.0; 5]));
+    // y grows by dt**2/tau**2 per step: 5000 steps.
+    assert!((var(&net, "y")[0] - 5000.0 * 1e-4 * 1e-4 / 1e-4).abs() < 1e-9);
+    assert!(
+        close(var(&net, "z"), &[3.0, 0.0, -2.0, 0.0, 0.0]),
+        "{:?}",
+        var(&net, "z")
+    );
+    assert!(close(var(&net, "d"), &[2.5; 5]));
+}
+
+/// `not_refractory` and `lastspike` in equations. dv/dt = 1/ms from 0 with dt = 0.125 ms
+/// crosses v > 1 at the 9th update: spikes at steps 8, 24, 40, 56, 72 (a 2 ms refractory
+/// period is 16 steps, and v keeps integrating meanwhile). w counts the non-refractory
+/// steps (9 before the first spike, then one per period), u the steps less than 1 ms after
+/// a spike (7 per spike).
+#[test]
+fn refractoriness_names_work_in_equations() {
+    let model = "dv/dt = 1/ms : 1
+                 dw/dt = not_refractory/ms : 1
+                 du/dt = (t - lastspike < 1*ms)/ms : 1";
+    let mut net = Network::new();
+    net.clock.dt = 1.25e-4;
+    let spec = NeuronGroupSpec {
+        n: 1,
+        model: model.into(),
+        threshold: Some(Threshold::Condition("v > 1".into())),
+        reset: Some(Reset::Code("v = 0".into())),
+        refractory: Some(2e-3),
+        method: Some("euler".into()),
+        name: "G".into(),
+        ..Default::default()
+    };
+    let g = net.add_group(Group::Neurons(NeuronGroup::new(spec).unwrap()));
+    net.spike_monitors.push(SpikeMonitor::new(g, "M".into()));
+    net.run(0.01, &namespace()).unwrap();
+    let steps: Vec<i64> = net.spike_monitors[0].spike_trains()[0]
+        .iter()
+        .map(|t| (t / 1.25e-4).round() as i64)
+        .collect();
+    assert_eq!(steps, [8, 24, 40, 56, 72]);
+    assert!(
+        (var(&net, "w")[0] - 13.0 * 0.125).abs() < 1e-9,
+        "w = {}",
+        var(&net, "w")[0]
+    );
+    assert!(
+        (var(&net, "u")[0] - 35.0 * 0.125).abs() < 1e-9,
+        "u = {}",
+        var(&net, "u")[0]
+    );
+    // lastspike makes the exact method inapplicable, with a reason.
+    let mut net = group("dv/dt = lastspike/second**2 : 1", 1, Some("exact"), 1e-4);
+    let err = net.run(1e-3, &namespace()).unwrap_err().to_string();
+    assert!(
+        err.ends_with(
+            "dv/dt depends on 'lastspike', so its coefficients are not constant over a time step"
+        ),
+        "{err}"
+    );
+}
+
+/// A subexpression flagged (constant over dt) is evaluated once, at the start of the step,
+/// and every stage of a multi-stage method reads that value: with r = t, RK4 integrates
+/// dv/dt = r/second**2 as the left Riemann sum dt**2 * n(n-1)/2 instead of t**2/2.
+#[test]
+fn constant_over_dt_subexpressions_are_evaluated_once_per_step() {
+    let n = 100.0;
+    for (flag, expected) in [
+        ("", 0.5 * n * n),
+        (" (constant over dt)", 0.5 * n * (n - 1.0)),
+    ] {
+        for method in ["rk2", "rk4", "heun", "euler", "exponential_euler", "exact"] {
+            let model = format!("dv/dt = r/second**2 : 1\nr = t : second{flag}");
+            let mut net = group(&model, 1, Some(method), 1e-3);
+            let result = net.run(0.1, &namespace());
+            if flag.is_empty() && method == "exact" {
+                assert!(result.is_err(), "exact cannot integrate t");
+                continue;
+            }
+            result.unwrap_or_else(|e| panic!("{method}{flag}: {e}"));
+            let first_order = matches!(method, "euler" | "exponential_euler");
+            let expected = if first_order {
+                0.5 * n * (n - 1.0)
+            } else {
+                expected
+            };
+            let got = var(&net, "v")[0] / 1e-6;
+            assert!(
+                (got - expected).abs() < 1e-6,
+                "{method}{flag}: {got} vs {expected}"
+            );
+        }
+    }
+    // Random numbers constant over dt are drawn once per step, not once per stage:
+    // RK4's weighted stages then add up to one draw (variance 1, not 10/36).
+    let model = "dv/dt = r/second : 1\nr = randn() : 1 (constant over dt)";
+    let mut net = group(model, 20_000, Some("rk4"), 1.0);
+    net.run(1.0, &namespace()).unwrap();
+    let (_, v) = mean_var(var(&net, "v"));
+    assert!((v - 1.0).abs() < 0.04, "variance {v}");
+}
