@@ -135,11 +135,8 @@ fn axes_label_themselves_from_names_and_units() {
     assert!(!has_text(&svg, "ms"), "{:?}", texts(&svg));
 }
 
-/// The SpikeMonitor getters name their arrays ("t", "i"), which needs a one-line change
-/// per getter in src/script/api/monitors.rs (`.named("t")`); until then the labels come
-/// from the units alone ("ms" and none).
+/// Monitor getters name their arrays ("t", "i"), so the axes say what is plotted.
 #[test]
-#[ignore = "monitor getters do not name their arrays yet"]
 fn monitor_arrays_label_axes() {
     let svg = svg_of("labels-monitor", &format!("{NET}plot(M.t/ms, M.i);"));
     assert!(has_text(&svg, "t (ms)") && has_text(&svg, "neuron index"));

@@ -76,7 +76,7 @@ fn run_file(path: &Path, args: &Args) -> i32 {
     let code = match session.eval(&source, Some(&name)) {
         Ok(_) => {
             // A figure drawn but never shown is still written, as a script's last plot.
-            if let Err(e) = session.state.borrow_mut().show() {
+            if let Err(e) = session.state.borrow_mut().show_pending() {
                 eprintln!("{name}: error: {e}");
                 1
             } else {

@@ -195,7 +195,7 @@ pub fn run(args: &Args) -> i32 {
     if let Some(h) = history_path() {
         let _ = editor.save_history(&h);
     }
-    let _ = session.state.borrow_mut().show();
+    let _ = session.state.borrow_mut().show_pending();
     opener.open_new(&session.state.borrow().figures_written);
     0
 }

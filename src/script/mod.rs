@@ -43,6 +43,16 @@ pub struct SimState {
     pub results: Vec<(String, String)>,
     /// Inside a sweep run: results are collected, not printed.
     pub sweeping: bool,
+    /// What the figure looked like when last saved by `savefig` (a fingerprint).
+    saved_figure: Option<String>,
+}
+
+/// A cheap identity of a figure's content, to tell whether it changed since it was saved.
+fn figure_fingerprint(f: &Figure) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{f:?}").hash(&mut h);
+    format!("{:x}", h.finish())
 }
 
 pub type Shared = Rc<RefCell<SimState>>;
@@ -72,6 +82,7 @@ impl SimState {
             params_used: Default::default(),
             results: Vec::new(),
             sweeping: false,
+            saved_figure: None,
         }
     }
 
@@ -154,7 +165,17 @@ impl SimState {
             .map_err(|e| format!("could not write the figure {}: {e}", path.display()))?;
         say(&format!("wrote {}", path.display()));
         self.figures_written.push(path.to_path_buf());
+        self.saved_figure = Some(figure_fingerprint(&self.figure));
         Ok(())
+    }
+
+    /// At the end of a script: a figure drawn but never shown is written, unless it was
+    /// saved with `savefig` and not changed since.
+    pub fn show_pending(&mut self) -> convert::RResult<()> {
+        if self.saved_figure.as_deref() == Some(figure_fingerprint(&self.figure).as_str()) {
+            return Ok(());
+        }
+        self.show()
     }
 
     /// Writes the pending figure as `<stem>_fig<N>.png` and starts a new one.
@@ -167,6 +188,7 @@ impl SimState {
         let path = self.out_dir.join(format!("{}_fig{}.png", self.stem, n));
         let result = self.save_figure(&path);
         self.figure = Figure::new();
+        self.saved_figure = None;
         result
     }
 }

@@ -165,6 +165,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 .map(|&i| i as f64)
                 .collect(),
         )
+        .named("i")
     });
     let s = shared.clone();
     engine.register_get("t", move |m: &mut SpikeMonitorHandle| {
@@ -172,6 +173,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             s.borrow().net.spike_monitors[m.0].t.clone(),
             Dimension::TIME,
         )
+        .named("t")
     });
     let s = shared.clone();
     engine.register_get("count", move |m: &mut SpikeMonitorHandle| {
@@ -182,6 +184,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 .map(|&c| c as f64)
                 .collect(),
         )
+        .named("count")
     });
     let s = shared.clone();
     engine.register_get("num_spikes", move |m: &mut SpikeMonitorHandle| {
@@ -248,7 +251,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_get("t", move |m: &mut RateMonitorHandle| {
-        QuantityArray::new(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME)
+        QuantityArray::new(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME).named("t")
     });
     let s = shared.clone();
     engine.register_get("rate", move |m: &mut RateMonitorHandle| {
@@ -256,6 +259,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             s.borrow().net.rate_monitors[m.0].rate.clone(),
             Dimension::TIME.inverse(),
         )
+        .named("rate")
     });
     let s = shared.clone();
     engine.register_fn(
@@ -306,6 +310,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 s.borrow().net.state_monitors[m.0].t.clone(),
                 Dimension::TIME,
             )
+            .named("t")
         });
     }
     // Brian 1: M[k] is the trace of neuron k (which must be recorded), first variable.
@@ -328,7 +333,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let values = mon.values[0][pos].clone();
             drop(st);
             let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
-            Ok(QuantityArray::new(values, dim))
+            Ok(QuantityArray::new(values, dim).named(var.as_str()))
         },
     );
     // Brian 2: M.v is a matrix, one row per recorded neuron.
