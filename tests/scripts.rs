@@ -146,3 +146,21 @@ fn connection_weights_check_their_units() {
         .unwrap_err();
     assert!(e.message.contains("should be in V"), "{}", e.message);
 }
+
+#[test]
+fn errors_in_equations_point_into_the_equation_in_the_script() {
+    let mut s = Session::new(temp_dir("eqcaret"), "e".into());
+    let src = "let eqs = `\n  dv/dt = (ge - v)/taum : volt\n  dge/dt = -ge/(5*ms) : volt`;\nlet G = NeuronGroup(10, eqs);\nrun(10*ms);\n";
+    let e = s.eval(src, Some("e.rhai")).unwrap_err();
+    let text = e.render("e.rhai", src);
+    assert!(
+        text.starts_with("e.rhai:2:20: error: neurongroup: in the equation"),
+        "{text}"
+    );
+    assert!(text.contains("unknown name 'taum'"), "{text}");
+    assert!(text.contains("      |                    ^^^^\n"), "{text}");
+    assert!(
+        text.contains("e.rhai:5:1: note: found when running this"),
+        "{text}"
+    );
+}

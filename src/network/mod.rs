@@ -162,6 +162,52 @@ impl Members {
     }
 }
 
+/// Where in a piece of model text (equations or code) an error is: the line and the
+/// error's column and length in it (bytes), so a caller can point at it in the script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snippet {
+    pub line: String,
+    pub column: usize,
+    pub len: usize,
+}
+
+fn locate(text: &str, span: crate::expr::Span) -> Option<Snippet> {
+    let start = span.start.min(text.len());
+    let ls = text[..start].rfind('\n').map_or(0, |k| k + 1);
+    let le = text[start..].find('\n').map_or(text.len(), |k| start + k);
+    let line = text.get(ls..le)?.to_string();
+    Some(Snippet {
+        column: start - ls,
+        len: span.end.min(le).saturating_sub(start).max(1),
+        line,
+    })
+}
+
+impl NetworkError {
+    /// The model text and position the error refers to, if it refers to one.
+    pub fn snippet(&self, net: &Network) -> Option<Snippet> {
+        match self {
+            NetworkError::Equation { object, error } => {
+                let model = net
+                    .groups
+                    .iter()
+                    .filter_map(Group::as_neurons)
+                    .find(|g| &g.spec.name == object)
+                    .map(|g| g.spec.model.as_str())
+                    .or_else(|| {
+                        net.synapses
+                            .iter()
+                            .find(|s| &s.spec.name == object)
+                            .map(|s| s.spec.model.as_str())
+                    })?;
+                locate(model, error.error.span)
+            }
+            NetworkError::Code { text, error, .. } => locate(text, error.span),
+            _ => None,
+        }
+    }
+}
+
 /// The simulation clock: a step counter and a time step.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {

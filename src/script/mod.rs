@@ -45,6 +45,8 @@ pub struct SimState {
     pub sweeping: bool,
     /// What the figure looked like when last saved by `savefig` (a fingerprint).
     saved_figure: Option<String>,
+    /// The model text the last error points into, for the error report.
+    pub last_snippet: Option<crate::network::Snippet>,
 }
 
 /// A cheap identity of a figure's content, to tell whether it changed since it was saved.
@@ -83,6 +85,7 @@ impl SimState {
             results: Vec::new(),
             sweeping: false,
             saved_figure: None,
+            last_snippet: None,
         }
     }
 
@@ -105,7 +108,13 @@ impl SimState {
 
     pub fn run(&mut self, duration: f64) -> convert::RResult<()> {
         let ns = self.namespace_values();
-        let stats = self.net.run(duration, &ns).map_err(|e| e.to_string())?;
+        let stats = match self.net.run(duration, &ns) {
+            Ok(stats) => stats,
+            Err(e) => {
+                self.last_snippet = e.snippet(&self.net);
+                return Err(e.to_string().into());
+            }
+        };
         let mut line = format!(
             "run: {} simulated in {:.3} s ({} steps), {} spikes",
             Quantity::new(duration, crate::units::Dimension::TIME),
@@ -298,7 +307,11 @@ impl Session {
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
-        result.map_err(|e| ScriptError::from_eval(*e, source))
+        result.map_err(|e| {
+            let mut err = ScriptError::from_eval(*e, source);
+            err.snippet = self.state.borrow_mut().last_snippet.take();
+            err
+        })
     }
 }
 
@@ -308,6 +321,8 @@ pub struct ScriptError {
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// The equation or code line the error is in, when it is in one.
+    pub snippet: Option<crate::network::Snippet>,
 }
 
 impl ScriptError {
@@ -316,6 +331,7 @@ impl ScriptError {
             message,
             line: pos.line(),
             column: pos.position(),
+            snippet: None,
         }
     }
 
@@ -348,17 +364,59 @@ impl ScriptError {
 
     /// `file:line:column: error: message`, the line, and a caret under the column.
     pub fn render(&self, file: &str, source: &str) -> String {
+        let caret = |l: usize, c: usize, len: usize| {
+            let text = source.lines().nth(l.saturating_sub(1)).unwrap_or("");
+            format!(
+                "{l:>5} | {text}\n      | {}{}",
+                " ".repeat(c.saturating_sub(1)),
+                "^".repeat(len.max(1))
+            )
+        };
+        // An error inside an equation or code string: point at it in the script, and at
+        // the call that found it.
+        if let Some((l, c, len)) = self.snippet.as_ref().and_then(|s| find_snippet(source, s)) {
+            let mut out = format!(
+                "{file}:{l}:{c}: error: {}\n{}",
+                self.message,
+                caret(l, c, len)
+            );
+            if let Some(cl) = self.line {
+                let cc = self.column.unwrap_or(1);
+                out.push_str(&format!(
+                    "\n{file}:{cl}:{cc}: note: found when running this\n{}",
+                    caret(cl, cc, 1)
+                ));
+            }
+            return out;
+        }
         match (self.line, self.column) {
             (Some(l), col) => {
-                let text = source.lines().nth(l - 1).unwrap_or("");
                 let c = col.unwrap_or(1);
                 format!(
-                    "{file}:{l}:{c}: error: {}\n{l:>5} | {text}\n      | {}^",
+                    "{file}:{l}:{c}: error: {}\n{}",
                     self.message,
-                    " ".repeat(c.saturating_sub(1))
+                    caret(l, c, 1)
                 )
             }
             _ => format!("{file}: error: {}", self.message),
         }
     }
+}
+
+/// The script line and column (1-based) of a model line, when the script contains it once.
+fn find_snippet(source: &str, s: &crate::network::Snippet) -> Option<(usize, usize, usize)> {
+    let trimmed = s.line.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let lead = s.line.len() - s.line.trim_start().len();
+    let mut found = source
+        .lines()
+        .enumerate()
+        .filter_map(|(k, l)| l.find(trimmed).map(|c| (k + 1, c)));
+    let (line, col) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    Some((line, col + s.column.saturating_sub(lead) + 1, s.len))
 }
