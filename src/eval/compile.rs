@@ -532,8 +532,25 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn statement(&mut self, s: &Statement) -> Result<(), ExprError> {
-        let value = self.expr(&s.as_assignment())?;
+    /// Compiles one statement; `dying` are the temporaries nothing reads after it.
+    fn statement(&mut self, s: &Statement, dying: &[String]) -> Result<(), ExprError> {
+        // `x = _x_new` where the temporary dies here: the array takes over its register
+        // instead of copying it.
+        let mut adopted = None;
+        if let (Some(Binding::Array(_)), ExprKind::Name(n)) =
+            (self.bindings.bind(&s.target), &s.as_assignment().kind)
+        {
+            if let Some(t) = self.temps.get(n).copied() {
+                if dying.contains(n) && matches!(t.src, Src::Reg(_)) && t.owned {
+                    self.temps.remove(n);
+                    adopted = Some(t);
+                }
+            }
+        }
+        let value = match adopted {
+            Some(v) => v,
+            None => self.expr(&s.as_assignment())?,
+        };
         match self.bindings.bind(&s.target) {
             Some(Binding::Array(k)) => {
                 let value = self.plain(value);
@@ -813,7 +830,7 @@ fn compile(
             result = Some(c.plain(v).src);
             continue;
         }
-        c.statement(s)?;
+        c.statement(s, &dying)?;
         for name in dying {
             if let Some(old) = c.temps.remove(&name) {
                 c.release(Val { owned: true, ..old });

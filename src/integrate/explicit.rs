@@ -256,10 +256,11 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
         let rhs = ctx.rhs(x, &|sub| ctx.depends_on(sub, x));
         let form =
             decompose(&rhs, &[x]).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
-        let b = form.rest.unwrap_or(num(0.0));
-        let new = match &form.coefs[0] {
-            None => add(name(x), mul(name("dt"), b)),
-            Some(a) => {
+        let new = match (&form.coefs[0], form.rest) {
+            (None, b) => add(name(x), mul(name("dt"), b.unwrap_or(num(0.0)))),
+            // Pure decay: x*exp(A dt), as Brian 2 writes it.
+            (Some(a), None) => mul(name(x), Expr::call("exp", vec![mul(a.clone(), name("dt"))])),
+            (Some(a), Some(b)) => {
                 code.push(assign(&format!("_A_{x}"), a.clone()));
                 code.push(assign(
                     &format!("_BA_{x}"),

@@ -10,20 +10,54 @@ pub struct LinearForm {
     pub rest: Option<Expr>,
 }
 
-fn add(a: Option<Expr>, b: Option<Expr>) -> Option<Expr> {
-    match (a, b) {
-        (None, b) => b,
-        (a, None) => a,
-        (Some(a), Some(b)) => Some(Expr::binary(BinOp::Add, a, b)),
+/// `-e`, with `-(-e)` written as `e`.
+fn negate(e: Expr) -> Expr {
+    match e.kind {
+        ExprKind::Unary(UnaryOp::Neg, inner) => *inner,
+        ExprKind::Number(v) => Expr::new(ExprKind::Number(-v), e.span),
+        kind => Expr::negate(Expr::new(kind, e.span)),
     }
 }
 
-fn neg(a: Option<Expr>) -> Option<Expr> {
-    a.map(Expr::negate)
+fn number(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Number(v) => Some(*v),
+        ExprKind::Unary(UnaryOp::Neg, inner) => number(inner).map(|v| -v),
+        _ => None,
+    }
 }
 
+/// `a + b`, with `(-a) + (-b)` written as `-(a + b)` and `a + (-b)` as `a - b`.
+fn add(a: Option<Expr>, b: Option<Expr>) -> Option<Expr> {
+    let (a, b) = match (a, b) {
+        (None, b) => return b,
+        (a, None) => return a,
+        (Some(a), Some(b)) => (a, b),
+    };
+    let is_neg = |e: &Expr| matches!(e.kind, ExprKind::Unary(UnaryOp::Neg, _));
+    Some(match (is_neg(&a), is_neg(&b)) {
+        (true, true) => negate(Expr::binary(BinOp::Add, negate(a), negate(b))),
+        (false, true) => Expr::binary(BinOp::Sub, a, negate(b)),
+        _ => Expr::binary(BinOp::Add, a, b),
+    })
+}
+
+fn neg(a: Option<Expr>) -> Option<Expr> {
+    a.map(negate)
+}
+
+/// `a op by` (or `by op a`), with multiplications by 1 and -1 written out.
 fn scale(a: Option<Expr>, by: &Expr, op: BinOp, by_on_left: bool) -> Option<Expr> {
     a.map(|a| {
+        if op == BinOp::Mul {
+            match (number(&a), number(by)) {
+                (Some(x), _) if x == 1.0 => return by.clone(),
+                (Some(x), _) if x == -1.0 => return negate(by.clone()),
+                (_, Some(y)) if y == 1.0 => return a,
+                (_, Some(y)) if y == -1.0 => return negate(a),
+                _ => {}
+            }
+        }
         if by_on_left {
             Expr::binary(op, by.clone(), a)
         } else {
@@ -112,10 +146,7 @@ mod tests {
     fn splits_linear_parts() {
         let e = parse_expr("(ge+gi-(v+49*mV))/(20*ms)").unwrap();
         let f = decompose(&e, &["v", "ge", "gi"]).unwrap();
-        assert_eq!(
-            f.coefs[0].as_ref().unwrap().to_string(),
-            "((-1) / (20 * ms))"
-        );
+        assert_eq!(f.coefs[0].as_ref().unwrap().to_string(), "(-1 / (20 * ms))");
         assert_eq!(
             f.rest.as_ref().unwrap().to_string(),
             "((-(49 * mV)) / (20 * ms))"
@@ -124,8 +155,10 @@ mod tests {
         let f = decompose(&e, &["m"]).unwrap();
         assert_eq!(
             f.coefs[0].as_ref().unwrap().to_string(),
-            "((alpham * (-1)) + (-(betam * 1)))"
+            "(-(alpham + betam))",
+            "no multiplications by 1 or -1, one negation"
         );
+        assert_eq!(f.rest.as_ref().unwrap().to_string(), "alpham");
         assert!(decompose(&parse_expr("v*v").unwrap(), &["v"]).is_err());
         assert!(decompose(&parse_expr("exp(v)").unwrap(), &["v"]).is_err());
     }
