@@ -51,10 +51,10 @@ fn scale(a: Option<Expr>, by: &Expr, op: BinOp, by_on_left: bool) -> Option<Expr
     a.map(|a| {
         if op == BinOp::Mul {
             match (number(&a), number(by)) {
-                (Some(x), _) if x == 1.0 => return by.clone(),
-                (Some(x), _) if x == -1.0 => return negate(by.clone()),
-                (_, Some(y)) if y == 1.0 => return a,
-                (_, Some(y)) if y == -1.0 => return negate(a),
+                (Some(1.0), _) => return by.clone(),
+                (Some(-1.0), _) => return negate(by.clone()),
+                (_, Some(1.0)) => return a,
+                (_, Some(-1.0)) => return negate(a),
                 _ => {}
             }
         }
