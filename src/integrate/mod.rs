@@ -6,6 +6,7 @@
 mod exact;
 mod explicit;
 pub mod linear;
+mod simplify;
 
 use crate::equations::{is_noise_name, Equations};
 use crate::expr::{Expr, NameInfo, Namespace, Statement};
@@ -236,7 +237,7 @@ pub fn state_update(ctx: &Context, method: Option<&str>) -> Result<StateUpdate, 
             })?;
             Ok(StateUpdate {
                 method: m.name,
-                code: with_reciprocals(code, ctx.ns),
+                code: simplify::for_speed(code, ctx.ns),
                 notes: Vec::new(),
             })
         }
@@ -255,7 +256,7 @@ pub fn state_update(ctx: &Context, method: Option<&str>) -> Result<StateUpdate, 
                     Ok(code) => {
                         return Ok(StateUpdate {
                             method: m.name,
-                            code: with_reciprocals(code, ctx.ns),
+                            code: simplify::for_speed(code, ctx.ns),
                             notes,
                         })
                     }
@@ -265,52 +266,6 @@ pub fn state_update(ctx: &Context, method: Option<&str>) -> Result<StateUpdate, 
             Err(IntegrationError::NoMethod(notes.join("; ")))
         }
     }
-}
-
-/// Divisions by constants in a state update become multiplications by reciprocals, and a
-/// constant factor of the dividend joins the reciprocal: `(c*x)/k` is `(c/k)*x`. This is
-/// what Brian 2's compiled targets do (sympy's rewriting, then `-ffast-math`); each such
-/// division changes a result by at most about an ulp and costs a fifth of the time.
-/// User-written code (thresholds, resets) is not rewritten.
-fn with_reciprocals(code: Vec<Statement>, ns: &dyn Namespace) -> Vec<Statement> {
-    use crate::expr::{const_eval, BinOp, ExprKind};
-    fn constant(e: &Expr, ns: &dyn Namespace) -> bool {
-        const_eval(e, ns).is_some()
-    }
-    fn rewrite(e: &Expr, ns: &dyn Namespace) -> Expr {
-        let kind = match &e.kind {
-            ExprKind::Binary(BinOp::Div, a, b)
-                if const_eval(b, ns).is_some_and(|q| q.value != 0.0 && q.value.is_finite()) =>
-            {
-                let a = rewrite(a, ns);
-                let over = |c: &Expr| Expr::binary(BinOp::Div, c.clone(), (**b).clone());
-                return match &a.kind {
-                    ExprKind::Binary(BinOp::Mul, c, x) if constant(c, ns) => {
-                        Expr::binary(BinOp::Mul, over(c), (**x).clone())
-                    }
-                    ExprKind::Binary(BinOp::Mul, x, c) if constant(c, ns) => {
-                        Expr::binary(BinOp::Mul, over(c), (**x).clone())
-                    }
-                    _ => Expr::binary(BinOp::Mul, over(&Expr::number(1.0)), a),
-                };
-            }
-            ExprKind::Unary(op, a) => ExprKind::Unary(*op, Box::new(rewrite(a, ns))),
-            ExprKind::Binary(op, a, b) => {
-                ExprKind::Binary(*op, Box::new(rewrite(a, ns)), Box::new(rewrite(b, ns)))
-            }
-            ExprKind::Call(f, args) => {
-                ExprKind::Call(f.clone(), args.iter().map(|a| rewrite(a, ns)).collect())
-            }
-            _ => return e.clone(),
-        };
-        Expr::new(kind, e.span)
-    }
-    code.into_iter()
-        .map(|s| Statement {
-            value: rewrite(&s.value, ns),
-            ..s
-        })
-        .collect()
 }
 
 /// Names of the noise terms in an expression.
