@@ -312,3 +312,50 @@ fn state_monitors_record_in_the_slot_they_are_given() {
         .unwrap_err();
     assert!(e.message.contains("is not a slot"), "{}", e.message);
 }
+
+#[test]
+fn timed_arrays_drive_equations() {
+    let mut s = session("timed", 1);
+    exec(
+        &mut s,
+        r#"
+        let ta = TimedArray([1, 2, 3], 1*ms);
+        let tb = TimedArray([[1, 10], [2, 20]], 1*ms);
+        let G = NeuronGroup(2, "dv/dt = ta(t)/ms : 1\ndw/dt = tb(t, i)/ms : 1");
+        run(5*ms);
+        let I = TimedArray([0*nA, 1*nA], 2*ms);
+        let H = NeuronGroup(1, "dv/dt = (I(t)*10*Mohm - v)/(10*ms) : volt", #{ method: "euler" });
+        run(1*ms);
+    "#,
+    );
+    // Over both runs (6 ms): 10 steps each of 1, 2, then 3 (the last value holds) for
+    // the remaining 4 ms: 1 + 2 + 3*4 = 15.
+    let v = floats(&mut s, "G.v");
+    assert!(
+        (v[0] - 15.0).abs() < 1e-9 && (v[1] - 15.0).abs() < 1e-9,
+        "{v:?}"
+    );
+    let w = floats(&mut s, "G.w");
+    assert!(
+        (w[0] - (1.0 + 2.0 * 5.0)).abs() < 1e-9 && (w[1] - (10.0 + 20.0 * 5.0)).abs() < 1e-9,
+        "{w:?}"
+    );
+    // H exists only in the second run (5..6 ms), when I = 1 nA: v relaxes towards 10 mV.
+    let h = floats(&mut s, "H.v / mV");
+    let expected = 10.0 * (1.0 - (1.0f64 - 0.01).powi(10));
+    assert!((h[0] - expected).abs() < 1e-9, "{h:?} vs {expected}");
+    let e = s
+        .eval(
+            "let K = NeuronGroup(1, \"dv/dt = ta(t)/second : volt\"); run(1*ms);",
+            None,
+        )
+        .unwrap_err();
+    assert!(e.message.contains("should be in V/s"), "{}", e.message);
+    let mut s = session("timed2", 1);
+    let e = s.eval("let ta = TimedArray([1, 2], 1*ms); let L = NeuronGroup(1, \"dv/dt = ta(i)/ms : 1\"); run(1*ms);", None).unwrap_err();
+    assert!(
+        e.message.contains("the argument of ta() should be in s"),
+        "{}",
+        e.message
+    );
+}

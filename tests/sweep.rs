@@ -2,7 +2,7 @@
 //! failing run keeps its row and loses nobody else's, --resume skips what succeeded.
 
 use brian::cli::sweep::{run, SweepArgs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SCRIPT: &str = r#"
 let tau = param("tau", 10*ms);
@@ -24,18 +24,18 @@ fn setup(name: &str) -> (PathBuf, PathBuf) {
     (script, dir.join("out"))
 }
 
-fn args(script: &PathBuf, out: &PathBuf, params: &[&str], resume: bool) -> SweepArgs {
+fn args(script: &Path, out: &Path, params: &[&str], resume: bool) -> SweepArgs {
     SweepArgs {
-        script: script.clone(),
+        script: script.to_path_buf(),
         params: params.iter().map(|s| s.to_string()).collect(),
         jobs: Some(2),
-        out: out.clone(),
+        out: out.to_path_buf(),
         seed: Some(1),
         resume,
     }
 }
 
-fn table(out: &PathBuf) -> Vec<Vec<String>> {
+fn table(out: &Path) -> Vec<Vec<String>> {
     std::fs::read_to_string(out.join("results.csv"))
         .unwrap()
         .lines()

@@ -25,6 +25,7 @@ enum OpKey {
     Clip,
     Where,
     Timestep,
+    Table(u32),
 }
 
 /// A pure instruction without its destination.
@@ -50,6 +51,8 @@ struct Compiler<'a> {
     temps: HashMap<String, Val>,
     index_reg: Option<u32>,
     uses_random: bool,
+    /// Tables (TimedArrays) the code looks up, by position.
+    tables: Vec<std::sync::Arc<super::Table>>,
     /// The value number held by each register, while it holds it.
     reg_value: Vec<Option<u32>>,
     next_value: u32,
@@ -109,6 +112,12 @@ fn with_dst(instr: Instr, d: u32) -> Instr {
         Instr::Rand { .. } => Instr::Rand { dst: d },
         Instr::Randn { .. } => Instr::Randn { dst: d },
         Instr::Copy { a, .. } => Instr::Copy { dst: d, a },
+        Instr::Table { table, t, i, .. } => Instr::Table {
+            dst: d,
+            table,
+            t,
+            i,
+        },
     }
 }
 
@@ -125,6 +134,7 @@ impl<'a> Compiler<'a> {
             temps: HashMap::new(),
             index_reg: None,
             uses_random: false,
+            tables: Vec::new(),
             reg_value: Vec::new(),
             next_value: 0,
             computed: HashMap::new(),
@@ -200,6 +210,7 @@ impl<'a> Compiler<'a> {
             Instr::Clip { a, lo, hi, .. } => (OpKey::Clip, [o(a), o(lo), o(hi)]),
             Instr::Where { cond, a, b, .. } => (OpKey::Where, [o(cond), o(a), o(b)]),
             Instr::Timestep { t, dt, .. } => (OpKey::Timestep, [o(t), o(dt), None]),
+            Instr::Table { table, t, i, .. } => (OpKey::Table(table), [o(t), o(i), None]),
             Instr::Rand { .. } | Instr::Randn { .. } | Instr::Copy { .. } => return None,
         };
         if let OpKey::Bin(BinOp::Add | BinOp::Mul | BinOp::Eq | BinOp::Ne) = op {
@@ -489,6 +500,41 @@ impl<'a> Compiler<'a> {
                     },
                 )
             }
+            _ if self.bindings.table(f).is_some() && !is_builtin(f) => {
+                let table = self.bindings.table(f).expect("checked");
+                let columns = table.columns;
+                let (t, i) = match (vals[..].to_vec().as_slice(), columns) {
+                    ([t], 0) => (*t, Val::constant(0.0)),
+                    ([t, i], c) if c > 0 => (*t, *i),
+                    _ => {
+                        let want = if columns == 0 { "(t)" } else { "(t, i)" };
+                        return Err(ExprError::other(
+                            format!("{f} is called as {f}{want}"),
+                            e.span,
+                        ));
+                    }
+                };
+                let k = match self
+                    .tables
+                    .iter()
+                    .position(|x| std::sync::Arc::ptr_eq(x, &table))
+                {
+                    Some(k) => k,
+                    None => {
+                        self.tables.push(table);
+                        self.tables.len() - 1
+                    }
+                } as u32;
+                self.emit(
+                    &vals,
+                    Instr::Table {
+                        dst: 0,
+                        table: k,
+                        t: t.src,
+                        i: i.src,
+                    },
+                )
+            }
             _ => {
                 let func = match f {
                     "exp" => Func::Exp,
@@ -629,8 +675,14 @@ impl<'a> Compiler<'a> {
             index_reg: self.index_reg,
             result,
             uses_random: self.uses_random,
+            tables: self.tables,
         }
     }
+}
+
+/// Brian's own functions, which no table may hide.
+fn is_builtin(f: &str) -> bool {
+    crate::expr::FUNCTIONS.iter().any(|(n, _)| *n == f) || f == "_where"
 }
 
 /// The pseudo-target that holds a condition's value while compiling.

@@ -220,17 +220,18 @@ fn run_chunk(
     len: usize,
     scalars: &[f64],
     rng: &mut SmallRng,
+    tables: &[std::sync::Arc<super::Table>],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, checked just above.
-            unsafe { run_chunk_avx2(instrs, regs, len, scalars, rng) };
+            unsafe { run_chunk_avx2(instrs, regs, len, scalars, rng, tables) };
             return;
         }
     }
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, rng);
+        run_instr(instr, regs, len, scalars, rng, tables);
     }
 }
 
@@ -242,9 +243,10 @@ unsafe fn run_chunk_avx2(
     len: usize,
     scalars: &[f64],
     rng: &mut SmallRng,
+    tables: &[std::sync::Arc<super::Table>],
 ) {
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, rng);
+        run_instr(instr, regs, len, scalars, rng, tables);
     }
 }
 
@@ -255,8 +257,19 @@ fn run_instr(
     len: usize,
     scalars: &[f64],
     rng: &mut SmallRng,
+    tables: &[std::sync::Arc<super::Table>],
 ) {
     match *instr {
+        Instr::Table { dst, table, t, i } => {
+            let (d, r) = split(regs, dst);
+            let tab = &tables[table as usize];
+            map2(
+                &mut d[..len],
+                r.get(t, scalars, len),
+                r.get(i, scalars, len),
+                |t, i| tab.at(t, i),
+            );
+        }
         Instr::Bin { op, dst, a, b } => {
             let (d, r) = split(regs, dst);
             let d = &mut d[..len];
@@ -391,7 +404,7 @@ impl Kernel {
                     }
                 }
             }
-            run_chunk(&self.instrs, regs, len, scalars, rng);
+            run_chunk(&self.instrs, regs, len, scalars, rng, &self.tables);
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;

@@ -33,6 +33,53 @@ pub enum Binding {
 /// bound are temporaries (registers).
 pub trait Bindings {
     fn bind(&self, name: &str) -> Option<Binding>;
+    /// A table of values over time callable as a function (Brian's TimedArray).
+    fn table(&self, _name: &str) -> Option<std::sync::Arc<Table>> {
+        None
+    }
+}
+
+/// Values sampled every `dt` from time 0, looked up as Brian's TimedArray does: the sample
+/// of the step containing `t` (with a small tolerance for rounding), the first before 0
+/// and the last after the end. With `columns > 0` each time holds one value per column
+/// (`ta(t, i)`), row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub values: Vec<f64>,
+    pub columns: usize,
+    pub dt: f64,
+}
+
+impl Table {
+    pub fn at(&self, t: f64, i: f64) -> f64 {
+        let width = self.columns.max(1);
+        let rows = self.values.len() / width;
+        if rows == 0 {
+            return f64::NAN;
+        }
+        let k = ((t / self.dt) + 1e-6).floor().clamp(0.0, (rows - 1) as f64) as usize;
+        let c = if self.columns == 0 {
+            0
+        } else {
+            i.clamp(0.0, (self.columns - 1) as f64) as usize
+        };
+        self.values[k * width + c]
+    }
+}
+
+/// Bindings from a closure plus named tables.
+pub struct WithTables<'a, F> {
+    pub bind: F,
+    pub tables: &'a std::collections::HashMap<String, std::sync::Arc<Table>>,
+}
+
+impl<F: Fn(&str) -> Option<Binding>> Bindings for WithTables<'_, F> {
+    fn bind(&self, name: &str) -> Option<Binding> {
+        (self.bind)(name)
+    }
+    fn table(&self, name: &str) -> Option<std::sync::Arc<Table>> {
+        self.tables.get(name).cloned()
+    }
 }
 
 impl<F: Fn(&str) -> Option<Binding>> Bindings for F {
@@ -77,14 +124,51 @@ enum Func {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Instr {
-    Bin { op: BinOp, dst: u32, a: Src, b: Src },
-    Func { f: Func, dst: u32, a: Src },
-    Clip { dst: u32, a: Src, lo: Src, hi: Src },
-    Where { dst: u32, cond: Src, a: Src, b: Src },
-    Timestep { dst: u32, t: Src, dt: Src },
-    Rand { dst: u32 },
-    Randn { dst: u32 },
-    Copy { dst: u32, a: Src },
+    Bin {
+        op: BinOp,
+        dst: u32,
+        a: Src,
+        b: Src,
+    },
+    Func {
+        f: Func,
+        dst: u32,
+        a: Src,
+    },
+    Clip {
+        dst: u32,
+        a: Src,
+        lo: Src,
+        hi: Src,
+    },
+    Where {
+        dst: u32,
+        cond: Src,
+        a: Src,
+        b: Src,
+    },
+    Timestep {
+        dst: u32,
+        t: Src,
+        dt: Src,
+    },
+    Rand {
+        dst: u32,
+    },
+    Randn {
+        dst: u32,
+    },
+    Copy {
+        dst: u32,
+        a: Src,
+    },
+    /// A lookup in the kernel's table `table` at time `t` (and column `i`).
+    Table {
+        dst: u32,
+        table: u32,
+        t: Src,
+        i: Src,
+    },
 }
 
 /// Compiled abstract code: loads arrays into registers, runs instructions chunk by chunk,
@@ -98,6 +182,7 @@ pub struct Kernel {
     index_reg: Option<u32>,
     result: Option<Src>,
     uses_random: bool,
+    tables: Vec<std::sync::Arc<Table>>,
 }
 
 impl Kernel {

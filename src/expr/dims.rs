@@ -45,6 +45,11 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
 pub trait Namespace {
     fn resolve(&self, name: &str) -> Option<NameInfo>;
     fn names(&self) -> Vec<String>;
+    /// A function defined by the user (a TimedArray): the units of its arguments and of
+    /// its value.
+    fn function(&self, _name: &str) -> Option<(Vec<Dimension>, Dimension)> {
+        None
+    }
 }
 
 fn unknown(ns: &dyn Namespace, name: &str, e: &Expr) -> ExprError {
@@ -160,6 +165,31 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                     (D::DIMENSIONLESS, None)
                 }
             }
+        }
+        ExprKind::Call(f, args)
+            if !FUNCTIONS.iter().any(|(n, _)| n == f) && ns.function(f).is_some() =>
+        {
+            let (want, result) = ns.function(f).unwrap_or_default();
+            if args.len() != want.len() {
+                return Err(ExprError::other(
+                    format!("{f}() takes {} argument(s), got {}", want.len(), args.len()),
+                    e.span,
+                ));
+            }
+            for (a, d) in args.iter().zip(&want) {
+                let got = infer_q(a, ns)?.0;
+                if got != *d {
+                    return Err(ExprError::units(
+                        UnitError::WrongDimension {
+                            what: format!("the argument of {f}()"),
+                            expected: *d,
+                            got,
+                        },
+                        a.span,
+                    ));
+                }
+            }
+            (result, None)
         }
         ExprKind::Call(f, args) => {
             let Some(&(_, arity)) = FUNCTIONS.iter().find(|(n, _)| n == f) else {

@@ -7,8 +7,57 @@ use crate::expr::{NameInfo, Namespace};
 use crate::units::{lookup, registry, Dimension, Quantity};
 use std::collections::HashMap;
 
-/// External values visible to models at `run()` (Brian's namespace).
-pub type Values = HashMap<String, Quantity>;
+/// External values visible to models at `run()` (Brian's namespace): quantities by name,
+/// and TimedArrays callable as functions. Reads and writes like a map of quantities.
+#[derive(Clone, Debug, Default)]
+pub struct Values {
+    quantities: HashMap<String, Quantity>,
+    pub timed_arrays: HashMap<String, TimedArray>,
+}
+
+/// Brian's TimedArray: values over time with a unit, used in equations as `name(t)` (or
+/// `name(t, i)` for one column per neuron).
+#[derive(Clone, Debug)]
+pub struct TimedArray {
+    pub table: std::sync::Arc<crate::eval::Table>,
+    pub dim: Dimension,
+}
+
+impl Values {
+    pub fn new() -> Values {
+        Values::default()
+    }
+    /// The tables of the TimedArrays, for kernel bindings.
+    pub fn tables(&self) -> HashMap<String, std::sync::Arc<crate::eval::Table>> {
+        self.timed_arrays
+            .iter()
+            .map(|(k, v)| (k.clone(), v.table.clone()))
+            .collect()
+    }
+    /// The signature of a TimedArray called `name`, for unit checks.
+    pub fn function(&self, name: &str) -> Option<(Vec<Dimension>, Dimension)> {
+        let ta = self.timed_arrays.get(name)?;
+        let args = if ta.table.columns == 0 {
+            vec![Dimension::TIME]
+        } else {
+            vec![Dimension::TIME, Dimension::DIMENSIONLESS]
+        };
+        Some((args, ta.dim))
+    }
+}
+
+impl std::ops::Deref for Values {
+    type Target = HashMap<String, Quantity>;
+    fn deref(&self) -> &Self::Target {
+        &self.quantities
+    }
+}
+
+impl std::ops::DerefMut for Values {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.quantities
+    }
+}
 
 /// Names every group has besides its equations.
 pub const SPECIAL_NAMES: &[&str] = &["t", "dt", "i", "N", "lastspike", "not_refractory"];
@@ -47,6 +96,10 @@ impl Namespace for GroupNamespace<'_> {
             _ => {}
         }
         self.external(name).map(NameInfo::Constant)
+    }
+
+    fn function(&self, name: &str) -> Option<(Vec<Dimension>, Dimension)> {
+        self.externals.function(name)
     }
 
     fn names(&self) -> Vec<String> {

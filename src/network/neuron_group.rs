@@ -260,7 +260,11 @@ impl NeuronGroup {
                 error: e,
             }
         })?;
-        let bind = |n: &str| ns.bind(n);
+        let tables = externals.tables();
+        let bind = crate::eval::WithTables {
+            bind: |n: &str| ns.bind(n),
+            tables: &tables,
+        };
         let update = compile_statements(&su.code, &bind)
             .map_err(|e| self.code_error("state update", &self.spec.model, e))?;
 
@@ -389,7 +393,11 @@ impl NeuronGroup {
         check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", code, e))?;
         let mut code_all = self.subexpression_code();
         code_all.push(stmt);
-        let bind = |n: &str| ns.bind(n);
+        let tables = externals.tables();
+        let bind = crate::eval::WithTables {
+            bind: |n: &str| ns.bind(n),
+            tables: &tables,
+        };
         let k = compile_statements(&code_all, &bind)
             .map_err(|e| self.code_error("assignment", code, e))?;
         let mut scratch = crate::eval::Scratch::default();

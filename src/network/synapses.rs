@@ -217,6 +217,10 @@ impl SynNamespace<'_> {
 }
 
 impl Namespace for SynNamespace<'_> {
+    fn function(&self, name: &str) -> Option<(Vec<Dimension>, Dimension)> {
+        self.externals.function(name)
+    }
+
     fn resolve(&self, name: &str) -> Option<NameInfo> {
         Some(match self.resolve_name(name)? {
             Resolved::Slot(_, d) | Resolved::Sub(d) => NameInfo::Variable(d),
@@ -260,7 +264,14 @@ impl SynNamespace<'_> {
                 Resolved::Sub(_) => None,
             }
         };
-        let kernel = compile_statements(code, &bind)?;
+        let tables = self.externals.tables();
+        let kernel = compile_statements(
+            code,
+            &crate::eval::WithTables {
+                bind,
+                tables: &tables,
+            },
+        )?;
         let slots = slots.into_inner();
         // Vectorised only if neuron variables are only added to and never read after.
         let is_neuron = |s: &Space| matches!(s, Space::Pre(_) | Space::Post(_));

@@ -93,6 +93,8 @@ impl SimState {
     pub fn namespace_values(&self) -> Values {
         let mut v = self.script_values.clone();
         v.extend(self.explicit_namespace.iter().map(|(k, q)| (k.clone(), *q)));
+        v.timed_arrays
+            .extend(self.explicit_namespace.timed_arrays.clone());
         v
     }
 
@@ -224,6 +226,11 @@ fn snapshot(scope: &Scope, state: &Shared) {
         } else if let Ok(f) = value.as_float() {
             st.script_values
                 .insert(name.to_string(), Quantity::dimensionless(f));
+        } else if let Some(ta) = value
+            .clone()
+            .try_cast::<crate::network::namespace::TimedArray>()
+        {
+            st.script_values.timed_arrays.insert(name.to_string(), ta);
         }
     }
 }
@@ -274,6 +281,7 @@ impl Session {
         engine.on_print(say);
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
+        api::network::register_timed_array(&mut engine);
         api::synapses::register(&mut engine, &state);
         api::explicit_network::register(&mut engine, &state);
         api::sweep::register(&mut engine, &state);

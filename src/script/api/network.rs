@@ -1026,3 +1026,69 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         s.borrow_mut().run(duration)
     });
 }
+
+/// Brian 2's TimedArray: `TimedArray(values, dt)` with values an array (one value per time
+/// step of `dt`) or a 2-D array (rows: times, columns: neurons, used as `ta(t, i)`).
+pub fn register_timed_array(engine: &mut Engine) {
+    use crate::network::namespace::TimedArray;
+    engine.register_type_with_name::<TimedArray>("TimedArray");
+    engine.register_fn(
+        "TimedArray",
+        |values: Dynamic, dt: Dynamic| -> RResult<TimedArray> {
+            let dt = to_si(&dt, Dimension::TIME, "the dt of a TimedArray")?;
+            if !(dt > 0.0) {
+                return err("the dt of a TimedArray must be positive");
+            }
+            let (values, columns, dim) = if let Some(m) = values.clone().try_cast::<Matrix>() {
+                let columns = m.rows.first().map_or(0, Vec::len);
+                (m.rows.concat(), columns, m.dim)
+            } else if values.clone().try_cast::<rhai::Array>().is_some_and(|a| {
+                a.first()
+                    .is_some_and(|r| r.is_array() || r.is::<QuantityArray>())
+            }) {
+                let rows: Vec<QuantityArray> = values
+                    .clone()
+                    .cast::<rhai::Array>()
+                    .iter()
+                    .map(|r| to_qarray(r, "a row of the TimedArray"))
+                    .collect::<RResult<_>>()?;
+                let columns = rows[0].len();
+                if rows
+                    .iter()
+                    .any(|r| r.len() != columns || r.dim != rows[0].dim)
+                {
+                    return err("the rows of a 2-D TimedArray must have the same length and unit");
+                }
+                let dim = rows[0].dim;
+                (
+                    rows.into_iter().flat_map(|r| r.values).collect(),
+                    columns,
+                    dim,
+                )
+            } else {
+                let a = to_qarray(&values, "the values of a TimedArray")?;
+                (a.values, 0, a.dim)
+            };
+            if values.is_empty() {
+                return err("a TimedArray needs at least one value");
+            }
+            let table = crate::eval::Table {
+                values,
+                columns,
+                dt,
+            };
+            Ok(TimedArray {
+                table: std::sync::Arc::new(table),
+                dim,
+            })
+        },
+    );
+    engine.register_fn("to_string", |t: &mut TimedArray| {
+        let rows = t.table.values.len() / t.table.columns.max(1);
+        format!(
+            "<TimedArray of {rows} values every {} in {}>",
+            Quantity::new(t.table.dt, Dimension::TIME),
+            t.dim
+        )
+    });
+}
