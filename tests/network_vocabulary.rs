@@ -359,3 +359,39 @@ fn timed_arrays_drive_equations() {
         e.message
     );
 }
+
+#[test]
+fn integer_variables_stay_whole_and_constants_stay_constant() {
+    let mut s = session("decls", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(1, "n : integer\nx : 1", #{ threshold: "True", reset: "n += 0.75\nx += 0.75" });
+        run(0.4*ms);
+    "#,
+    );
+    assert_eq!(
+        floats(&mut s, "G.n"),
+        vec![0.0],
+        "int(0 + 0.75) is 0, every time"
+    );
+    assert_eq!(floats(&mut s, "G.x"), vec![3.0]);
+    let mut s = session("decls2", 1);
+    let e = s
+        .eval("let H = NeuronGroup(1, \"c : 1 (constant)\", #{ threshold: \"True\", reset: \"c = 2\" }); H.c = 5; run(0.1*ms);", None)
+        .unwrap_err();
+    assert!(
+        e.message.contains("'c' is a (constant) parameter"),
+        "{}",
+        e.message
+    );
+    let mut s = session("decls3", 1);
+    let e = s
+        .eval("let A = NeuronGroup(1, \"v : 1\", #{ threshold: \"True\" }); let B = NeuronGroup(1, \"c : 1 (constant)\"); let S = Synapses(A, B, #{ on_pre: \"c_post += 1\" }); S.connect(); run(0.1*ms);", None)
+        .unwrap_err();
+    assert!(
+        e.message.contains("'c_post' is a (constant) parameter"),
+        "{}",
+        e.message
+    );
+}

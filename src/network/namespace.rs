@@ -135,6 +135,34 @@ impl GroupNamespace<'_> {
     }
 }
 
+/// Checks a statement of reset or synaptic code against how its target was declared: a
+/// `(constant)` parameter cannot be changed by code that runs during a simulation, and an
+/// `integer` variable keeps whole values (the assigned value is truncated, as in Brian 2's
+/// generated code).
+pub fn writable(
+    eq: Option<&crate::equations::Equation>,
+    s: &crate::expr::Statement,
+) -> Result<crate::expr::Statement, crate::expr::ExprError> {
+    use crate::equations::VarType;
+    let Some(eq) = eq else { return Ok(s.clone()) };
+    if eq.has_flag("constant") {
+        return Err(crate::expr::ExprError::other(
+            format!("'{}' is a (constant) parameter: it can be set before a run, not changed by code during it", s.target),
+            s.span,
+        ));
+    }
+    if eq.var_type == VarType::Integer {
+        let value = crate::expr::Expr::call("int", vec![s.as_assignment()]);
+        return Ok(crate::expr::Statement {
+            target: s.target.clone(),
+            op: crate::expr::AssignOp::Set,
+            span: s.span,
+            value,
+        });
+    }
+    Ok(s.clone())
+}
+
 /// Brian's default constants in equations: `pi`, `e`, `inf` (any other name wins).
 pub fn constant(name: &str) -> Option<Quantity> {
     let v = match name {

@@ -305,7 +305,11 @@ impl NeuronGroup {
                     check_statement(s, dim, &ns).map_err(|e| self.code_error("reset", text, e))?;
                 }
                 let mut all = subexprs.clone();
-                all.extend(code.iter().cloned());
+                for s in code {
+                    let s = super::namespace::writable(self.eqs.get(&s.target), s)
+                        .map_err(|e| self.code_error("reset", text, e))?;
+                    all.push(s);
+                }
                 Some(
                     compile_statements(&all, &bind)
                         .map_err(|e| self.code_error("reset", text, e))?,

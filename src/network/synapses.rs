@@ -90,6 +90,8 @@ pub struct Pathway {
 pub(super) struct SideVars {
     names: Vec<String>,
     dims: Vec<Dimension>,
+    /// The equation declaring each variable (for `(constant)` and `integer`).
+    decls: Vec<Option<crate::equations::Equation>>,
     group: usize,
     start: usize,
     n: usize,
@@ -107,6 +109,7 @@ impl SideVars {
             for name in &g.array_names {
                 s.dims.push(g.var_dim(name).unwrap_or_default());
                 s.names.push(name.clone());
+                s.decls.push(g.eqs.get(name).cloned());
             }
         }
         s
@@ -653,7 +656,18 @@ impl Synapses {
             }
             let mut all = event.clone();
             all.extend(self.subexpression_code());
-            all.extend(stmts);
+            for st in &stmts {
+                let decl = match ns.resolve_name(&st.target) {
+                    Some(Resolved::Slot(Space::Synapse(_), _)) => self.eqs.get(&st.target).cloned(),
+                    Some(Resolved::Slot(Space::Pre(k), _)) => pre.decls.get(k).cloned().flatten(),
+                    Some(Resolved::Slot(Space::Post(k), _)) => post.decls.get(k).cloned().flatten(),
+                    _ => None,
+                };
+                all.push(
+                    super::namespace::writable(decl.as_ref(), st)
+                        .map_err(|e| self.code_error(what, &p.code, e))?,
+                );
+            }
             if !event.is_empty() {
                 all.push(Statement {
                     target: "lastupdate".into(),

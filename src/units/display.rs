@@ -46,6 +46,16 @@ pub fn dimension_name(dim: Dimension) -> String {
             return format!("{sym}^{}", fmt_power(p));
         }
     }
+    // Powers of a named unit per (power of) second: "V^2/s" for noise intensities.
+    for p in [2.0, 3.0, -1.0, -2.0] {
+        for k in [1.0, 2.0, 0.5] {
+            if let Some((sym, _)) = named((dim * Dimension::TIME.powf(k)).powf(1.0 / p)) {
+                if sym != "s" && sym != "Hz" {
+                    return format!("{sym}^{}/s{}", fmt_power(p), power_suffix(k));
+                }
+            }
+        }
+    }
     dim.base_form()
 }
 

@@ -65,4 +65,6 @@ fn display_is_brian_like() {
     assert_eq!(noise.dim.to_string(), "V/s^0.5");
     let arr = QuantityArray::new(vec![-0.06, -0.055], q("mV").dim);
     assert_eq!(arr.to_string(), "[-60., -55.] mV");
+    let v2_per_s = q("volt").powf(2.0).div(&q("second"));
+    assert_eq!(v2_per_s.dim.to_string(), "V^2/s");
 }
