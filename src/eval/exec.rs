@@ -460,9 +460,15 @@ fn emit_hits(
 ) {
     let all = match res {
         Src::Reg(r) => {
-            for (k, &x) in regs[r as usize][..len].iter().enumerate() {
-                if x != 0.0 {
-                    hit(k);
+            // Spikes are rare: test blocks of 16 with a branch-free reduction (which the
+            // compiler vectorises) and only look inside the blocks that have one.
+            for (b, block) in regs[r as usize][..len].chunks(16).enumerate() {
+                if block.iter().fold(false, |any, &x| any | (x != 0.0)) {
+                    for (k, &x) in block.iter().enumerate() {
+                        if x != 0.0 {
+                            hit(b * 16 + k);
+                        }
+                    }
                 }
             }
             return;
