@@ -164,3 +164,31 @@ fn errors_in_equations_point_into_the_equation_in_the_script() {
         "{text}"
     );
 }
+
+/// Brian 1 gives 13.6 Hz for layer-2 neurons 40-59 of the topographic demo and none outside
+/// 30-69; Brian 2 13.7 +- 0.6 Hz over 32 seeds (docs/brian2-comparison.md).
+#[test]
+fn topographic_rates_match_brian() {
+    let mut rates = Vec::new();
+    for seed in 1..=8 {
+        let s = run_script(
+            "scripts/topographic_network.rhai",
+            seed,
+            temp_dir("topo"),
+            false,
+        );
+        let st = s.state.borrow();
+        let m = &st.net.spike_monitors[0];
+        let t = st.net.clock.t();
+        assert!(
+            m.count[..30].iter().chain(&m.count[70..]).all(|c| *c == 0),
+            "seed {seed}: spikes far from the input"
+        );
+        rates.push(m.count[40..60].iter().sum::<u64>() as f64 / (20.0 * t));
+    }
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    assert!(
+        (10.5..=17.5).contains(&mean),
+        "{mean} Hz over seeds: {rates:?}"
+    );
+}
