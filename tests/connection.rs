@@ -1,53 +1,12 @@
 //! Brian 1's Connection: delays (floored to steps, homogeneous or one per synapse),
 //! max_delay, connect_* between subgroups, the weight matrix.
 
-use brian::script::Session;
-
-fn session(name: &str) -> Session {
-    let dir = std::env::temp_dir().join(format!("brian-conn-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let s = Session::new(dir, name.into());
-    {
-        let mut st = s.state.borrow_mut();
-        st.no_plots = true;
-        st.quiet = true;
-        st.net.seed(11);
-    }
-    s
-}
-
-fn eval(s: &mut Session, src: &str) -> rhai::Dynamic {
-    s.eval(src, None)
-        .unwrap_or_else(|e| panic!("{}", e.render("test", src)))
-}
-
-fn exec(s: &mut Session, src: &str) {
-    let _ = eval(s, src);
-}
-
-fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
-    eval(s, &format!("to_array({expr})"))
-        .into_array()
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            d.as_float()
-                .or_else(|_| d.as_int().map(|i| i as f64))
-                .unwrap()
-        })
-        .collect()
-}
-
-fn first_change(trace: &[f64]) -> usize {
-    trace
-        .iter()
-        .position(|v| *v != trace[0])
-        .expect("the trace changes")
-}
+mod common;
+use common::*;
 
 #[test]
 fn brian1_floors_a_homogeneous_delay() {
-    let mut s = session("floor");
+    let mut s = session("floor", 11);
     exec(
         &mut s,
         r#"
@@ -67,7 +26,7 @@ fn brian1_floors_a_homogeneous_delay() {
 
 #[test]
 fn heterogeneous_delays_per_synapse() {
-    let mut s = session("hetero");
+    let mut s = session("hetero", 11);
     exec(
         &mut s,
         r#"
@@ -95,7 +54,7 @@ fn heterogeneous_delays_per_synapse() {
 
 #[test]
 fn connect_between_subgroups_and_the_weight_matrix() {
-    let mut s = session("subgroups");
+    let mut s = session("subgroups", 11);
     exec(
         &mut s,
         r#"

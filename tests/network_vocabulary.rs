@@ -1,43 +1,8 @@
 //! Inputs, monitors and running: PopulationRateMonitor, PoissonInput, time-dependent
 //! PoissonGroup rates, store/restore, reinit.
 
-use brian::script::Session;
-
-fn session(name: &str, seed: u64) -> Session {
-    let dir = std::env::temp_dir().join(format!("brian-voc-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let s = Session::new(dir, name.into());
-    {
-        let mut st = s.state.borrow_mut();
-        st.no_plots = true;
-        st.quiet = true;
-        st.net.seed(seed);
-    }
-    s
-}
-
-fn eval(s: &mut Session, src: &str) -> rhai::Dynamic {
-    s.eval(src, None)
-        .unwrap_or_else(|e| panic!("{}", e.render("test", src)))
-}
-
-/// Runs script code for its effects.
-fn exec(s: &mut Session, src: &str) {
-    let _ = eval(s, src);
-}
-
-fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
-    eval(s, &format!("to_array({expr})"))
-        .into_array()
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            d.as_float()
-                .or_else(|_| d.as_int().map(|i| i as f64))
-                .unwrap()
-        })
-        .collect()
-}
+mod common;
+use common::*;
 
 #[test]
 fn population_rate_is_one_over_dt_when_every_neuron_fires_every_step() {

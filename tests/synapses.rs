@@ -1,59 +1,14 @@
 //! Brian 2 Synapses semantics, from scripts, against what Brian 2 itself does
 //! (tests/data/schedule_semantics.json) and against its documented behaviour.
 
-use brian::script::Session;
-
-fn session(name: &str) -> Session {
-    let dir = std::env::temp_dir().join(format!("brian-syn-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let s = Session::new(dir, name.into());
-    {
-        let mut st = s.state.borrow_mut();
-        st.no_plots = true;
-        st.quiet = true;
-        st.net.seed(7);
-    }
-    s
-}
-
-fn eval(s: &mut Session, src: &str) -> rhai::Dynamic {
-    match s.eval(src, None) {
-        Ok(v) => v,
-        Err(e) => panic!("{}", e.render("test", src)),
-    }
-}
-
-/// Runs script code for its effects.
-fn exec(s: &mut Session, src: &str) {
-    let _ = eval(s, src);
-}
-
-fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
-    let arr = eval(s, &format!("to_array({expr})"));
-    arr.into_array()
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            d.as_float()
-                .or_else(|_| d.as_int().map(|i| i as f64))
-                .unwrap()
-        })
-        .collect()
-}
-
-/// The first recorded step at which a trace differs from its first value.
-fn first_change(trace: &[f64]) -> usize {
-    trace
-        .iter()
-        .position(|v| *v != trace[0])
-        .expect("the trace changes")
-}
+mod common;
+use common::*;
 
 #[test]
 fn a_scalar_delay_shifts_the_effect_by_delay_over_dt_steps() {
     // Brian 2: a spike at 1 ms with a 2 ms delay changes v at step 30 (when="end") and is
     // first seen at step 31 by a monitor recording at the start of the step.
-    let mut s = session("delay");
+    let mut s = session("delay", 7);
     exec(
         &mut s,
         r#"
@@ -69,7 +24,7 @@ fn a_scalar_delay_shifts_the_effect_by_delay_over_dt_steps() {
     assert_eq!(first_change(&floats(&mut s, "Mend[0] / mV")), 30);
     assert_eq!(first_change(&floats(&mut s, "Mstart[0] / mV")), 31);
     // Without delay the effect lands in the spike's own step (Brian 2: step 10).
-    let mut s = session("nodelay");
+    let mut s = session("nodelay", 7);
     exec(
         &mut s,
         r#"
@@ -86,7 +41,7 @@ fn a_scalar_delay_shifts_the_effect_by_delay_over_dt_steps() {
 
 #[test]
 fn heterogeneous_delays_deliver_each_spike_at_its_own_step() {
-    let mut s = session("hetero");
+    let mut s = session("hetero", 7);
     exec(
         &mut s,
         r#"
@@ -107,7 +62,7 @@ fn heterogeneous_delays_deliver_each_spike_at_its_own_step() {
         );
     }
     // Brian 2 rounds delays to the nearest step: 1.04 ms -> 10 steps, 1.06 ms -> 11.
-    let mut s = session("rounding");
+    let mut s = session("rounding", 7);
     exec(
         &mut s,
         r#"
@@ -126,7 +81,7 @@ fn heterogeneous_delays_deliver_each_spike_at_its_own_step() {
 
 #[test]
 fn pre_runs_before_post_within_a_step() {
-    let mut s = session("prepost");
+    let mut s = session("prepost", 7);
     exec(
         &mut s,
         r#"
@@ -143,7 +98,7 @@ fn pre_runs_before_post_within_a_step() {
 #[test]
 fn spikes_onto_one_neuron_add_up() {
     // Five sources spike together onto one target: v += w from each, none lost.
-    let mut s = session("addup");
+    let mut s = session("addup", 7);
     exec(
         &mut s,
         r#"
@@ -164,7 +119,7 @@ fn spikes_onto_one_neuron_add_up() {
 
 #[test]
 fn a_summed_variable_equals_the_sum_over_its_synapses() {
-    let mut s = session("summed");
+    let mut s = session("summed", 7);
     exec(
         &mut s,
         r#"
@@ -192,7 +147,7 @@ fn a_summed_variable_equals_the_sum_over_its_synapses() {
 
 #[test]
 fn connect_rules_follow_brian() {
-    let mut s = session("connect");
+    let mut s = session("connect", 7);
     exec(
         &mut s,
         r#"
@@ -229,7 +184,7 @@ fn connect_rules_follow_brian() {
 /// STDP with event-driven traces equals the same rule with clock-driven traces.
 #[test]
 fn event_driven_stdp_equals_clock_driven() {
-    let mut s = session("stdp");
+    let mut s = session("stdp", 7);
     let rule = |kind: &str| {
         format!(
             r#"#{{ model: `w : 1
@@ -275,7 +230,7 @@ dge/dt = -ge/(5*ms) : 1`, #{{ threshold: "v > 0.002", reset: "v = 0" }});
 
 #[test]
 fn poisson_counts_follow_the_binomial() {
-    let mut s = session("poisson");
+    let mut s = session("poisson", 7);
     exec(
         &mut s,
         r#"
@@ -295,7 +250,7 @@ fn poisson_counts_follow_the_binomial() {
 
 #[test]
 fn spike_generators_fire_at_the_given_steps() {
-    let mut s = session("generator");
+    let mut s = session("generator", 7);
     exec(
         &mut s,
         r#"
@@ -315,7 +270,7 @@ fn spike_generators_fire_at_the_given_steps() {
 
 #[test]
 fn state_monitors_record_before_the_update_by_default() {
-    let mut s = session("when");
+    let mut s = session("when", 7);
     exec(
         &mut s,
         r#"
@@ -341,7 +296,7 @@ fn stdp_example_matches_brian2() {
         serde_json::from_str(&std::fs::read_to_string("tests/data/stdp_weights.json").unwrap())
             .unwrap();
     let r = |k: &str| reference[format!("{k}_over_seeds")].as_f64().unwrap();
-    let mut s = session("stdp_example");
+    let mut s = session("stdp_example", 7);
     let src = std::fs::read_to_string("scripts/stdp.rhai").unwrap();
     s.state.borrow_mut().net.seed(1);
     exec(&mut s, &src);

@@ -1,0 +1,53 @@
+//! Helpers shared by the script-level tests: a headless, seeded session and ways to run
+//! code in it and read arrays back.
+#![allow(dead_code)]
+
+use brian::script::Session;
+
+/// A session with figures off, summaries quiet and the random generator seeded; its
+/// output directory is a fresh temporary folder named after the test.
+pub fn session(name: &str, seed: u64) -> Session {
+    let dir = std::env::temp_dir().join(format!("brian-test-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = Session::new(dir, name.into());
+    {
+        let mut st = s.state.borrow_mut();
+        st.no_plots = true;
+        st.quiet = true;
+        st.net.seed(seed);
+    }
+    s
+}
+
+/// Evaluates script code; a script error fails the test with the rendered error.
+pub fn eval(s: &mut Session, src: &str) -> rhai::Dynamic {
+    s.eval(src, None)
+        .unwrap_or_else(|e| panic!("{}", e.render("test", src)))
+}
+
+/// Runs script code for its effects.
+pub fn exec(s: &mut Session, src: &str) {
+    let _ = eval(s, src);
+}
+
+/// The numbers of a script array expression (use `M.t / ms` for quantities).
+pub fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
+    eval(s, &format!("to_array({expr})"))
+        .into_array()
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            d.as_float()
+                .or_else(|_| d.as_int().map(|i| i as f64))
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The first recorded step at which a trace differs from its first value.
+pub fn first_change(trace: &[f64]) -> usize {
+    trace
+        .iter()
+        .position(|v| *v != trace[0])
+        .expect("the trace changes")
+}
