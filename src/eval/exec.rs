@@ -367,6 +367,19 @@ impl Kernel {
         scratch: &mut Scratch,
         mut hit: impl FnMut(u32),
     ) {
+        if let Some((k, op, bound)) = self.direct_comparison(scalars) {
+            // A threshold like `v > -50*mV`: compare the array in place, no copies; one
+            // loop per comparison so each is vectorised.
+            let arr = &arrays[k];
+            match op {
+                BinOp::Gt => scan(arr, elements, |x| x > bound, &mut hit),
+                BinOp::Ge => scan(arr, elements, |x| x >= bound, &mut hit),
+                BinOp::Lt => scan(arr, elements, |x| x < bound, &mut hit),
+                BinOp::Le => scan(arr, elements, |x| x <= bound, &mut hit),
+                _ => scan(arr, elements, |x| apply_bin(op, x, bound) != 0.0, &mut hit),
+            }
+            return;
+        }
         if scratch.regs.len() < self.n_regs {
             scratch.regs.resize(self.n_regs, [0.0; CHUNK]);
         }
@@ -448,6 +461,62 @@ impl Kernel {
             Some(Src::Reg(r)) => scratch.regs[r as usize][0],
             _ => 0.0,
         };
+    }
+}
+
+/// Calls `hit` for the elements of `arr` where `test` holds, testing blocks of 16 with a
+/// branch-free reduction first (spikes are rare).
+#[inline(always)]
+fn scan(arr: &[f64], elements: Elements, test: impl Fn(f64) -> bool, hit: &mut impl FnMut(u32)) {
+    match elements {
+        Elements::Range(start, n) => {
+            for (b, block) in arr[start..start + n].chunks(16).enumerate() {
+                if block.iter().fold(false, |any, &x| any | test(x)) {
+                    for (j, &x) in block.iter().enumerate() {
+                        if test(x) {
+                            hit((start + b * 16 + j) as u32);
+                        }
+                    }
+                }
+            }
+        }
+        Elements::Indices(ix) => ix
+            .iter()
+            .filter(|&&j| test(arr[j as usize]))
+            .for_each(|&j| hit(j)),
+    }
+}
+
+impl Kernel {
+    /// The array, comparison and bound when the kernel is one comparison of an array with a
+    /// constant or scalar and writes nothing (most thresholds).
+    fn direct_comparison(&self, scalars: &[f64]) -> Option<(usize, BinOp, f64)> {
+        let (
+            Some(Src::Reg(res)),
+            [Instr::Bin {
+                op,
+                dst,
+                a: Src::Reg(ra),
+                b,
+            }],
+        ) = (self.result, &self.instrs[..])
+        else {
+            return None;
+        };
+        if *dst != res
+            || !op.is_comparison()
+            || !self.stores.is_empty()
+            || self.index_reg == Some(*ra)
+        {
+            return None;
+        }
+        let bound = match *b {
+            Src::Const(c) => c,
+            Src::Scalar(k) => scalars[k as usize],
+            Src::Reg(_) => return None,
+        };
+        let &(k, _) = self.loads.iter().find(|(_, r)| r == ra)?;
+        Some((k, *op, bound))
     }
 }
 

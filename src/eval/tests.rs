@@ -302,3 +302,49 @@ fn exp_is_accurate_to_two_ulp() {
     assert_eq!(exp(f64::NEG_INFINITY), 0.0);
     assert!(exp(f64::NAN).is_nan());
 }
+
+/// Thresholds that compare an array with a constant take a direct path (no copies); its
+/// hits must equal the general path's, for every comparison, for ranges and index lists.
+#[test]
+fn direct_comparisons_find_the_same_hits_as_the_general_path() {
+    use rand::Rng;
+    let mut r = rng();
+    let n = 1000;
+    let v: Vec<f64> = (0..n)
+        .map(|_| {
+            if r.random::<f64>() < 0.1 {
+                0.5
+            } else {
+                r.random::<f64>()
+            }
+        })
+        .collect();
+    let mut arrays = vec![v, vec![0.0; n]];
+    let idx: Vec<u32> = (0..n as u32).filter(|k| k % 3 != 0).collect();
+    for op in [">", ">=", "<", "<=", "==", "!="] {
+        let direct =
+            compile_condition(&[], &parse_expr(&format!("v {op} 0.5")).unwrap(), &bind).unwrap();
+        let general = compile_condition(
+            &[],
+            &parse_expr(&format!("(v {op} 0.5) and (w == 0)")).unwrap(),
+            &bind,
+        )
+        .unwrap();
+        for elements in [
+            Elements::Range(0, n),
+            Elements::Range(37, 500),
+            Elements::Indices(&idx),
+        ] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut s = Scratch::default();
+            direct.run(&mut arrays, elements, &[0.0], &mut rng(), &mut s, |j| {
+                a.push(j)
+            });
+            general.run(&mut arrays, elements, &[0.0], &mut rng(), &mut s, |j| {
+                b.push(j)
+            });
+            assert_eq!(a, b, "v {op} 0.5");
+            assert!(!a.is_empty());
+        }
+    }
+}
