@@ -139,6 +139,11 @@ pub struct Synapses {
     /// (postsynaptic variable index, code computing `_summed`).
     summed: Vec<(usize, SynapticCode)>,
     local: Vec<Vec<f64>>,
+    /// Values of written neuron variables before the code ran (for deltas), reused.
+    before: Vec<Vec<f64>>,
+    /// The variables of the source and target as of the last `prepare`, so that running
+    /// does not rebuild them every step.
+    sides: std::sync::Arc<(SideVars, SideVars)>,
 }
 
 /// Resolution of a name in synaptic code.
@@ -350,6 +355,8 @@ impl Synapses {
             method: None,
             summed: Vec::new(),
             local: Vec::new(),
+            before: Vec::new(),
+            sides: Default::default(),
         })
     }
 
@@ -702,6 +709,7 @@ impl Synapses {
                 }
             }
         }
+        self.sides = std::sync::Arc::new((pre.clone(), post.clone()));
         self.update = update;
         self.method = method;
         self.summed = summed;
@@ -830,6 +838,7 @@ impl Synapses {
             return code.slots.contains(&Space::Output).then(Vec::new);
         }
         let mut local = std::mem::take(&mut self.local);
+        let mut before = std::mem::take(&mut self.before);
         local.resize_with(code.slots.len(), Vec::new);
         let written: Vec<usize> = code.kernel.written_arrays().collect();
         let scalars = [t];
@@ -839,7 +848,14 @@ impl Synapses {
         while start < n {
             let len = chunk.min(n - start);
             self.gather(code, ids, start, len, pre, post, groups, &mut local);
-            let before: Vec<Vec<f64>> = written.iter().map(|&k| local[k].clone()).collect();
+            // Neuron variables are updated by deltas: keep their values before the code.
+            before.resize_with(written.len(), Vec::new);
+            for (b, &k) in before.iter_mut().zip(&written) {
+                b.clear();
+                if matches!(code.slots[k], Space::Pre(_) | Space::Post(_)) {
+                    b.extend_from_slice(&local[k]);
+                }
+            }
             code.kernel.run(
                 &mut local,
                 Elements::Range(0, len),
@@ -866,6 +882,7 @@ impl Synapses {
             start += len;
         }
         self.local = local;
+        self.before = before;
         code.slots.contains(&Space::Output).then_some(output)
     }
 
@@ -951,16 +968,16 @@ impl Synapses {
         if self.summed.is_empty() {
             return;
         }
-        let pre = SideVars::of(groups, self.spec.source);
-        let post = SideVars::of(groups, self.spec.target);
+        let sides = std::sync::Arc::clone(&self.sides);
+        let (pre, post) = (&sides.0, &sides.1);
         let summed = std::mem::take(&mut self.summed);
         for (k, code) in &summed {
             let values = self
                 .execute(
                     code,
                     Ids::Range(self.len()),
-                    &pre,
-                    &post,
+                    pre,
+                    post,
                     groups,
                     t,
                     rng,
@@ -989,13 +1006,13 @@ impl Synapses {
         let Some(code) = self.update.take() else {
             return;
         };
-        let pre = SideVars::of(groups, self.spec.source);
-        let post = SideVars::of(groups, self.spec.target);
+        let sides = std::sync::Arc::clone(&self.sides);
+        let (pre, post) = (&sides.0, &sides.1);
         self.execute(
             &code,
             Ids::Range(self.len()),
-            &pre,
-            &post,
+            pre,
+            post,
             groups,
             t,
             rng,
@@ -1019,8 +1036,8 @@ impl Synapses {
         if self.pathways.is_empty() || self.is_empty() {
             return;
         }
-        let pre = SideVars::of(groups, self.spec.source);
-        let post = SideVars::of(groups, self.spec.target);
+        let sides = std::sync::Arc::clone(&self.sides);
+        let (pre, post) = (&sides.0, &sides.1);
         for on_post in [false, true] {
             for p in 0..self.pathways.len() {
                 if self.pathways[p].on_post != on_post {
@@ -1051,7 +1068,7 @@ impl Synapses {
                 let Some(code) = self.pathways[p].compiled.take() else {
                     continue;
                 };
-                self.execute(&code, Ids::List(due), &pre, &post, groups, t, rng, scratch);
+                self.execute(&code, Ids::List(due), pre, post, groups, t, rng, scratch);
                 self.pathways[p].compiled = Some(code);
             }
         }
