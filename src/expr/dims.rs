@@ -128,7 +128,11 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                     };
                     qa.check_same(&qb, verb)
                         .map_err(|err| ExprError::units(err, e.span))?;
-                    let d = if va == Some(0.0) { db } else { da };
+                    let d = if da.is_dimensionless() && va == Some(0.0) {
+                        db
+                    } else {
+                        da
+                    };
                     if op.is_comparison() {
                         (D::DIMENSIONLESS, None)
                     } else {
@@ -218,7 +222,8 @@ fn infer_q(e: &Expr, ns: &dyn Namespace) -> Result<(Dimension, Option<f64>), Exp
                 "sign" => (D::DIMENSIONLESS, None),
                 "clip" => {
                     for (k, (d, v)) in dims.iter().enumerate().skip(1) {
-                        let ok = *d == dims[0].0 || v.is_some_and(crate::units::is_unit_free);
+                        let ok = *d == dims[0].0
+                            || (d.is_dimensionless() && v.is_some_and(crate::units::is_unit_free));
                         if !ok {
                             return Err(ExprError::units(
                                 UnitError::Mismatch {
@@ -273,7 +278,7 @@ pub fn check_statement(
 ) -> Result<(), ExprError> {
     let value = stmt.as_assignment();
     let (d, v) = infer_q(&value, ns)?;
-    if d != target && !v.is_some_and(crate::units::is_unit_free) {
+    if d != target && !(d.is_dimensionless() && v.is_some_and(crate::units::is_unit_free)) {
         return Err(ExprError::units(
             UnitError::WrongDimension {
                 what: format!("the value assigned to '{}'", stmt.target),

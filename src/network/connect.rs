@@ -148,7 +148,7 @@ impl Network {
             externals,
             &mut self.rng,
         )?;
-        if got != dim && !values.iter().all(|v| *v == 0.0) {
+        if got != dim && !(got.is_dimensionless() && values.iter().all(|v| *v == 0.0)) {
             return Err(NetworkError::Other(format!(
                 "{}: '{code}' has units of {got}, but {dim} is needed",
                 spec.name

@@ -92,7 +92,7 @@ pub fn to_qarray(d: &Dynamic, what: &str) -> RResult<QuantityArray> {
             let q = to_quantity(x, &format!("element {k} of {what}"))?;
             match dim {
                 None => dim = Some(q.dim),
-                Some(dd) if dd != q.dim && !crate::units::is_unit_free(q.value) => {
+                Some(dd) if dd != q.dim && !q.is_unit_free() => {
                     return err(format!(
                         "the elements of {what} have different units ({dd} and {})",
                         q.dim

@@ -25,13 +25,18 @@ impl Quantity {
         self.dim.is_dimensionless()
     }
 
-    /// Brian's rule: 0 and ±inf are compatible with any dimension (so `v > 0` works).
+    /// Brian's rule: a plain (dimensionless) 0 or ±inf is compatible with any dimension, so
+    /// `v > 0` works; `3*mV == 0*second` is still a mismatch.
+    pub fn is_unit_free(&self) -> bool {
+        self.is_dimensionless() && is_unit_free(self.value)
+    }
+
     fn matches(&self, other: &Quantity) -> bool {
-        self.dim == other.dim || is_unit_free(self.value) || is_unit_free(other.value)
+        self.dim == other.dim || self.is_unit_free() || other.is_unit_free()
     }
 
     fn combined_dim(&self, other: &Quantity) -> Dimension {
-        if self.dim == other.dim || is_unit_free(self.value) && !other.is_dimensionless() {
+        if self.dim == other.dim || self.is_unit_free() {
             other.dim
         } else {
             self.dim
@@ -114,9 +119,9 @@ impl Quantity {
         }
     }
 
-    /// The value in the given dimension, which must match (0 matches anything).
+    /// The value in the given dimension, which must match (a plain 0 matches anything).
     pub fn in_dim(&self, dim: Dimension, what: &str) -> Result<f64, UnitError> {
-        if self.dim == dim || is_unit_free(self.value) {
+        if self.dim == dim || self.is_unit_free() {
             Ok(self.value)
         } else {
             Err(UnitError::WrongDimension {

@@ -68,3 +68,20 @@ fn display_is_brian_like() {
     let v2_per_s = q("volt").powf(2.0).div(&q("second"));
     assert_eq!(v2_per_s.dim.to_string(), "V^2/s");
 }
+
+#[test]
+fn only_a_plain_zero_matches_any_unit() {
+    let mv = q("mV");
+    let ms = q("ms");
+    let zero = Quantity::dimensionless(0.0);
+    assert!(mv.add(&zero).is_ok() && zero.add(&mv).is_ok());
+    assert_eq!(zero.add(&mv).unwrap().dim, mv.dim);
+    let zero_mv = mv.mul(&zero);
+    assert!(
+        zero_mv.add(&ms).is_err(),
+        "0*mV + 1*ms is a mismatch, as in Brian 2"
+    );
+    assert!(zero_mv.compare(&ms, "compare").is_err());
+    assert!(zero_mv.in_dim(ms.dim, "x").is_err());
+    assert!(zero.in_dim(ms.dim, "x").is_ok());
+}

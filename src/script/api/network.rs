@@ -196,7 +196,8 @@ fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RRes
     }
     let what = format!("the value for '{name}'");
     let arr = to_qarray(&value, &what)?;
-    let unit_free = arr.values.iter().all(|v| crate::units::is_unit_free(*v));
+    let unit_free =
+        arr.dim.is_dimensionless() && arr.values.iter().all(|v| crate::units::is_unit_free(*v));
     if arr.dim != dim && !unit_free {
         return err(format!(
             "{what} has units of {}, but '{name}' is in {dim}",
@@ -538,7 +539,9 @@ fn spike_generator(
     check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
     let idx = to_indices(&indices, "the indices")?;
     let times = to_qarray(&times, "the times")?;
-    if times.dim != Dimension::TIME && !times.values.iter().all(|v| *v == 0.0) {
+    if times.dim != Dimension::TIME
+        && !(times.dim.is_dimensionless() && times.values.iter().all(|v| *v == 0.0))
+    {
         return err(format!(
             "the spike times should be in seconds, got units of {}",
             times.dim
@@ -763,7 +766,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             }
             let arr = to_qarray(&rates, "the rates")?;
             let hz = Dimension::TIME.inverse();
-            if arr.dim != hz && !arr.values.iter().all(|v| *v == 0.0) {
+            if arr.dim != hz
+                && !(arr.dim.is_dimensionless() && arr.values.iter().all(|v| *v == 0.0))
+            {
                 return err(format!(
                     "the rates of a PoissonGroup should be in Hz, got units of {}",
                     arr.dim

@@ -177,7 +177,10 @@ fn values_for(
             .map_err(|e| e.to_string().into());
     }
     let arr = to_qarray(value, what)?;
-    if arr.dim != dim && !arr.values.iter().all(|v| crate::units::is_unit_free(*v)) {
+    if arr.dim != dim
+        && !(arr.dim.is_dimensionless()
+            && arr.values.iter().all(|v| crate::units::is_unit_free(*v)))
+    {
         return err(format!(
             "{what} has units of {}, but should be in {dim}",
             arr.dim
