@@ -360,3 +360,60 @@ fn integer_variables_stay_whole_and_constants_stay_constant() {
         e.message
     );
 }
+
+#[test]
+fn refractoriness_can_be_an_expression() {
+    // A per-neuron refractory period: the LIF rule with each neuron's own period.
+    let mut s = session("refr", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(2, "dv/dt = (30*mV - v)/(10*ms) : volt (unless refractory)\nref : second",
+                            #{ threshold: "v > 20*mV", reset: "v = 0*mV", refractory: "ref" });
+        G.ref = [2*ms, 5*ms];
+        let M = SpikeMonitor(G);
+        run(100*ms);
+    "#,
+    );
+    let t = floats(&mut s, "M.t / ms");
+    let i = floats(&mut s, "M.i");
+    let isi = |k: f64| {
+        let tk: Vec<f64> = t
+            .iter()
+            .zip(&i)
+            .filter(|(_, n)| **n == k)
+            .map(|(t, _)| *t)
+            .collect();
+        tk[2] - tk[1]
+    };
+    let crossing = 10.0 * 3f64.ln(); // ms from 0 to 20 mV
+    assert!(
+        (isi(0.0) - ((crossing / 0.1).floor() * 0.1 + 2.0)).abs() < 1e-6,
+        "{}",
+        isi(0.0)
+    );
+    assert!(
+        (isi(1.0) - ((crossing / 0.1).floor() * 0.1 + 5.0)).abs() < 1e-6,
+        "{}",
+        isi(1.0)
+    );
+    // A condition: after a spike, refractory as long as v > 15 mV. Without a reset, v stays
+    // above it, so there is one spike (without refractoriness, one every step).
+    let mut s = session("refr2", 1);
+    exec(
+        &mut s,
+        r#"
+        let K = NeuronGroup(1, "dv/dt = (30*mV - v)/(5*ms) : volt", #{ threshold: "v > 20*mV", refractory: "v > 15*mV" });
+        let MK = SpikeMonitor(K);
+        run(50*ms);
+    "#,
+    );
+    assert_eq!(eval(&mut s, "MK.num_spikes").as_int().unwrap(), 1);
+    let e = s.eval("let H = NeuronGroup(1, \"v : volt\", #{ threshold: \"v > 1*mV\", refractory: \"v\" }); run(1*ms);", None).unwrap_err();
+    assert!(
+        e.message
+            .contains("refractoriness must be a time or a condition"),
+        "{}",
+        e.message
+    );
+}

@@ -533,7 +533,7 @@ impl Network {
                     |_| {},
                 );
             }
-            if ng.refractory_steps.is_some() {
+            if ng.refractory_active {
                 let k = ng.arrays.len();
                 for &s in spikes {
                     ng.arrays[k - 2][s as usize] = t;

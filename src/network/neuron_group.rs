@@ -46,6 +46,9 @@ pub struct NeuronGroupSpec {
     pub reset: Option<Reset>,
     /// Refractory period in seconds.
     pub refractory: Option<f64>,
+    /// Refractoriness as an expression (Brian 2): a time (`"ref"`, per neuron) or a
+    /// condition (`"v > -50*mV"`: the neuron leaves refractoriness once it is false).
+    pub refractory_code: Option<String>,
     pub method: Option<String>,
     pub name: String,
     /// The group's own time step (a multiple of the network's), if not the network's.
@@ -70,6 +73,8 @@ pub struct NeuronGroup {
     pub(super) compiled: Option<Compiled>,
     /// The refractory period in steps (0: none), for `not_refractory`.
     pub(super) refractory_steps: Option<f64>,
+    /// Whether spikes start a refractory period (a time or an expression).
+    pub(super) refractory_active: bool,
     /// The group updates every `every` network steps, with time step `dt`.
     pub(super) every: u64,
     pub(super) dt: f64,
@@ -93,6 +98,7 @@ impl NeuronGroup {
             arrays,
             compiled: None,
             refractory_steps: None,
+            refractory_active: false,
             every: 1,
             dt: 0.0,
         })
@@ -244,6 +250,14 @@ impl NeuronGroup {
                 .map(|e| e.name.clone()),
         );
         self.refractory_steps = refractory.map(|r| crate::eval::timestep(r, dt));
+        // Refractoriness from an expression: `not_refractory` is computed by the state
+        // update kernel itself, before the update, as Brian 2's abstract code does.
+        let refractory_code = match &self.spec.refractory_code {
+            Some(text) => Some(self.refractory_statement(text, &ns)?),
+            None => None,
+        };
+        let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
+        self.refractory_active = refractory.is_some();
 
         let ctx = Context {
             eqs: &self.eqs,
@@ -265,7 +279,9 @@ impl NeuronGroup {
             bind: |n: &str| ns.bind(n),
             tables: &tables,
         };
-        let update = compile_statements(&su.code, &bind)
+        let mut code = refractory_code.into_iter().collect::<Vec<_>>();
+        code.extend(su.code.iter().cloned());
+        let update = compile_statements(&code, &bind)
             .map_err(|e| self.code_error("state update", &self.spec.model, e))?;
 
         let subexprs = self.subexpression_code();
@@ -325,6 +341,53 @@ impl NeuronGroup {
             notes: su.notes,
         });
         Ok(())
+    }
+
+    /// `not_refractory` from a refractoriness expression: a time gives
+    /// `timestep(t - lastspike, dt) >= timestep(ref, dt)`, a condition
+    /// `not_refractory or not (cond)` (Brian 2's rules).
+    fn refractory_statement(
+        &self,
+        text: &str,
+        ns: &GroupNamespace,
+    ) -> Result<Statement, NetworkError> {
+        let fail = |e: ExprError| self.code_error("refractory", text, e);
+        let expr = parse_expr(text).map_err(fail)?;
+        let dim = infer(&expr, ns).map_err(fail)?;
+        let span = expr.span;
+        let value = if dim == Dimension::TIME {
+            let elapsed = Expr::binary(
+                crate::expr::BinOp::Sub,
+                Expr::name("t"),
+                Expr::name("lastspike"),
+            );
+            Expr::binary(
+                crate::expr::BinOp::Ge,
+                Expr::call("timestep", vec![elapsed, Expr::name("dt")]),
+                Expr::call("timestep", vec![expr, Expr::name("dt")]),
+            )
+        } else if dim.is_dimensionless() {
+            let leaving = Expr::new(
+                crate::expr::ExprKind::Unary(crate::expr::UnaryOp::Not, Box::new(expr)),
+                span,
+            );
+            Expr::binary(
+                crate::expr::BinOp::Or,
+                Expr::name("not_refractory"),
+                leaving,
+            )
+        } else {
+            let msg = format!(
+                "refractoriness must be a time or a condition, but this has units of {dim}"
+            );
+            return Err(fail(ExprError::other(msg, span)));
+        };
+        Ok(Statement {
+            target: "not_refractory".into(),
+            op: AssignOp::Set,
+            span,
+            value,
+        })
     }
 
     /// Brian 1's value threshold and reset act on the first variable, whose unit the value

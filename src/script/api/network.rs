@@ -111,7 +111,11 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
         });
     }
     if let Some(r) = opts.get("refractory") {
-        spec.refractory = Some(to_si(r, Dimension::TIME, "refractory")?);
+        if r.is_string() {
+            spec.refractory_code = Some(to_string(r, "refractory")?);
+        } else {
+            spec.refractory = Some(to_si(r, Dimension::TIME, "refractory")?);
+        }
     }
     if let Some(d) = opts.get("dt") {
         spec.dt = Some(to_si(d, Dimension::TIME, "dt")?);
