@@ -192,3 +192,83 @@ fn topographic_rates_match_brian() {
         "{mean} Hz over seeds: {rates:?}"
     );
 }
+
+/// Brian 1 (5 seeds): 101-110 spikes per group of 100 after 45 ms, mean spike time moving
+/// from 53.2 ms (group 1) to 57.3 ms (group 10); Brian 2: 105-115 and 53 -> 57.6 ms.
+#[test]
+fn the_synfire_wave_travels_as_in_brian() {
+    for seed in [1, 2] {
+        let s = run_script(
+            "scripts/synfire_chain.rhai",
+            seed,
+            temp_dir("synfire"),
+            false,
+        );
+        let st = s.state.borrow();
+        let late = |k: usize| -> Vec<f64> {
+            st.net.spike_monitors[k]
+                .t
+                .iter()
+                .map(|t| t * 1e3)
+                .filter(|t| *t > 45.0)
+                .collect()
+        };
+        for k in 0..10 {
+            let n = late(k).len();
+            assert!(
+                (95..=125).contains(&n),
+                "seed {seed}, group {}: {n} spikes after 45 ms",
+                k + 1
+            );
+        }
+        let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+        let (first, last) = (mean(late(0)), mean(late(9)));
+        assert!(
+            (51.0..=55.5).contains(&first),
+            "seed {seed}: group 1 at {first} ms"
+        );
+        assert!(
+            (55.5..=60.0).contains(&last) && last > first + 2.0,
+            "seed {seed}: group 10 at {last} ms"
+        );
+    }
+}
+
+/// Brian 1 / Brian 2 over 100 ms: mean rate 3.16 / 3.14 Hz, first spike at 14.5 / 14.6 ms.
+#[test]
+fn brunel_hakim_rate_and_onset_match_brian() {
+    for seed in [1, 2] {
+        let s = run_script("scripts/brunel_hakim.rhai", seed, temp_dir("bh"), false);
+        let st = s.state.borrow();
+        let m = &st.net.spike_monitors[0];
+        let rate = m.num_spikes() as f64 / (5000.0 * 0.1);
+        let first = m.t.iter().copied().fold(f64::INFINITY, f64::min) * 1e3;
+        assert!((2.6..=3.8).contains(&rate), "seed {seed}: {rate} Hz");
+        assert!(
+            (12.0..=17.0).contains(&first),
+            "seed {seed}: first spike at {first} ms"
+        );
+    }
+}
+
+/// Brian 1: 6.4 +- 1.1 output spikes in 100 ms (5 seeds).
+#[test]
+fn adaptive_threshold_spike_count_matches_brian() {
+    let counts: Vec<usize> = (1..=10)
+        .map(|seed| {
+            let s = run_script(
+                "scripts/adaptive_threshold.rhai",
+                seed,
+                temp_dir("adapt"),
+                false,
+            );
+            let n = s.state.borrow().net.spike_monitors[0].num_spikes();
+            n
+        })
+        .collect();
+    let mean = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
+    assert!(
+        (5.0..=8.0).contains(&mean),
+        "{mean} spikes on average: {counts:?}"
+    );
+}
