@@ -409,8 +409,9 @@ impl Network {
             s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
         self.record_states(When::AfterGroups, t, act);
-        // thresholds
+        // thresholds (groups outside an explicit network have no spikes this step)
         let mut total = 0;
+        self.spikes.iter_mut().for_each(Vec::clear);
         for (gi, g) in self
             .groups
             .iter_mut()
