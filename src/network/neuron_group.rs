@@ -300,6 +300,14 @@ impl NeuronGroup {
                         ),
                     ));
                 }
+                if !self.is_boolean(&cond) {
+                    let msg = "a threshold must be a condition, as in 'v > -50*mV' (a comparison, a boolean variable, or 'and'/'or'/'not' of them)";
+                    return Err(self.code_error(
+                        "threshold",
+                        text,
+                        ExprError::other(msg, cond.span),
+                    ));
+                }
                 if refractory.is_some() {
                     cond =
                         Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
@@ -341,6 +349,27 @@ impl NeuronGroup {
             notes: su.notes,
         });
         Ok(())
+    }
+
+    /// Whether an expression is a condition (Brian requires thresholds to be boolean).
+    fn is_boolean(&self, e: &Expr) -> bool {
+        use crate::expr::{BinOp, ExprKind, UnaryOp};
+        match &e.kind {
+            ExprKind::Bool(_) => true,
+            ExprKind::Binary(op, a, b) => match op {
+                BinOp::And | BinOp::Or => self.is_boolean(a) && self.is_boolean(b),
+                op => op.is_comparison(),
+            },
+            ExprKind::Unary(UnaryOp::Not, _) => true,
+            ExprKind::Name(n) => {
+                n == "not_refractory"
+                    || self
+                        .eqs
+                        .get(n)
+                        .is_some_and(|eq| eq.var_type == crate::equations::VarType::Boolean)
+            }
+            _ => false,
+        }
     }
 
     /// `not_refractory` from a refractoriness expression: a time gives

@@ -411,20 +411,32 @@ impl ScriptError {
     }
 }
 
-/// The script line and column (1-based) of a model line, when the script contains it once.
+/// The script line and column (1-based) of a model line, when the script contains it
+/// exactly once (as a quoted string first, so that a short threshold like "v" is found
+/// where it is written, not inside another word).
 fn find_snippet(source: &str, s: &crate::network::Snippet) -> Option<(usize, usize, usize)> {
     let trimmed = s.line.trim();
     if trimmed.is_empty() {
         return None;
     }
     let lead = s.line.len() - s.line.trim_start().len();
-    let mut found = source
-        .lines()
-        .enumerate()
-        .filter_map(|(k, l)| l.find(trimmed).map(|c| (k + 1, c)));
-    let (line, col) = found.next()?;
-    if found.next().is_some() {
-        return None;
+    let quoted = [
+        format!("\"{trimmed}\""),
+        format!("`{trimmed}`"),
+        format!("`{trimmed}"),
+        trimmed.to_string(),
+    ];
+    for (k, needle) in quoted.iter().enumerate() {
+        let shift = usize::from(k < 3);
+        let mut found = source.lines().enumerate().flat_map(|(n, l)| {
+            l.match_indices(needle.as_str())
+                .map(move |(c, _)| (n + 1, c))
+        });
+        if let Some((line, col)) = found.next() {
+            if found.next().is_none() {
+                return Some((line, col + shift + s.column.saturating_sub(lead) + 1, s.len));
+            }
+        }
     }
-    Some((line, col + s.column.saturating_sub(lead) + 1, s.len))
+    None
 }
