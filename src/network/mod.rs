@@ -131,6 +131,15 @@ pub struct MemberFlags {
     pub poisson_inputs: Vec<bool>,
 }
 
+/// The objects of a list that take part in the run.
+fn active<T>(items: &mut [T], on: impl Fn(usize) -> bool) -> impl Iterator<Item = &mut T> {
+    items
+        .iter_mut()
+        .enumerate()
+        .filter(move |(k, _)| on(*k))
+        .map(|(_, x)| x)
+}
+
 fn flag(v: &[bool], k: usize) -> bool {
     v.get(k).copied().unwrap_or(false)
 }
@@ -297,32 +306,17 @@ impl Network {
     pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
         let dt = self.clock.dt;
         let act = self.members.clone();
-        for (_, g) in self
-            .groups
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.group(*k))
-        {
+        for g in active(&mut self.groups, |k| act.group(k)) {
             match g {
                 Group::Neurons(ng) => ng.prepare(dt, externals)?,
                 Group::Poisson(p) => p.prepare(dt, externals)?,
                 Group::Generator(_) => {}
             }
         }
-        for (_, c) in self
-            .connections
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.connection(*k))
-        {
+        for c in active(&mut self.connections, |k| act.connection(k)) {
             c.prepare(dt).map_err(NetworkError::Other)?;
         }
-        for (_, s) in self
-            .synapses
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.synapse(*k))
-        {
+        for s in active(&mut self.synapses, |k| act.synapse(k)) {
             s.prepare(&self.groups, dt, externals)?;
         }
         self.prepared_dt = dt;
@@ -363,20 +357,10 @@ impl Network {
         self.record_states(When::Start, t, act);
         // groups: summed variables (before their targets' updates), refractoriness, the
         // neurons' state updates, then the synapses' clock-driven equations
-        for (_, s) in self
-            .synapses
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.synapse(*k))
-        {
+        for s in active(&mut self.synapses, |k| act.synapse(k)) {
             s.update_summed(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
-        for (_, g) in self
-            .groups
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.group(*k))
-        {
+        for g in active(&mut self.groups, |k| act.group(k)) {
             let Group::Neurons(ng) = g else { continue };
             if !self.clock.step.is_multiple_of(ng.every) {
                 continue;
@@ -400,12 +384,7 @@ impl Network {
                 );
             }
         }
-        for (_, s) in self
-            .synapses
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.synapse(*k))
-        {
+        for s in active(&mut self.synapses, |k| act.synapse(k)) {
             s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
         }
         self.record_states(When::AfterGroups, t, act);
@@ -443,31 +422,16 @@ impl Network {
             }
             total += out.len() as u64;
         }
-        for (_, m) in self
-            .spike_monitors
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.spike_monitor(*k))
-        {
+        for m in active(&mut self.spike_monitors, |k| act.spike_monitor(k)) {
             m.record(&self.spikes[m.source.group], t);
         }
-        for (_, m) in self
-            .rate_monitors
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.rate_monitor(*k))
-        {
+        for m in active(&mut self.rate_monitors, |k| act.rate_monitor(k)) {
             m.record(&self.spikes[m.source.group], t, dt);
         }
         self.record_states(When::AfterThresholds, t, act);
         // synapses
         let mut due = std::mem::take(&mut self.delivery);
-        for (_, c) in self
-            .connections
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.connection(*k))
-        {
+        for c in active(&mut self.connections, |k| act.connection(k)) {
             let src = &self.spikes[c.source.group];
             let (lo, hi) = (
                 c.source.start as u32,
@@ -480,11 +444,12 @@ impl Network {
                 c.step(local, &mut due, arr);
             }
         }
-        for (_, pi) in self
+        for pi in self
             .poisson_inputs
             .iter()
             .enumerate()
             .filter(|(k, _)| act.poisson_input(*k))
+            .map(|(_, x)| x)
         {
             if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
                 let r = pi.target;
@@ -495,12 +460,7 @@ impl Network {
                 );
             }
         }
-        for (_, s) in self
-            .synapses
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.synapse(*k))
-        {
+        for s in active(&mut self.synapses, |k| act.synapse(k)) {
             s.propagate(
                 &self.spikes,
                 &mut self.groups,
@@ -549,12 +509,7 @@ impl Network {
     }
 
     fn record_states(&mut self, when: When, t: f64, act: &Members) {
-        for (_, m) in self
-            .state_monitors
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.state_monitor(*k))
-        {
+        for m in active(&mut self.state_monitors, |k| act.state_monitor(k)) {
             if m.when != when || !self.clock.step.is_multiple_of(m.every) {
                 continue;
             }
