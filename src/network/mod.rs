@@ -287,6 +287,42 @@ impl Network {
         }
     }
 
+    /// The network's current time in seconds (Brian 2's `net.t`).
+    pub fn t(&self) -> f64 {
+        self.clock.t()
+    }
+
+    /// Moves the network to time `t` (an explicit Network or the magic network resuming
+    /// its own time); every clock goes to its first step at or after `t`.
+    pub fn set_t(&mut self, t: f64) {
+        self.clock.step = (t / self.clock.dt - 1e-9).ceil().max(0.0) as u64;
+    }
+
+    /// The default clock's time step.
+    pub fn default_dt(&self) -> f64 {
+        self.clock.dt
+    }
+
+    /// Sets the default clock's time step. As in Brian 2, the current time must be a
+    /// whole multiple of the new step.
+    pub fn set_default_dt(&mut self, dt: f64) -> Result<(), NetworkError> {
+        if !(dt > 0.0) || !dt.is_finite() {
+            return Err(NetworkError::Other(format!(
+                "dt must be a positive time, got {dt} s"
+            )));
+        }
+        let t = self.clock.t();
+        let steps = t / dt;
+        if (steps - steps.round()).abs() > 1e-6 * steps.max(1.0) {
+            return Err(NetworkError::Other(format!(
+                "cannot set dt to {dt} s: the time t = {t} s is not a multiple of it"
+            )));
+        }
+        self.clock.dt = dt;
+        self.clock.step = steps.round() as u64;
+        Ok(())
+    }
+
     pub fn seed(&mut self, seed: u64) {
         self.rng = SmallRng::seed_from_u64(seed);
     }

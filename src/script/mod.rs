@@ -99,13 +99,9 @@ impl SimState {
     }
 
     pub fn set_dt(&mut self, dt: f64) -> convert::RResult<()> {
-        if !(dt > 0.0) || !dt.is_finite() {
-            return convert::err(format!("dt must be a positive time, got {dt} s"));
-        }
-        let t = self.net.clock.t();
-        self.net.clock.dt = dt;
-        self.net.clock.step = (t / dt).round() as u64;
-        Ok(())
+        self.net
+            .set_default_dt(dt)
+            .map_err(|e| e.to_string().into())
     }
 
     pub fn run(&mut self, duration: f64) -> convert::RResult<()> {

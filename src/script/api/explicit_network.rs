@@ -160,6 +160,6 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_get("t", move |_: &mut NetworkHandle| {
-        Quantity::new(s.borrow().net.clock.t(), Dimension::TIME)
+        Quantity::new(s.borrow().net.t(), Dimension::TIME)
     });
 }

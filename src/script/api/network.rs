@@ -1010,7 +1010,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("seed", move |n: INT| s.borrow_mut().net.seed(n as u64));
     let s = shared.clone();
     engine.register_get("dt", move |_: &mut DefaultClock| {
-        Quantity::new(s.borrow().net.clock.dt, Dimension::TIME)
+        Quantity::new(s.borrow().net.default_dt(), Dimension::TIME)
     });
     let s = shared.clone();
     engine.register_set(
@@ -1027,7 +1027,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_get("t", move |_: &mut DefaultClock| {
-        Quantity::new(s.borrow().net.clock.t(), Dimension::TIME)
+        Quantity::new(s.borrow().net.t(), Dimension::TIME)
     });
     let s = shared.clone();
     engine.register_fn("run", move |d: Dynamic| -> RResult<()> {
