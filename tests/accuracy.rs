@@ -25,7 +25,7 @@ fn namespace() -> Values {
 fn group(model: &str, n: usize, method: Option<&str>, dt: f64) -> Network {
     let mut net = Network::new();
     net.seed(2);
-    net.clock.dt = dt;
+    net.set_default_dt(dt).unwrap();
     let spec = NeuronGroupSpec {
         n,
         model: model.into(),
@@ -578,7 +578,7 @@ fn refractoriness_names_work_in_equations() {
                  dw/dt = not_refractory/ms : 1
                  du/dt = (t - lastspike < 1*ms)/ms : 1";
     let mut net = Network::new();
-    net.clock.dt = 1.25e-4;
+    net.set_default_dt(1.25e-4).unwrap();
     let spec = NeuronGroupSpec {
         n: 1,
         model: model.into(),

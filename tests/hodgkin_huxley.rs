@@ -228,7 +228,7 @@ fn single_neuron(data: &Json, method: &str, dt: f64) -> Network {
     let meta = data.get("meta");
     let mut net = Network::new();
     net.seed(1);
-    net.clock.dt = dt;
+    net.set_default_dt(dt).unwrap();
     let spec = NeuronGroupSpec {
         n: 1,
         model: HH_EQS.into(),
@@ -326,7 +326,7 @@ fn single_neuron_trace_follows_brian2() {
         vars.clone(),
         idx,
         vec![0],
-        When::Start,
+        When::start(),
         1,
         "trace".into(),
     ));
@@ -401,7 +401,7 @@ fn coba_hh_rate(seed: u64) -> f64 {
         method, "exponential_euler",
         "implicit: true selects exponential Euler"
     );
-    assert_eq!(st.net.clock.step, 10_000, "1 s at dt = 0.1 ms");
+    assert_eq!(st.net.clocks[0].timestep, 10_000, "1 s at dt = 0.1 ms");
     assert_eq!(st.net.state_monitors[0].t.len(), 10_000);
     // The demo has no SpikeMonitor: the count comes from the run's summary line,
     // "run: 1. s simulated in ... (10000 steps), 130700 spikes".
@@ -411,7 +411,7 @@ fn coba_hh_rate(seed: u64) -> f64 {
         .find_map(|part| part.strip_suffix(" spikes"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no spike count in '{line}'"));
-    spikes / (ng.len() as f64 * st.net.clock.t())
+    spikes / (ng.len() as f64 * st.net.t())
 }
 
 /// The network's mean rate over seeds is within 15% of Brian 2's 35.07 Hz (seeds 1-3 of

@@ -207,35 +207,7 @@ fn spike_generators_repeat_with_a_period_and_defaultclock_is_settable() {
     );
 }
 
-#[test]
-fn a_group_with_its_own_dt_updates_every_few_steps() {
-    let mut s = session("owndt", 1);
-    exec(
-        &mut s,
-        r#"
-        let G = NeuronGroup(1, "dv/dt = 1/ms : 1", #{ dt: 0.5*ms, threshold: "v > 2.2", reset: "v = 0" });
-        let M = StateMonitor(G, "v", #{ record: 0, when: "end" });
-        let S = SpikeMonitor(G);
-        run(4*ms);
-    "#,
-    );
-    let v = floats(&mut s, "M[0]");
-    // Updated at steps 0, 5, 10, ... by 0.5 each; spikes when v reaches 2.5 (t = 2 ms).
-    assert_eq!(&v[..6], &[0.5, 0.5, 0.5, 0.5, 0.5, 1.0]);
-    assert_eq!(floats(&mut s, "S.t / ms"), vec![2.0]);
-    let e = s
-        .eval(
-            "let H = NeuronGroup(1, \"v : 1\", #{ dt: 0.25*ms }); run(1*ms);",
-            None,
-        )
-        .unwrap_err();
-    assert!(
-        e.message
-            .contains("must be a whole multiple of defaultclock.dt"),
-        "{}",
-        e.message
-    );
-}
+// A group with its own dt (any dt, recorded on its own clock): tests/clocks.rs.
 
 #[test]
 fn state_monitors_record_in_the_slot_they_are_given() {

@@ -62,7 +62,7 @@ fn cuba_mean_rate_matches_brian() {
         let s = run_script("scripts/random_network.rhai", seed, temp_dir("cuba"), false);
         let st = s.state.borrow();
         let m = &st.net.spike_monitors[0];
-        rates.push(m.num_spikes() as f64 / (4000.0 * st.net.clock.t()));
+        rates.push(m.num_spikes() as f64 / (4000.0 * st.net.t()));
         let synapses: usize = st.net.connections.iter().map(|c| c.len()).sum();
         assert!(
             (synapses as f64 - 320_000.0).abs() < 5_000.0,
@@ -179,7 +179,7 @@ fn topographic_rates_match_brian() {
         );
         let st = s.state.borrow();
         let m = &st.net.spike_monitors[0];
-        let t = st.net.clock.t();
+        let t = st.net.t();
         assert!(
             m.count[..30].iter().chain(&m.count[70..]).all(|c| *c == 0),
             "seed {seed}: spikes far from the input"

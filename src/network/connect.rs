@@ -30,7 +30,7 @@ impl Network {
         rule: &ConnectRule,
         externals: &Values,
     ) -> Result<usize, NetworkError> {
-        let dt = self.clock.dt;
+        let dt = self.default_dt();
         let spec = self.synapses[s].spec.clone();
         let (n_pre, n_post) = (spec.source.len, spec.target.len);
         let other = |m: String| NetworkError::Other(format!("{}: connect: {m}", spec.name));
@@ -135,7 +135,7 @@ impl Network {
         dim: crate::units::Dimension,
         externals: &Values,
     ) -> Result<Vec<f64>, NetworkError> {
-        let dt = self.clock.dt;
+        let dt = self.default_dt();
         let syn = &self.synapses[s];
         let (pre, post, spec) = (syn.pre.clone(), syn.post.clone(), syn.spec.clone());
         let (values, got) = Synapses::evaluate_pairs(

@@ -3,24 +3,28 @@
 //! Strings are parsed and compiled in `prepare`, before the loop; nothing inside the loop
 //! parses or interprets code.
 
+mod clock;
 mod connect;
 mod connection;
 mod inputs;
 mod monitors;
 pub mod namespace;
 mod neuron_group;
+pub mod schedule;
 mod spike_queue;
 mod store;
 mod synapses;
 
+pub use clock::Clock;
 pub use connect::{random_targets, ConnectRule};
 pub use connection::{
     full_rows, one_to_one_rows, random_rows, Connection, ConnectionDelay, RowBuilder, WeightFn,
 };
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
-pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
+pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, Window};
 pub use namespace::Values;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
 pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
 
@@ -131,15 +135,6 @@ pub struct MemberFlags {
     pub poisson_inputs: Vec<bool>,
 }
 
-/// The objects of a list that take part in the run.
-fn active<T>(items: &mut [T], on: impl Fn(usize) -> bool) -> impl Iterator<Item = &mut T> {
-    items
-        .iter_mut()
-        .enumerate()
-        .filter(move |(k, _)| on(*k))
-        .map(|(_, x)| x)
-}
-
 fn flag(v: &[bool], k: usize) -> bool {
     v.get(k).copied().unwrap_or(false)
 }
@@ -168,6 +163,18 @@ impl Members {
     }
     pub fn poisson_input(&self, k: usize) -> bool {
         self.has(|f| &f.poisson_inputs, k)
+    }
+    pub fn has_object(&self, id: ObjectId) -> bool {
+        let k = id.index;
+        match id.kind {
+            Kind::Group => self.group(k),
+            Kind::Connection => self.connection(k),
+            Kind::Synapses => self.synapse(k),
+            Kind::SpikeMonitor => self.spike_monitor(k),
+            Kind::StateMonitor => self.state_monitor(k),
+            Kind::RateMonitor => self.rate_monitor(k),
+            Kind::PoissonInput => self.poisson_input(k),
+        }
     }
 }
 
@@ -217,19 +224,6 @@ impl NetworkError {
     }
 }
 
-/// The simulation clock: a step counter and a time step.
-#[derive(Clone, Copy, Debug)]
-pub struct Clock {
-    pub dt: f64,
-    pub step: u64,
-}
-
-impl Clock {
-    pub fn t(&self) -> f64 {
-        self.step as f64 * self.dt
-    }
-}
-
 /// Counters of one run, for reports and benchmarks.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunStats {
@@ -239,7 +233,14 @@ pub struct RunStats {
 }
 
 pub struct Network {
-    pub clock: Clock,
+    /// The clocks objects run on; clock 0 is `defaultclock`.
+    pub clocks: Vec<Clock>,
+    /// The network's time in seconds (Brian 2's `Network.t`): where the next run starts.
+    t: f64,
+    /// The slots of a step, in order (Brian 2's `Network.schedule`).
+    pub schedule: Vec<String>,
+    /// How the script placed objects in the schedule (`when`, `order`, `dt`, `active`).
+    scheduling: std::collections::HashMap<ObjectId, Scheduling>,
     pub groups: Vec<Group>,
     pub connections: Vec<Connection>,
     pub synapses: Vec<Synapses>,
@@ -252,12 +253,11 @@ pub struct Network {
     pub members: Members,
     /// Snapshots taken by `store`, by name.
     stored: std::collections::HashMap<String, store::Snapshot>,
-    /// Spikes of the current step, per group (indices in the whole group, sorted).
+    /// Spikes of each group's last threshold (indices in the whole group, sorted).
     spikes: Vec<Vec<u32>>,
     /// Reused buffer for what a spike queue delivers this step.
     delivery: Vec<u32>,
     scratch: Scratch,
-    prepared_dt: f64,
 }
 
 impl Default for Network {
@@ -266,10 +266,21 @@ impl Default for Network {
     }
 }
 
+/// Where an operation runs: its clock's time and step, and its time step.
+#[derive(Clone, Copy)]
+struct Tick {
+    t: f64,
+    dt: f64,
+    step: u64,
+}
+
 impl Network {
     pub fn new() -> Network {
         Network {
-            clock: Clock { dt: 1e-4, step: 0 },
+            clocks: vec![Clock::new("defaultclock", 1e-4)],
+            t: 0.0,
+            schedule: schedule::DEFAULT_SCHEDULE.map(String::from).to_vec(),
+            scheduling: Default::default(),
             groups: Vec::new(),
             connections: Vec::new(),
             synapses: Vec::new(),
@@ -283,44 +294,41 @@ impl Network {
             spikes: Vec::new(),
             delivery: Vec::new(),
             scratch: Scratch::default(),
-            prepared_dt: 0.0,
         }
     }
 
     /// The network's current time in seconds (Brian 2's `net.t`).
     pub fn t(&self) -> f64 {
-        self.clock.t()
+        self.t
     }
 
     /// Moves the network to time `t` (an explicit Network or the magic network resuming
-    /// its own time); every clock goes to its first step at or after `t`.
+    /// its own time); the next run starts there.
     pub fn set_t(&mut self, t: f64) {
-        self.clock.step = (t / self.clock.dt - 1e-9).ceil().max(0.0) as u64;
+        self.t = t;
+        for c in &mut self.clocks {
+            c.timestep = c.timestep_of(t);
+        }
     }
 
     /// The default clock's time step.
     pub fn default_dt(&self) -> f64 {
-        self.clock.dt
+        self.clocks[0].dt
     }
 
-    /// Sets the default clock's time step. As in Brian 2, the current time must be a
-    /// whole multiple of the new step.
+    /// Sets the default clock's time step. As in Brian 2, the next run refuses to start
+    /// if its start time is not a multiple of the new step.
     pub fn set_default_dt(&mut self, dt: f64) -> Result<(), NetworkError> {
-        if !(dt > 0.0) || !dt.is_finite() {
-            return Err(NetworkError::Other(format!(
-                "dt must be a positive time, got {dt} s"
-            )));
-        }
-        let t = self.clock.t();
-        let steps = t / dt;
-        if (steps - steps.round()).abs() > 1e-6 * steps.max(1.0) {
-            return Err(NetworkError::Other(format!(
-                "cannot set dt to {dt} s: the time t = {t} s is not a multiple of it"
-            )));
-        }
-        self.clock.dt = dt;
-        self.clock.step = steps.round() as u64;
-        Ok(())
+        self.clocks[0].set_dt(dt).map_err(NetworkError::Other)
+    }
+
+    /// A new clock (Brian 2's `Clock(dt)`); returns its number.
+    pub fn add_clock(&mut self, name: &str, dt: f64) -> Result<usize, NetworkError> {
+        let mut c = Clock::new(name, 1.0);
+        c.set_dt(dt).map_err(NetworkError::Other)?;
+        c.old_dt = None;
+        self.clocks.push(c);
+        Ok(self.clocks.len() - 1)
     }
 
     pub fn seed(&mut self, seed: u64) {
@@ -338,229 +346,288 @@ impl Network {
         }
     }
 
-    /// Compiles every group's code against `externals` (the script's values).
-    pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
-        let dt = self.clock.dt;
+    /// Compiles every group's code against `externals` (the script's values), each with
+    /// the time step of its clock; returns the clock of every object.
+    pub fn prepare(
+        &mut self,
+        externals: &Values,
+    ) -> Result<std::collections::HashMap<ObjectId, usize>, NetworkError> {
+        let clocks = self.resolve_clocks().map_err(NetworkError::Other)?;
+        let dt_of = |kind, index: usize| self.clocks[clocks[&ObjectId { kind, index }]].dt;
+        let group_dt: Vec<f64> = (0..self.groups.len())
+            .map(|k| dt_of(Kind::Group, k))
+            .collect();
+        let conn_dt: Vec<f64> = (0..self.connections.len())
+            .map(|k| dt_of(Kind::Connection, k))
+            .collect();
+        let syn_dt: Vec<f64> = (0..self.synapses.len())
+            .map(|k| dt_of(Kind::Synapses, k))
+            .collect();
         let act = self.members.clone();
-        for g in active(&mut self.groups, |k| act.group(k)) {
+        for (k, g) in self.groups.iter_mut().enumerate() {
+            if !act.group(k) {
+                continue;
+            }
             match g {
-                Group::Neurons(ng) => ng.prepare(dt, externals)?,
-                Group::Poisson(p) => p.prepare(dt, externals)?,
+                Group::Neurons(ng) => ng.prepare(group_dt[k], externals)?,
+                Group::Poisson(p) => p.prepare(group_dt[k], externals)?,
                 Group::Generator(_) => {}
             }
         }
-        for c in active(&mut self.connections, |k| act.connection(k)) {
-            c.prepare(dt).map_err(NetworkError::Other)?;
+        for (k, c) in self.connections.iter_mut().enumerate() {
+            if act.connection(k) {
+                c.prepare(conn_dt[k]).map_err(NetworkError::Other)?;
+            }
         }
-        for s in active(&mut self.synapses, |k| act.synapse(k)) {
-            s.prepare(&self.groups, dt, externals)?;
+        for (k, s) in self.synapses.iter_mut().enumerate() {
+            if act.synapse(k) {
+                s.prepare(&self.groups, syn_dt[k], externals)?;
+            }
         }
-        self.prepared_dt = dt;
-        Ok(())
+        Ok(clocks)
     }
 
-    /// Runs for `duration` seconds, continuing from the current time.
+    /// The sorted operations of the next run, with everything compiled (Brian 2's
+    /// `scheduling_summary()` shows them).
+    pub fn summary(&mut self, externals: &Values) -> Result<String, NetworkError> {
+        self.prepare(externals)?;
+        let act = self.members.clone();
+        self.scheduling_summary(&act).map_err(NetworkError::Other)
+    }
+
+    /// Runs for `duration` seconds from the network's time, every clock from its first
+    /// step at or after the start to its first step at or after the end (Brian 2 rounds
+    /// the end time, not each run's length).
     pub fn run(&mut self, duration: f64, externals: &Values) -> Result<RunStats, NetworkError> {
         if !(duration >= 0.0) || !duration.is_finite() {
             return Err(NetworkError::Other(format!(
                 "run() needs a positive, finite duration, got {duration} s"
             )));
         }
-        self.prepare(externals)?;
-        let steps = (duration / self.clock.dt).round() as u64;
-        let started = std::time::Instant::now();
-        let mut stats = RunStats {
-            steps,
-            ..Default::default()
-        };
+        let clocks = self.prepare(externals)?;
         let act = self.members.clone();
-        for k in 0..steps {
-            stats.spikes += self.step(&act);
-            if (k + 1) % 1000 == 0 || k + 1 == steps {
-                self.check_finite()?;
+        let mut ops = self
+            .operations(&act, &clocks)
+            .map_err(NetworkError::Other)?;
+        ops.retain(|op| op.active);
+        let (t_start, t_end) = (self.t, self.t + duration);
+        let mut used: Vec<usize> = clocks
+            .iter()
+            .filter(|(id, _)| act.has_object(**id))
+            .map(|(_, &c)| c)
+            .collect();
+        used.push(0);
+        used.sort_unstable();
+        used.dedup();
+        for &c in &used {
+            self.clocks[c]
+                .set_interval(t_start, t_end)
+                .map_err(NetworkError::Other)?;
+        }
+        // Spikes of an earlier run (or of groups outside this network) are not this run's.
+        self.spikes.iter_mut().for_each(Vec::clear);
+        let started = std::time::Instant::now();
+        let mut stats = RunStats::default();
+        let single = used.len() == 1;
+        let mut ticking: Vec<bool> = vec![false; self.clocks.len()];
+        let mut since_check = 0u32;
+        loop {
+            // The clocks at the earliest time tick together.
+            let first = *used
+                .iter()
+                .min_by(|&&a, &&b| self.clocks[a].t().total_cmp(&self.clocks[b].t()))
+                .expect("the default clock is always used");
+            if !self.clocks[first].running() {
+                break;
+            }
+            if !single {
+                for &c in &used {
+                    ticking[c] = self.clocks[c].same_time(&self.clocks[first]);
+                }
+            } else {
+                ticking[first] = true;
+            }
+            for op in &ops {
+                if ticking[op.clock] {
+                    let c = &self.clocks[op.clock];
+                    let tick = Tick {
+                        t: c.t(),
+                        dt: c.dt,
+                        step: c.timestep,
+                    };
+                    stats.spikes += self.execute(op, tick);
+                }
+            }
+            for &c in &used {
+                if ticking[c] {
+                    self.clocks[c].timestep += 1;
+                }
+            }
+            stats.steps += 1;
+            since_check += 1;
+            if since_check == 1000 {
+                since_check = 0;
+                self.check_finite(self.clocks[first].t())?;
             }
         }
+        self.check_finite(self.clocks[0].t())?;
+        self.t = t_end;
         stats.seconds = started.elapsed().as_secs_f64();
         Ok(stats)
     }
 
-    /// One time step through Brian 2's schedule; returns the number of spikes.
-    fn step(&mut self, act: &Members) -> u64 {
-        let dt = self.clock.dt;
-        let t = self.clock.t();
+    /// Runs one operation; returns the number of spikes it emitted.
+    fn execute(&mut self, op: &Operation, tick: Tick) -> u64 {
+        let Tick { t, dt, step } = tick;
         let scalars = [t];
-        // start: monitors recording before the update
-        self.record_states(When::Start, t, act);
-        // groups: summed variables (before their targets' updates), refractoriness, the
-        // neurons' state updates, then the synapses' clock-driven equations
-        for s in active(&mut self.synapses, |k| act.synapse(k)) {
-            s.update_summed(&mut self.groups, t, &mut self.rng, &mut self.scratch);
-        }
-        for g in active(&mut self.groups, |k| act.group(k)) {
-            let Group::Neurons(ng) = g else { continue };
-            if !self.clock.step.is_multiple_of(ng.every) {
-                continue;
-            }
-            let n = ng.len();
-            if let Some(ref_steps) = ng.refractory_steps {
-                let k = ng.arrays.len();
-                let (last, nr) = ng.arrays.split_at_mut(k - 1);
-                for (flag, &ls) in nr[0].iter_mut().zip(&last[k - 2]) {
-                    *flag = f64::from(u8::from(crate::eval::timestep(t - ls, ng.dt) >= ref_steps));
-                }
-            }
-            if let Some(c) = &ng.compiled {
-                c.update.run(
-                    &mut ng.arrays,
-                    Elements::Range(0, n),
-                    &scalars,
-                    &mut self.rng,
-                    &mut self.scratch,
-                    |_| {},
-                );
-            }
-        }
-        for s in active(&mut self.synapses, |k| act.synapse(k)) {
-            s.update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch);
-        }
-        self.record_states(When::AfterGroups, t, act);
-        // thresholds (groups outside an explicit network have no spikes this step)
-        let mut total = 0;
-        self.spikes.iter_mut().for_each(Vec::clear);
-        for (gi, g) in self
-            .groups
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.group(*k))
-        {
-            let out = &mut self.spikes[gi];
-            out.clear();
-            match g {
-                Group::Neurons(ng) if !self.clock.step.is_multiple_of(ng.every) => {}
-                Group::Neurons(ng) => {
-                    if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
-                        let n = ng.spec.n;
-                        th.run(
-                            &mut ng.arrays,
-                            Elements::Range(0, n),
-                            &scalars,
-                            &mut self.rng,
-                            &mut self.scratch,
-                            |j| out.push(j),
-                        );
-                    }
-                }
-                Group::Poisson(p) => {
-                    p.update_rates(t, &mut self.rng, &mut self.scratch);
-                    p.spikes(dt, &mut self.rng, out)
-                }
-                Group::Generator(sg) => sg.spikes_at(self.clock.step, dt, out),
-            }
-            total += out.len() as u64;
-        }
-        for m in active(&mut self.spike_monitors, |k| act.spike_monitor(k)) {
-            m.record(&self.spikes[m.source.group], t);
-        }
-        for m in active(&mut self.rate_monitors, |k| act.rate_monitor(k)) {
-            m.record(&self.spikes[m.source.group], t, dt);
-        }
-        self.record_states(When::AfterThresholds, t, act);
-        // synapses
-        let mut due = std::mem::take(&mut self.delivery);
-        for c in active(&mut self.connections, |k| act.connection(k)) {
-            let src = &self.spikes[c.source.group];
-            let (lo, hi) = (
-                c.source.start as u32,
-                (c.source.start + c.source.len) as u32,
-            );
-            let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
-            if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
-                let arr =
-                    &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
-                c.step(local, &mut due, arr);
-            }
-        }
-        for pi in self
-            .poisson_inputs
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| act.poisson_input(*k))
-            .map(|(_, x)| x)
-        {
-            if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
-                let r = pi.target;
-                pi.apply(
-                    &mut tg.arrays[pi.target_var][r.start..r.start + r.len],
-                    dt,
-                    &mut self.rng,
-                );
-            }
-        }
-        for s in active(&mut self.synapses, |k| act.synapse(k)) {
-            s.propagate(
-                &self.spikes,
+        let k = op.object.index;
+        match op.part {
+            Part::Summed => self.synapses[k].update_summed(
                 &mut self.groups,
                 t,
                 &mut self.rng,
                 &mut self.scratch,
-                &mut due,
-            );
-        }
-        self.delivery = due;
-        self.record_states(When::AfterSynapses, t, act);
-        // resets
-        for (gi, g) in self
-            .groups
-            .iter_mut()
-            .enumerate()
-            .filter(|(k, _)| act.group(*k))
-        {
-            let Group::Neurons(ng) = g else { continue };
-            let spikes = &self.spikes[gi];
-            if spikes.is_empty() {
-                continue;
-            }
-            if let Some(reset) = ng.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
-                reset.run(
-                    &mut ng.arrays,
-                    Elements::Indices(spikes),
-                    &scalars,
-                    &mut self.rng,
-                    &mut self.scratch,
-                    |_| {},
-                );
-            }
-            if ng.refractory_active {
-                let k = ng.arrays.len();
-                for &s in spikes {
-                    ng.arrays[k - 2][s as usize] = t;
-                    ng.arrays[k - 1][s as usize] = 0.0;
+            ),
+            Part::StateUpdate => {
+                let Group::Neurons(ng) = &mut self.groups[k] else {
+                    return 0;
+                };
+                let n = ng.len();
+                if let Some(ref_steps) = ng.refractory_steps {
+                    let m = ng.arrays.len();
+                    let (last, nr) = ng.arrays.split_at_mut(m - 1);
+                    for (flag, &ls) in nr[0].iter_mut().zip(&last[m - 2]) {
+                        *flag =
+                            f64::from(u8::from(crate::eval::timestep(t - ls, ng.dt) >= ref_steps));
+                    }
+                }
+                if let Some(c) = &ng.compiled {
+                    c.update.run(
+                        &mut ng.arrays,
+                        Elements::Range(0, n),
+                        &scalars,
+                        &mut self.rng,
+                        &mut self.scratch,
+                        |_| {},
+                    );
                 }
             }
-        }
-        // end
-        self.record_states(When::End, t, act);
-        self.clock.step += 1;
-        total
-    }
-
-    fn record_states(&mut self, when: When, t: f64, act: &Members) {
-        for m in active(&mut self.state_monitors, |k| act.state_monitor(k)) {
-            if m.when != when || !self.clock.step.is_multiple_of(m.every) {
-                continue;
+            Part::SynapsesStateUpdate => {
+                self.synapses[k].update_state(&mut self.groups, t, &mut self.rng, &mut self.scratch)
             }
-            match m.synapses {
-                Some(k) => m.record(&self.synapses[k].arrays, t),
-                None => {
-                    if let Group::Neurons(g) = &self.groups[m.source.group] {
-                        m.record(&g.arrays, t);
+            Part::Threshold => {
+                let out = &mut self.spikes[k];
+                out.clear();
+                match &mut self.groups[k] {
+                    Group::Neurons(ng) => {
+                        if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
+                            let n = ng.spec.n;
+                            th.run(
+                                &mut ng.arrays,
+                                Elements::Range(0, n),
+                                &scalars,
+                                &mut self.rng,
+                                &mut self.scratch,
+                                |j| out.push(j),
+                            );
+                        }
+                    }
+                    Group::Poisson(p) => {
+                        p.update_rates(t, &mut self.rng, &mut self.scratch);
+                        p.spikes(dt, &mut self.rng, out)
+                    }
+                    Group::Generator(sg) => sg.spikes_at(step, dt, out),
+                }
+                return out.len() as u64;
+            }
+            Part::SpikeRecord => {
+                let m = &mut self.spike_monitors[k];
+                m.record(&self.spikes[m.source.group], t);
+            }
+            Part::RateRecord => {
+                let m = &mut self.rate_monitors[k];
+                m.record(&self.spikes[m.source.group], t, dt);
+            }
+            Part::StateRecord => {
+                let m = &mut self.state_monitors[k];
+                if !step.is_multiple_of(m.every) {
+                    return 0;
+                }
+                match m.synapses {
+                    Some(s) => m.record(&self.synapses[s].arrays, t),
+                    None => {
+                        if let Group::Neurons(g) = &self.groups[m.source.group] {
+                            m.record(&g.arrays, t);
+                        }
+                    }
+                }
+            }
+            Part::Propagate => {
+                let c = &mut self.connections[k];
+                let src = &self.spikes[c.source.group];
+                let (lo, hi) = (
+                    c.source.start as u32,
+                    (c.source.start + c.source.len) as u32,
+                );
+                let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
+                if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
+                    let arr =
+                        &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
+                    c.step(local, &mut self.delivery, arr);
+                }
+            }
+            Part::PoissonInput => {
+                let pi = &self.poisson_inputs[k];
+                if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
+                    let r = pi.target;
+                    pi.apply(
+                        &mut tg.arrays[pi.target_var][r.start..r.start + r.len],
+                        dt,
+                        &mut self.rng,
+                    );
+                }
+            }
+            Part::Pathways => {
+                self.synapses[k].propagate(
+                    &self.spikes,
+                    &mut self.groups,
+                    t,
+                    &mut self.rng,
+                    &mut self.scratch,
+                    &mut self.delivery,
+                );
+            }
+            Part::Reset => {
+                let Group::Neurons(ng) = &mut self.groups[k] else {
+                    return 0;
+                };
+                let spikes = &self.spikes[k];
+                if spikes.is_empty() {
+                    return 0;
+                }
+                if let Some(reset) = ng.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
+                    reset.run(
+                        &mut ng.arrays,
+                        Elements::Indices(spikes),
+                        &scalars,
+                        &mut self.rng,
+                        &mut self.scratch,
+                        |_| {},
+                    );
+                }
+                if ng.refractory_active {
+                    let m = ng.arrays.len();
+                    for &s in spikes {
+                        ng.arrays[m - 2][s as usize] = t;
+                        ng.arrays[m - 1][s as usize] = 0.0;
                     }
                 }
             }
         }
+        0
     }
 
-    fn check_finite(&self) -> Result<(), NetworkError> {
+    fn check_finite(&self, t: f64) -> Result<(), NetworkError> {
         for g in &self.groups {
             let Group::Neurons(ng) = g else { continue };
             for (name, arr) in ng.array_names.iter().zip(&ng.arrays) {
@@ -573,7 +640,7 @@ impl Network {
                         var: name.clone(),
                         index,
                         value: arr[index],
-                        t: self.clock.t(),
+                        t,
                     });
                 }
             }

@@ -60,34 +60,7 @@ impl SpikeMonitor {
     }
 }
 
-/// When in the time step a StateMonitor records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum When {
-    /// Before the state update (Brian 2's default): `start`, `before_groups`.
-    Start,
-    /// After the state updates, before thresholds: `groups` to `before_thresholds`.
-    AfterGroups,
-    /// After thresholds, before propagation: `thresholds` to `before_synapses`.
-    AfterThresholds,
-    /// After propagation, before resets: `synapses` to `before_resets`.
-    AfterSynapses,
-    /// After resets: `resets` to `end`.
-    End,
-}
-
-impl When {
-    /// Brian 2's slot names (a monitor in a slot records after the objects of that slot).
-    pub fn from_slot(name: &str) -> Option<When> {
-        Some(match name {
-            "start" | "before_groups" => When::Start,
-            "groups" | "after_groups" | "before_thresholds" => When::AfterGroups,
-            "thresholds" | "after_thresholds" | "before_synapses" => When::AfterThresholds,
-            "synapses" | "after_synapses" | "before_resets" => When::AfterSynapses,
-            "resets" | "after_resets" | "before_end" | "end" => When::End,
-            _ => return None,
-        })
-    }
-}
+pub use super::schedule::When;
 
 pub struct StateMonitor {
     /// The recorded group; for synapses, a range over synapse indices.
@@ -99,7 +72,7 @@ pub struct StateMonitor {
     /// Recorded neurons, local to the monitored (sub)group.
     pub record: Vec<usize>,
     pub when: When,
-    /// Record every `every` steps.
+    /// Record every `every` ticks of the monitor's clock (Brian 1's `timestep`).
     pub every: u64,
     pub t: Vec<f64>,
     /// values[var][k][time]: trace of recorded neuron k.

@@ -75,8 +75,7 @@ pub struct NeuronGroup {
     pub(super) refractory_steps: Option<f64>,
     /// Whether spikes start a refractory period (a time or an expression).
     pub(super) refractory_active: bool,
-    /// The group updates every `every` network steps, with time step `dt`.
-    pub(super) every: u64,
+    /// The time step of the group's clock, as of the last `prepare`.
     pub(super) dt: f64,
 }
 
@@ -99,13 +98,17 @@ impl NeuronGroup {
             compiled: None,
             refractory_steps: None,
             refractory_active: false,
-            every: 1,
             dt: 0.0,
         })
     }
 
     pub fn len(&self) -> usize {
         self.spec.n
+    }
+
+    /// Whether spikes run reset code or start a refractory period (after `prepare`).
+    pub(super) fn has_reset(&self) -> bool {
+        self.refractory_active || self.compiled.as_ref().is_some_and(|c| c.reset.is_some())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -156,22 +159,8 @@ impl NeuronGroup {
         network_dt: f64,
         externals: &Values,
     ) -> Result<(), NetworkError> {
-        // A group with its own dt updates every `every` steps of the network.
-        let every = match self.spec.dt {
-            None => 1,
-            Some(own) => {
-                let k = (own / network_dt).round();
-                if k < 1.0 || (k * network_dt - own).abs() > 1e-9 * own {
-                    return Err(NetworkError::Other(format!(
-                        "{}: its dt ({own} s) must be a whole multiple of defaultclock.dt ({network_dt} s)",
-                        self.spec.name
-                    )));
-                }
-                k as u64
-            }
-        };
-        let dt = every as f64 * network_dt;
-        self.every = every;
+        // The group's clock (its own `dt`, or the default clock) gives its time step.
+        let dt = network_dt;
         self.dt = dt;
         // Brian 1's value threshold becomes a condition on a named constant with its unit.
         let mut local = externals.clone();

@@ -11,7 +11,8 @@ type Traces = (Vec<f64>, Vec<Vec<Vec<f64>>>);
 
 #[derive(Clone)]
 pub(super) struct Snapshot {
-    clock: Clock,
+    clocks: Vec<Clock>,
+    t: f64,
     rng: SmallRng,
     groups: Vec<Vec<Vec<f64>>>,
     connections: Vec<(sprs::CsMatI<f64, u32>, super::ConnectionDelay, SpikeQueue)>,
@@ -25,7 +26,8 @@ impl Network {
     /// Keeps the current state under `name`.
     pub fn store(&mut self, name: &str) {
         let snapshot = Snapshot {
-            clock: self.clock,
+            clocks: self.clocks.clone(),
+            t: self.t(),
             rng: self.rng.clone(),
             groups: self
                 .groups
@@ -82,7 +84,11 @@ impl Network {
                 "restore: objects were created after store('{name}'); restore needs the same objects"
             )));
         }
-        self.clock = s.clock;
+        // Clocks made since the store keep their settings; the stored ones come back.
+        for (c, stored) in self.clocks.iter_mut().zip(s.clocks) {
+            *c = stored;
+        }
+        self.set_t(s.t);
         if restore_random_state {
             self.rng = s.rng;
         }
@@ -117,7 +123,7 @@ impl Network {
     /// Brian 1's `reinit()`: time back to 0, recorded data and spike queues emptied; state
     /// variables keep their values.
     pub fn reinit(&mut self) {
-        self.clock.step = 0;
+        self.set_t(0.0);
         self.spike_monitors.iter_mut().for_each(|m| m.reinit());
         self.state_monitors.iter_mut().for_each(|m| m.reinit());
         self.rate_monitors.iter_mut().for_each(|m| m.reinit());

@@ -958,6 +958,16 @@ impl Synapses {
     }
 
     /// Summed variables: each target neuron's variable becomes the sum over its synapses.
+    /// Whether the synapses write summed variables (after `prepare`).
+    pub(super) fn has_summed(&self) -> bool {
+        !self.summed.is_empty()
+    }
+
+    /// Whether the synapses have clock-driven equations to integrate (after `prepare`).
+    pub(super) fn has_clock_driven(&self) -> bool {
+        self.update.is_some()
+    }
+
     pub(super) fn update_summed(
         &mut self,
         groups: &mut [Group],

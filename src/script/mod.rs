@@ -128,7 +128,7 @@ impl SimState {
             .filter(|_| self.net.spike_monitors.len() <= 3)
         {
             let n = m.source.len.max(1);
-            let t = self.net.clock.t();
+            let t = self.net.t();
             if t > 0.0 {
                 line.push_str(&format!(
                     "; {}: {} spikes, {:.2} Hz mean rate over {} neurons",
@@ -280,6 +280,7 @@ impl Session {
         api::network::register_timed_array(&mut engine);
         api::synapses::register(&mut engine, &state);
         api::explicit_network::register(&mut engine, &state);
+        api::schedule::register(&mut engine, &state);
         api::sweep::register(&mut engine, &state);
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);

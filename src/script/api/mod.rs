@@ -5,6 +5,7 @@ pub mod io;
 pub mod monitors;
 pub mod network;
 pub mod plot;
+pub mod schedule;
 pub mod sweep;
 pub mod synapses;
 pub mod units;

@@ -32,9 +32,9 @@ fn state_monitor(
     opts: Map,
 ) -> RResult<StateMonitorHandle> {
     for k in opts.keys() {
-        if !["record", "when", "dt", "timestep"].contains(&k.as_str()) {
+        if !["record", "when", "order", "dt", "clock", "timestep", "name"].contains(&k.as_str()) {
             return err(format!(
-                "StateMonitor has no option '{k}'; its options are: record, when, dt, timestep"
+                "StateMonitor has no option '{k}'; its options are: record, when, order, dt, clock, timestep, name"
             ));
         }
     }
@@ -48,7 +48,6 @@ fn state_monitor(
         return err("StateMonitor needs a variable name or a list of names");
     };
     let mut st = shared.borrow_mut();
-    let dt = st.net.clock.dt;
     // The recorded range and each variable's storage index.
     let (range, synapses, idx) = match &source {
         Recorded::Group(g) => {
@@ -110,21 +109,35 @@ fn state_monitor(
         .transpose()?
         .as_deref()
     {
-        None => When::Start,
+        None => When::start(),
         Some(slot) => When::from_slot(slot).ok_or_else(|| {
             format!("StateMonitor when: '{slot}' is not a slot; use one of start, groups, thresholds, synapses, resets, end (or before_/after_ them)")
         })?,
     };
-    let every = match (opts.get("dt"), opts.get("timestep")) {
-        (Some(d), _) => (to_si(d, Dimension::TIME, "dt")? / dt).round().max(1.0) as u64,
-        (None, Some(k)) => to_int(k, "timestep")?.max(1) as u64,
+    // Brian 2's `dt` gives the monitor a clock of its own; Brian 1's `timestep` records
+    // every k-th tick of the source's clock.
+    let own_dt = opts
+        .get("dt")
+        .map(|d| to_si(d, Dimension::TIME, "dt"))
+        .transpose()?;
+    let every = match opts.get("timestep") {
+        Some(k) if own_dt.is_none() => to_int(k, "timestep")?.max(1) as u64,
         _ => 1,
     };
-    let name = format!("statemonitor_{}", st.net.state_monitors.len());
+    let name = match opts.get("name") {
+        Some(n) => to_string(n, "name")?,
+        None => super::network::next_name(&mut st, "statemonitor"),
+    };
     let mut monitor = StateMonitor::new(g.0, names, idx, record, when, every, name);
     monitor.synapses = synapses;
     st.net.state_monitors.push(monitor);
-    Ok(StateMonitorHandle(st.net.state_monitors.len() - 1))
+    let index = st.net.state_monitors.len() - 1;
+    let id = crate::network::ObjectId {
+        kind: crate::network::Kind::StateMonitor,
+        index,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(StateMonitorHandle(index))
 }
 
 fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
@@ -293,7 +306,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 "width",
             )?;
             let st = s.borrow();
-            let dt = st.net.clock.dt;
+            let dt = st.net.default_dt();
             if width < dt {
                 return err("smooth_rate: the width must be at least one time step");
             }

@@ -75,6 +75,8 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             "name",
             "namespace",
             "dt",
+            "order",
+            "clock",
         ],
         "NeuronGroup",
     )?;
@@ -139,7 +141,13 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
         }
     }
     let group = NeuronGroup::new(spec).map_err(|e| e.to_string())?;
-    Ok(GroupHandle(st.net.add_group(Group::Neurons(group))))
+    let g = st.net.add_group(Group::Neurons(group));
+    let id = ObjectId {
+        kind: Kind::Group,
+        index: g.group,
+    };
+    super::schedule::apply(&mut st, id, &opts, false)?;
+    Ok(GroupHandle(g))
 }
 
 /// Reads a variable of a (sub)group as an array with units.
@@ -181,7 +189,7 @@ fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
 fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
     let mut st = shared.borrow_mut();
     let r = g.0;
-    let dt = st.net.clock.dt;
+    let dt = st.net.default_dt();
     let externals = st.namespace_values();
     let SimState { net, .. } = &mut *st;
     let rng = &mut net.rng;
@@ -747,7 +755,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn("rest", move |g: &mut GroupHandle| -> RResult<()> {
         let mut st = s.borrow_mut();
-        let dt = st.net.clock.dt;
+        let dt = st.net.default_dt();
         let ns = st.namespace_values();
         let ng = st
             .net

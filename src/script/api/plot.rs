@@ -163,7 +163,7 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
         Some(v) => to_bool(v, "showgrouplines")?,
         None => false,
     };
-    let t_end_ms = st.net.clock.t() * 1e3;
+    let t_end_ms = st.net.t() * 1e3;
     let several = monitors.len() > 1;
     let mut series = Vec::new();
     let sizes: Vec<usize> = monitors

@@ -46,7 +46,8 @@ fn synapses(
     check_keys(
         &opts,
         &[
-            "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name",
+            "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name", "order", "dt",
+            "clock",
         ],
         "Synapses",
     )?;
@@ -83,7 +84,13 @@ fn synapses(
     };
     let syn = Synapses::new(spec).map_err(|e| e.to_string())?;
     st.net.synapses.push(syn);
-    Ok(SynapsesHandle(st.net.synapses.len() - 1))
+    let index = st.net.synapses.len() - 1;
+    let id = crate::network::ObjectId {
+        kind: crate::network::Kind::Synapses,
+        index,
+    };
+    super::schedule::apply(&mut st, id, &opts, false)?;
+    Ok(SynapsesHandle(index))
 }
 
 fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
@@ -227,7 +234,7 @@ fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> R
     if value.is_string() {
         let code = to_string(&value, name)?;
         let mut st = shared.borrow_mut();
-        let dt = st.net.clock.dt;
+        let dt = st.net.default_dt();
         let ns = st.namespace_values();
         let net = &mut st.net;
         return net.synapses[s.0]
