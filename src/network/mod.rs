@@ -14,6 +14,7 @@ pub mod schedule;
 mod spike_queue;
 mod store;
 mod synapses;
+mod variables;
 
 pub use clock::Clock;
 pub use connect::{random_targets, ConnectRule};
@@ -27,6 +28,7 @@ pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
 pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
 pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
+pub use variables::{VarKind, Variable};
 
 use crate::equations::EquationError;
 use crate::eval::{Elements, Scratch};

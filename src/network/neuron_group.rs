@@ -144,7 +144,7 @@ impl NeuronGroup {
             .map(|c| (c.method, c.notes.as_slice()))
     }
 
-    fn code_error(&self, what: &str, text: &str, error: ExprError) -> NetworkError {
+    pub(super) fn code_error(&self, what: &str, text: &str, error: ExprError) -> NetworkError {
         NetworkError::Code {
             object: self.spec.name.clone(),
             what: what.to_string(),
@@ -429,7 +429,7 @@ impl NeuronGroup {
     }
 
     /// Statements computing the subexpressions, for code that reads them.
-    fn subexpression_code(&self) -> Vec<Statement> {
+    pub(super) fn subexpression_code(&self) -> Vec<Statement> {
         let order = subexpression_order(&self.eqs).unwrap_or_default();
         order
             .iter()
