@@ -7,6 +7,7 @@ mod connect;
 mod connection;
 mod inputs;
 mod monitors;
+mod names;
 pub mod namespace;
 mod neuron_group;
 mod spike_queue;
@@ -340,6 +341,7 @@ impl Network {
 
     /// Compiles every group's code against `externals` (the script's values).
     pub fn prepare(&mut self, externals: &Values) -> Result<(), NetworkError> {
+        self.check_unique_names()?;
         let dt = self.clock.dt;
         let act = self.members.clone();
         for g in active(&mut self.groups, |k| act.group(k)) {
