@@ -488,3 +488,31 @@ fn options_that_were_ignored_are_used_or_refused() {
         ),
     );
 }
+
+#[test]
+fn negative_counts_and_indices_are_not_clamped() {
+    let mut s = session("diff-negative", 1);
+    exec(
+        &mut s,
+        "let G = NeuronGroup(3, \"v : 1\", #{ threshold: \"v > 1\" });
+         let C = Connection(G, G, \"v\", #{ weight: 1.0 });
+         let S = Synapses(G, G, \"w : 1\");",
+    );
+    for (src, part) in [
+        ("PoissonGroup(-2, 5*Hz)", "-2"),
+        ("SpikeGeneratorGroup(-1, [], [])", "-1"),
+        ("PulsePacket(1*ms, -3, 1*ms)", "-3"),
+        ("G.subgroup(-1)", "-1"),
+        ("S.connect(#{ n: -1 })", "-1"),
+        ("hist([1.0, 2.0], #{ bins: 0 })", "bins"),
+        ("StateMonitor(G, \"v\", #{ timestep: 0 })", "timestep"),
+        ("C.W[3]", "row 3"),
+        ("C.W[-4]", "row -4"),
+    ] {
+        let e = error(&mut s, src);
+        assert_has(&e, &[part]);
+    }
+    // Negative rows count from the end, as in numpy.
+    exec(&mut s, "C.W[-1][0] = 2.0;");
+    assert_eq!(floats(&mut s, "C.W[2]"), vec![2.0, 1.0, 1.0]);
+}

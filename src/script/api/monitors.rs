@@ -111,7 +111,14 @@ fn state_monitor(
     };
     let every = match (opts.get("dt"), opts.get("timestep")) {
         (Some(d), _) => (to_si(d, Dimension::TIME, "dt")? / dt).round().max(1.0) as u64,
-        (None, Some(k)) => to_int(k, "timestep")?.max(1) as u64,
+        (None, Some(k)) => match to_int(k, "timestep")? {
+            k if k >= 1 => k as u64,
+            k => {
+                return err(format!(
+                    "StateMonitor: timestep must be at least 1, got {k}"
+                ))
+            }
+        },
         _ => 1,
     };
     let name = next_name(&mut st, "statemonitor");

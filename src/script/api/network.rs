@@ -244,6 +244,22 @@ fn subgroup(g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
     }))
 }
 
+/// A row index of a matrix; negative ones count from the end, as numpy's.
+fn matrix_row(m: &Matrix, i: INT) -> RResult<usize> {
+    let n = m.rows.len() as INT;
+    let k = if i < 0 { i + n } else { i };
+    if k < 0 || k >= n {
+        return err(format!("row {i} is out of range ({n} rows)"));
+    }
+    Ok(k as usize)
+}
+
+/// A number of neurons, which cannot be negative.
+fn count(n: INT, what: &str) -> RResult<usize> {
+    usize::try_from(n)
+        .map_err(|_| format!("{what} needs a non-negative number of neurons, got {n}").into())
+}
+
 /// Brian 1's weight, prepared before the synapses are built.
 enum WeightSource {
     Constant(f64),
@@ -560,6 +576,7 @@ fn spike_generator(
     opts: Map,
 ) -> RResult<GroupHandle> {
     check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
+    count(n, "a SpikeGeneratorGroup")?;
     let idx = to_indices(&indices, "the indices")?;
     let times = to_qarray(&times, "the times")?;
     if times.dim != Dimension::TIME
@@ -621,6 +638,7 @@ fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RRe
 }
 
 fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<GroupHandle> {
+    count(n, "a PulsePacket")?;
     let t = to_si(&t, Dimension::TIME, "t")?;
     let sigma = to_si(&sigma, Dimension::TIME, "sigma")?;
     let mut st = shared.borrow_mut();
@@ -736,6 +754,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |g: &mut GroupHandle, n: INT| -> RResult<GroupHandle> {
             // Brian 1: consecutive subgroups are carved from the front of what is left.
             let st = s.borrow();
+            count(n, "subgroup")?;
             let key = (g.0.group, g.0.start);
             let used = *st.subgroup_cursor.get(&key).unwrap_or(&0);
             drop(st);
@@ -788,6 +807,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "PoissonGroup",
         move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
+            count(n, "a PoissonGroup")?;
             if rates.is_string() {
                 // An expression in t and i, checked to be in Hz and compiled at run().
                 let code = to_string(&rates, "the rates")?;
@@ -1013,19 +1033,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("todense", |m: &mut Matrix| m.clone());
     engine.register_fn("len", |m: &mut Matrix| m.rows.len() as INT);
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
-        let row = m
-            .rows
-            .get(i.max(0) as usize)
-            .ok_or_else(|| format!("row {i} is out of range ({} rows)", m.rows.len()))?;
-        Ok(QuantityArray::new(row.clone(), m.dim))
+        let k = matrix_row(m, i)?;
+        Ok(QuantityArray::new(m.rows[k].clone(), m.dim))
     });
     engine.register_indexer_set(|m: &mut Matrix, i: INT, row: Dynamic| -> RResult<()> {
-        let n = m.rows.len();
         let dim = m.dim;
-        let dst = usize::try_from(i)
-            .ok()
-            .and_then(|k| m.rows.get_mut(k))
-            .ok_or_else(|| format!("row {i} is out of range ({n} rows)"))?;
+        let k = matrix_row(m, i)?;
+        let dst = &mut m.rows[k];
         let new = to_qarray(&row, "the row")?;
         let unit_free =
             new.dim.is_dimensionless() && new.values.iter().all(|v| crate::units::is_unit_free(*v));

@@ -539,7 +539,10 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
 fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
     super::network::check_keys(&opts, &["bins"], "hist()")?;
     let bins = match opts.get("bins") {
-        Some(b) => to_int(b, "bins")?.max(1) as usize,
+        Some(b) => match to_int(b, "bins")? {
+            k if k >= 1 => k as usize,
+            k => return err(format!("hist(): bins must be at least 1, got {k}")),
+        },
         None => 10,
     };
     let mut state = shared.borrow_mut();

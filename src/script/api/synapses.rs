@@ -115,7 +115,10 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
             .map_err(|e| e.to_string())?;
     }
     if let Some(n) = opts.get("n") {
-        rule.n = to_int(n, "n")?.max(0) as usize;
+        rule.n = match to_int(n, "n")? {
+            k if k >= 0 => k as usize,
+            k => return err(format!("connect: n must not be negative, got {k}")),
+        };
     }
     match (opts.get("i"), opts.get("j")) {
         (Some(i), Some(j)) => rule.pairs = Some((to_indices(i, "i")?, to_indices(j, "j")?)),
