@@ -32,6 +32,7 @@ pub fn parse_equations(text: &str) -> Result<Equations, EquationError> {
         }
         equations.push(eq);
     }
+    check_bare_xi(&equations).map_err(|e| EquationError::new(text, e))?;
     Ok(Equations {
         equations,
         text: text.to_string(),
@@ -115,6 +116,42 @@ fn parse_line(line: &str, at: usize) -> Result<Equation, ExprError> {
         flags: flags.into_iter().map(|f| f.0).collect(),
         span,
     })
+}
+
+/// Brian 2's rule for the bare noise term: `xi` may appear in one differential equation
+/// only (any number of times there), since it would be unclear whether two equations mean
+/// the same noise or independent ones; `xi_<name>` says which (the same name in several
+/// equations is the same noise).
+fn check_bare_xi(equations: &[Equation]) -> Result<(), ExprError> {
+    let mut first: Option<&str> = None;
+    for eq in equations
+        .iter()
+        .filter(|e| e.kind == EquationKind::Differential)
+    {
+        let Some(expr) = &eq.expr else { continue };
+        let mut at = None;
+        expr.visit_names(&mut |n, span| {
+            if n == "xi" && at.is_none() {
+                at = Some(span);
+            }
+        });
+        let Some(span) = at else { continue };
+        match first {
+            None => first = Some(&eq.name),
+            Some(other) => {
+                return Err(ExprError::other(
+                    format!(
+                        "the equation of '{}' uses 'xi', which the equation of '{other}' already uses; \
+                         name the noise terms 'xi_...' to say whether they are the same noise \
+                         (the same name in both) or independent noises (different names)",
+                        eq.name
+                    ),
+                    span,
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Names every group defines itself, which equations cannot define.

@@ -258,6 +258,31 @@ impl Connection {
         self.weights = tri.to_csr();
     }
 
+    /// Sets the weight of the existing synapse (i, j) (local indices); the structure stays
+    /// as built, so there must be a synapse there.
+    pub fn set_weight(&mut self, i: usize, j: usize, w: f64) -> Result<(), String> {
+        let (nr, nc) = self.weights.shape();
+        if i >= nr || j >= nc {
+            return Err(format!(
+                "{}: ({i}, {j}) is outside its {nr}x{nc} weight matrix",
+                self.name
+            ));
+        }
+        let indptr = self.weights.indptr().raw_storage().to_vec();
+        let (lo, hi) = (indptr[i] as usize, indptr[i + 1] as usize);
+        let k = self.weights.indices()[lo..hi]
+            .iter()
+            .position(|&c| c as usize == j)
+            .ok_or_else(|| {
+                format!(
+                    "{}: there is no synapse from {i} to {j}, so its weight cannot be set (the connection's structure is fixed when it is built; create it with connect_* or a weight there)",
+                    self.name
+                )
+            })?;
+        self.weights.data_mut()[lo + k] = w;
+        Ok(())
+    }
+
     /// Number of synapses.
     pub fn len(&self) -> usize {
         self.weights.nnz()

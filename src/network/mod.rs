@@ -8,6 +8,7 @@ mod connect;
 mod connection;
 mod inputs;
 mod monitors;
+mod names;
 pub mod namespace;
 mod neuron_group;
 pub mod schedule;
@@ -354,6 +355,7 @@ impl Network {
         &mut self,
         externals: &Values,
     ) -> Result<std::collections::HashMap<ObjectId, usize>, NetworkError> {
+        self.check_unique_names()?;
         let clocks = self.resolve_clocks().map_err(NetworkError::Other)?;
         let dt_of = |kind, index: usize| self.clocks[clocks[&ObjectId { kind, index }]].dt;
         let group_dt: Vec<f64> = (0..self.groups.len())

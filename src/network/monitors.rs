@@ -11,6 +11,8 @@ pub struct SpikeMonitor {
     pub t: Vec<f64>,
     /// Spike count per neuron.
     pub count: Vec<u64>,
+    /// Whether indices and times are kept (Brian 2's `record`); without, only the counts.
+    pub record: bool,
     pub name: String,
 }
 
@@ -21,6 +23,7 @@ impl SpikeMonitor {
             i: Vec::new(),
             t: Vec::new(),
             count: vec![0; source.len],
+            record: true,
             name,
         }
     }
@@ -34,14 +37,17 @@ impl SpikeMonitor {
         let start = spikes.partition_point(|&s| s < lo);
         for &s in spikes[start..].iter().take_while(|&&s| s < hi) {
             let k = s - lo;
-            self.i.push(k);
-            self.t.push(t);
+            if self.record {
+                self.i.push(k);
+                self.t.push(t);
+            }
             self.count[k as usize] += 1;
         }
     }
 
+    /// The number of spikes recorded (also without `record`).
     pub fn num_spikes(&self) -> usize {
-        self.i.len()
+        self.count.iter().sum::<u64>() as usize
     }
 
     /// The spike times of each neuron.

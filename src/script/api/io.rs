@@ -25,6 +25,17 @@ fn to_saved(shared: &Shared, x: &Dynamic, format: Format) -> RResult<Saved> {
             .spike_monitors
             .get(m.0)
             .ok_or("this SpikeMonitor no longer exists")?;
+        if !mon.record {
+            // Only the counts were kept: an .npz holds them; a table of spikes would be empty.
+            if layout == Layout::Fields {
+                let count = Field::ints("count", mon.count.iter().map(|&c| c as i64).collect());
+                return Ok(Saved::Arrays(vec![count]));
+            }
+            super::monitors::recorded(
+                mon,
+                "indices and times to save as a table (an .npz file holds its counts)",
+            )?;
+        }
         return Ok(record::spike_monitor(mon, layout));
     }
     if let Some(m) = x.clone().try_cast::<StateMonitorHandle>() {

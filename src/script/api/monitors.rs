@@ -3,7 +3,7 @@
 
 use super::super::convert::*;
 use super::super::Shared;
-use super::network::{GroupHandle, Matrix};
+use super::network::{check_keys, next_name, GroupHandle, Matrix};
 use super::synapses::SynapsesHandle;
 use crate::network::GroupRef;
 use crate::network::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
@@ -31,13 +31,11 @@ fn state_monitor(
     vars: Dynamic,
     opts: Map,
 ) -> RResult<StateMonitorHandle> {
-    for k in opts.keys() {
-        if !["record", "when", "order", "dt", "clock", "timestep", "name"].contains(&k.as_str()) {
-            return err(format!(
-                "StateMonitor has no option '{k}'; its options are: record, when, order, dt, clock, timestep, name"
-            ));
-        }
-    }
+    check_keys(
+        &opts,
+        &["record", "when", "order", "dt", "clock", "timestep", "name"],
+        "StateMonitor",
+    )?;
     let names: Vec<String> = if vars.is_string() {
         vec![to_string(&vars, "the variable")?]
     } else if let Some(a) = vars.clone().try_cast::<Array>() {
@@ -121,12 +119,20 @@ fn state_monitor(
         .map(|d| to_si(d, Dimension::TIME, "dt"))
         .transpose()?;
     let every = match opts.get("timestep") {
-        Some(k) if own_dt.is_none() => to_int(k, "timestep")?.max(1) as u64,
-        _ => 1,
+        Some(_) if own_dt.is_some() => return err("StateMonitor: give dt or timestep, not both"),
+        Some(k) => match to_int(k, "timestep")? {
+            k if k >= 1 => k as u64,
+            k => {
+                return err(format!(
+                    "StateMonitor: timestep must be at least 1, got {k}"
+                ))
+            }
+        },
+        None => 1,
     };
     let name = match opts.get("name") {
         Some(n) => to_string(n, "name")?,
-        None => super::network::next_name(&mut st, "statemonitor"),
+        None => next_name(&mut st, "statemonitor"),
     };
     let mut monitor = StateMonitor::new(g.0, names, idx, record, when, every, name);
     monitor.synapses = synapses;
@@ -138,6 +144,68 @@ fn state_monitor(
     };
     super::schedule::apply(&mut st, id, &opts, true)?;
     Ok(StateMonitorHandle(index))
+}
+
+/// Refuses a monitor of a group that never spikes, as Brian 2 does: a group needs a
+/// threshold to have spikes (Poisson and generator groups always have them).
+fn check_spikes(shared: &Shared, g: &GroupHandle, what: &str) -> RResult<()> {
+    let st = shared.borrow();
+    match st.net.neurons(g.0) {
+        Some(ng) if ng.spec.threshold.is_none() => err(format!(
+            "{what}: the recorded group '{}' has no spikes: it has no threshold (did you forget to set a 'threshold'?)",
+            ng.spec.name
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMonitorHandle> {
+    check_keys(&opts, &["record", "name"], "SpikeMonitor")?;
+    check_spikes(shared, &g, "SpikeMonitor")?;
+    let record = match opts.get("record") {
+        Some(r) => r.as_bool().map_err(|_| {
+            format!(
+                "SpikeMonitor: record should be true or false (whether indices and times are kept), got {}",
+                describe(r)
+            )
+        })?,
+        None => true,
+    };
+    let mut st = shared.borrow_mut();
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "spikemonitor"),
+    };
+    let mut m = SpikeMonitor::new(g.0, name);
+    m.record = record;
+    st.net.spike_monitors.push(m);
+    Ok(SpikeMonitorHandle(st.net.spike_monitors.len() - 1))
+}
+
+/// The monitor, if it keeps indices and times; `what` is what the script asked for.
+pub(super) fn recorded<'a>(m: &'a SpikeMonitor, what: &str) -> RResult<&'a SpikeMonitor> {
+    if m.record {
+        Ok(m)
+    } else {
+        err(format!(
+            "SpikeMonitor '{}' has no {what}: it was created with record: false, which keeps only count and num_spikes (indices and times have not been recorded; set record to true to record them)",
+            m.name
+        ))
+    }
+}
+
+fn rate_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<RateMonitorHandle> {
+    check_keys(&opts, &["name"], "PopulationRateMonitor")?;
+    check_spikes(shared, &g, "PopulationRateMonitor")?;
+    let mut st = shared.borrow_mut();
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "populationratemonitor"),
+    };
+    st.net
+        .rate_monitors
+        .push(PopulationRateMonitor::new(g.0, name));
+    Ok(RateMonitorHandle(st.net.rate_monitors.len() - 1))
 }
 
 fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
@@ -156,38 +224,30 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
 
     let s = shared.clone();
     engine.register_fn("SpikeMonitor", move |g: GroupHandle| {
-        let mut st = s.borrow_mut();
-        let name = format!("spikemonitor_{}", st.net.spike_monitors.len());
-        st.net.spike_monitors.push(SpikeMonitor::new(g.0, name));
-        SpikeMonitorHandle(st.net.spike_monitors.len() - 1)
+        spike_monitor(&s, g, Map::new())
     });
     let s = shared.clone();
-    engine.register_fn("SpikeMonitor", move |g: GroupHandle, _opts: Map| {
-        let mut st = s.borrow_mut();
-        let name = format!("spikemonitor_{}", st.net.spike_monitors.len());
-        st.net.spike_monitors.push(SpikeMonitor::new(g.0, name));
-        SpikeMonitorHandle(st.net.spike_monitors.len() - 1)
+    engine.register_fn("SpikeMonitor", move |g: GroupHandle, o: Map| {
+        spike_monitor(&s, g, o)
     });
     let s = shared.clone();
-    engine.register_get("i", move |m: &mut SpikeMonitorHandle| {
-        let st = s.borrow();
-        QuantityArray::dimensionless(
-            st.net.spike_monitors[m.0]
-                .i
-                .iter()
-                .map(|&i| i as f64)
-                .collect(),
-        )
-        .named("i")
-    });
+    engine.register_get(
+        "i",
+        move |m: &mut SpikeMonitorHandle| -> RResult<QuantityArray> {
+            let st = s.borrow();
+            let mon = recorded(&st.net.spike_monitors[m.0], "i")?;
+            Ok(QuantityArray::dimensionless(mon.i.iter().map(|&i| i as f64).collect()).named("i"))
+        },
+    );
     let s = shared.clone();
-    engine.register_get("t", move |m: &mut SpikeMonitorHandle| {
-        QuantityArray::new(
-            s.borrow().net.spike_monitors[m.0].t.clone(),
-            Dimension::TIME,
-        )
-        .named("t")
-    });
+    engine.register_get(
+        "t",
+        move |m: &mut SpikeMonitorHandle| -> RResult<QuantityArray> {
+            let st = s.borrow();
+            let mon = recorded(&st.net.spike_monitors[m.0], "t")?;
+            Ok(QuantityArray::new(mon.t.clone(), Dimension::TIME).named("t"))
+        },
+    );
     let s = shared.clone();
     engine.register_get("count", move |m: &mut SpikeMonitorHandle| {
         QuantityArray::dimensionless(
@@ -208,29 +268,50 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         s.borrow().net.spike_monitors[m.0].num_spikes() as INT
     });
     let s = shared.clone();
-    engine.register_fn("spike_trains", move |m: &mut SpikeMonitorHandle| -> Array {
-        s.borrow().net.spike_monitors[m.0]
-            .spike_trains()
-            .into_iter()
-            .map(|tr| Dynamic::from(QuantityArray::new(tr, Dimension::TIME)))
-            .collect()
-    });
+    engine.register_fn(
+        "spike_trains",
+        move |m: &mut SpikeMonitorHandle| -> RResult<Array> {
+            let st = s.borrow();
+            let mon = recorded(&st.net.spike_monitors[m.0], "spike_trains()")?;
+            Ok(mon
+                .spike_trains()
+                .into_iter()
+                .map(|tr| Dynamic::from(QuantityArray::new(tr, Dimension::TIME)))
+                .collect())
+        },
+    );
     let s = shared.clone();
-    engine.register_get("spikes", move |m: &mut SpikeMonitorHandle| -> Array {
-        let st = s.borrow();
-        let mon = &st.net.spike_monitors[m.0];
-        mon.i
-            .iter()
-            .zip(&mon.t)
-            .map(|(&i, &t)| {
-                let pair: Array = vec![
-                    Dynamic::from_int(i as INT),
-                    Dynamic::from(crate::units::Quantity::new(t, Dimension::TIME)),
-                ];
-                Dynamic::from(pair)
-            })
-            .collect()
-    });
+    engine.register_get(
+        "spikes",
+        move |m: &mut SpikeMonitorHandle| -> RResult<Array> {
+            let st = s.borrow();
+            let mon = recorded(&st.net.spike_monitors[m.0], "spikes")?;
+            Ok(mon
+                .i
+                .iter()
+                .zip(&mon.t)
+                .map(|(&i, &t)| {
+                    let pair: Array = vec![
+                        Dynamic::from_int(i as INT),
+                        Dynamic::from(crate::units::Quantity::new(t, Dimension::TIME)),
+                    ];
+                    Dynamic::from(pair)
+                })
+                .collect())
+        },
+    );
+    // Recorded data are read-only: `M.t[0] = x` reads M.t, changes the copy and writes it
+    // back through a setter, which refuses (without one, Rhai drops the change silently).
+    for prop in ["i", "t", "count", "num_spikes", "nspikes", "spikes"] {
+        engine.register_set(
+            prop,
+            move |_: &mut SpikeMonitorHandle, _: Dynamic| -> RResult<()> {
+                err(format!(
+                    "SpikeMonitor.{prop} is recorded data and cannot be changed"
+                ))
+            },
+        );
+    }
     let s = shared.clone();
     engine.register_fn("len", move |m: &mut SpikeMonitorHandle| {
         s.borrow().net.spike_monitors[m.0].source.len as INT
@@ -255,13 +336,22 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
     let s = shared.clone();
     engine.register_fn("PopulationRateMonitor", move |g: GroupHandle| {
-        let mut st = s.borrow_mut();
-        let name = format!("ratemonitor_{}", st.net.rate_monitors.len());
-        st.net
-            .rate_monitors
-            .push(PopulationRateMonitor::new(g.0, name));
-        RateMonitorHandle(st.net.rate_monitors.len() - 1)
+        rate_monitor(&s, g, Map::new())
     });
+    let s = shared.clone();
+    engine.register_fn("PopulationRateMonitor", move |g: GroupHandle, o: Map| {
+        rate_monitor(&s, g, o)
+    });
+    for prop in ["t", "rate"] {
+        engine.register_set(
+            prop,
+            move |_: &mut RateMonitorHandle, _: Dynamic| -> RResult<()> {
+                err(format!(
+                    "PopulationRateMonitor.{prop} is recorded data and cannot be changed"
+                ))
+            },
+        );
+    }
     let s = shared.clone();
     engine.register_get("t", move |m: &mut RateMonitorHandle| {
         QuantityArray::new(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME).named("t")
@@ -278,13 +368,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "smooth_rate",
         move |m: &mut RateMonitorHandle, o: Map| -> RResult<QuantityArray> {
-            for k in o.keys() {
-                if !["window", "width"].contains(&k.as_str()) {
-                    return err(format!(
-                        "smooth_rate has no option '{k}'; its options are: window, width"
-                    ));
-                }
-            }
+            check_keys(&o, &["window", "width"], "smooth_rate")?;
             let window = match o
                 .get("window")
                 .map(|w| to_string(w, "window"))
@@ -347,6 +431,30 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             drop(st);
             let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
             Ok(QuantityArray::new(values, dim).named(var.as_str()))
+        },
+    );
+    for prop in ["t", "times"] {
+        engine.register_set(
+            prop,
+            move |_: &mut StateMonitorHandle, _: Dynamic| -> RResult<()> {
+                err(format!(
+                    "StateMonitor.{prop} is recorded data and cannot be changed"
+                ))
+            },
+        );
+    }
+    engine.register_indexer_set(
+        |_: &mut StateMonitorHandle, k: INT, _: Dynamic| -> RResult<()> {
+            err(format!(
+                "the trace M[{k}] of a StateMonitor is recorded data and cannot be changed"
+            ))
+        },
+    );
+    engine.register_indexer_set(
+        |_: &mut StateMonitorHandle, var: ImmutableString, _: Dynamic| -> RResult<()> {
+            err(format!(
+                "StateMonitor.{var} is recorded data and cannot be changed"
+            ))
         },
     );
     // Brian 2: M.v is a matrix, one row per recorded neuron.

@@ -49,13 +49,20 @@ pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()
     Ok(())
 }
 
+/// Brian 2's automatic names: `base`, then `base_1`, `base_2`, ..., skipping names that
+/// objects already have (a script may have chosen one).
 pub(super) fn next_name(st: &mut SimState, base: &str) -> String {
-    let c = st.counters.entry(base.to_string()).or_insert(0);
-    *c += 1;
-    if *c == 1 {
-        base.to_string()
-    } else {
-        format!("{base}_{}", *c - 1)
+    loop {
+        let c = st.counters.entry(base.to_string()).or_insert(0);
+        *c += 1;
+        let name = if *c == 1 {
+            base.to_string()
+        } else {
+            format!("{base}_{}", *c - 1)
+        };
+        if !st.net.object_names().contains(&name.as_str()) {
+            return name;
+        }
     }
 }
 
@@ -245,6 +252,22 @@ fn subgroup(g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
     }))
 }
 
+/// A row index of a matrix; negative ones count from the end, as numpy's.
+fn matrix_row(m: &Matrix, i: INT) -> RResult<usize> {
+    let n = m.rows.len() as INT;
+    let k = if i < 0 { i + n } else { i };
+    if k < 0 || k >= n {
+        return err(format!("row {i} is out of range ({n} rows)"));
+    }
+    Ok(k as usize)
+}
+
+/// A number of neurons, which cannot be negative.
+fn count(n: INT, what: &str) -> RResult<usize> {
+    usize::try_from(n)
+        .map_err(|_| format!("{what} needs a non-negative number of neurons, got {n}").into())
+}
+
 /// Brian 1's weight, prepared before the synapses are built.
 enum WeightSource {
     Constant(f64),
@@ -398,6 +421,15 @@ fn connection(
         let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
         (var.clone(), ng.var_dim(&var).unwrap_or_default(), k)
     };
+    // Brian 1's storage choice; all are stored as CSR here (a structure fixed when built).
+    if let Some(v) = opts.get("structure") {
+        let text = to_string(v, "structure")?;
+        if !["sparse", "dense", "dynamic"].contains(&text.as_str()) {
+            return err(format!(
+                "Connection: structure should be 'sparse', 'dense' or 'dynamic', got '{text}'"
+            ));
+        }
+    }
     let max_delay = opts
         .get("max_delay")
         .map(|d| to_si(d, Dimension::TIME, "max_delay"))
@@ -418,7 +450,10 @@ fn connection(
     };
     let delay = connection_delay(ctx, shared, opts.get("delay"), &weights)?;
     let mut st = shared.borrow_mut();
-    let name = next_name(&mut st, "connection");
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "connection"),
+    };
     let mut c = Connection::new(src.0, tgt.0, var_index, var, weights, delay, name);
     c.max_delay = max_delay;
     st.net.connections.push(c);
@@ -549,6 +584,7 @@ fn spike_generator(
     opts: Map,
 ) -> RResult<GroupHandle> {
     check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
+    count(n, "a SpikeGeneratorGroup")?;
     let idx = to_indices(&indices, "the indices")?;
     let times = to_qarray(&times, "the times")?;
     if times.dim != Dimension::TIME
@@ -610,6 +646,7 @@ fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RRe
 }
 
 fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<GroupHandle> {
+    count(n, "a PulsePacket")?;
     let t = to_si(&t, Dimension::TIME, "t")?;
     let sigma = to_si(&sigma, Dimension::TIME, "sigma")?;
     let mut st = shared.borrow_mut();
@@ -660,6 +697,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 &["threshold", "refractory", "state"],
                 "EmpiricalThreshold",
             )?;
+            // Brian 1's state: the compared variable; the group's first variable here.
+            if let Some(v) = opts.get("state") {
+                if v.as_int() != Ok(0) {
+                    return err(format!(
+                        "EmpiricalThreshold compares the group's first variable (state 0); state {} is not supported",
+                        describe(v)
+                    ));
+                }
+            }
             let threshold = to_quantity(
                 opts.get("threshold")
                     .ok_or("EmpiricalThreshold needs threshold")?,
@@ -716,6 +762,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |g: &mut GroupHandle, n: INT| -> RResult<GroupHandle> {
             // Brian 1: consecutive subgroups are carved from the front of what is left.
             let st = s.borrow();
+            count(n, "subgroup")?;
             let key = (g.0.group, g.0.start);
             let used = *st.subgroup_cursor.get(&key).unwrap_or(&0);
             drop(st);
@@ -768,6 +815,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "PoissonGroup",
         move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
+            count(n, "a PoissonGroup")?;
             if rates.is_string() {
                 // An expression in t and i, checked to be in Hz and compiled at run().
                 let code = to_string(&rates, "the rates")?;
@@ -929,6 +977,63 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         }
         Matrix { rows, dim }
     });
+    // `C.W[i][j] = w` reads W, changes the copy and writes it back through this setter,
+    // which changes the weights of existing synapses (setting one that is absent is an
+    // error naming it; the structure stays as built).
+    let s = shared.clone();
+    engine.register_set(
+        "W",
+        move |c: &mut ConnectionHandle, m: Matrix| -> RResult<()> {
+            let mut st = s.borrow_mut();
+            let dim = {
+                let conn = &st.net.connections[c.0];
+                st.net
+                    .neurons(conn.target)
+                    .and_then(|g| g.var_dim(&conn.target_var_name))
+                    .unwrap_or_default()
+            };
+            let conn = &mut st.net.connections[c.0];
+            let (nr, nc) = conn.weights.shape();
+            if m.rows.len() != nr || m.rows.iter().any(|r| r.len() != nc) {
+                return err(format!(
+                    "{}: W is {nr}x{nc}; the new weights have another shape",
+                    conn.name
+                ));
+            }
+            let unit_free = m.dim.is_dimensionless()
+                && m.rows
+                    .iter()
+                    .flatten()
+                    .all(|v| crate::units::is_unit_free(*v));
+            if m.dim != dim && !unit_free {
+                return err(format!(
+                    "{}: the weights are in {dim}, the new values have units of {}",
+                    conn.name, m.dim
+                ));
+            }
+            let mut current = vec![vec![0.0; nc]; nr];
+            for (w, (i, j)) in conn.weights.iter() {
+                current[i as usize][j as usize] += *w;
+            }
+            // Check every change first so that a refused one changes nothing.
+            let mut changes = Vec::new();
+            for (i, (new, old)) in m.rows.iter().zip(&current).enumerate() {
+                for (j, (&a, &b)) in new.iter().zip(old).enumerate() {
+                    if a != b {
+                        changes.push((i, j, a));
+                    }
+                }
+            }
+            let before = conn.weights.clone();
+            for (i, j, w) in changes {
+                if let Err(e) = conn.set_weight(i, j, w) {
+                    conn.weights = before;
+                    return err(e);
+                }
+            }
+            Ok(())
+        },
+    );
     let s = shared.clone();
     engine.register_fn("len", move |c: &mut ConnectionHandle| {
         s.borrow().net.connections[c.0].len() as INT
@@ -936,11 +1041,33 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("todense", |m: &mut Matrix| m.clone());
     engine.register_fn("len", |m: &mut Matrix| m.rows.len() as INT);
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
-        let row = m
-            .rows
-            .get(i.max(0) as usize)
-            .ok_or_else(|| format!("row {i} is out of range ({} rows)", m.rows.len()))?;
-        Ok(QuantityArray::new(row.clone(), m.dim))
+        let k = matrix_row(m, i)?;
+        Ok(QuantityArray::new(m.rows[k].clone(), m.dim))
+    });
+    engine.register_indexer_set(|m: &mut Matrix, i: INT, row: Dynamic| -> RResult<()> {
+        let dim = m.dim;
+        let k = matrix_row(m, i)?;
+        let dst = &mut m.rows[k];
+        let new = to_qarray(&row, "the row")?;
+        let unit_free =
+            new.dim.is_dimensionless() && new.values.iter().all(|v| crate::units::is_unit_free(*v));
+        if new.dim != dim && !unit_free {
+            return err(format!(
+                "the row has units of {}, but the matrix is in {dim}",
+                new.dim
+            ));
+        }
+        match new.len() {
+            1 => dst.fill(new.values[0]),
+            k if k == dst.len() => dst.copy_from_slice(&new.values),
+            k => {
+                return err(format!(
+                    "the row has {k} values, but the matrix has {} columns",
+                    dst.len()
+                ))
+            }
+        }
+        Ok(())
     });
     engine.register_fn("to_string", |m: &mut Matrix| {
         format!(

@@ -151,13 +151,33 @@ fn style(opts: &Map) -> RResult<LineStyle> {
             "markersize" | "ms" => st = st.with_markersize(to_quantity(v, "markersize")?.value),
             "linewidth" | "lw" => st = st.with_linewidth(to_quantity(v, "linewidth")?.value),
             "fmt" => {}
-            other => return err(format!("plot() has no option '{other}'; its options are: label, color, linestyle, linewidth, marker, markersize, fmt")),
+            _ => {
+                return super::network::check_keys(
+                    opts,
+                    &[
+                        "label",
+                        "color",
+                        "c",
+                        "linestyle",
+                        "ls",
+                        "linewidth",
+                        "lw",
+                        "marker",
+                        "markersize",
+                        "ms",
+                        "fmt",
+                    ],
+                    "plot()",
+                )
+                .map(|_| st)
+            }
         }
     }
     Ok(st)
 }
 
 fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RResult<()> {
+    super::network::check_keys(&opts, &["showgrouplines"], "raster_plot")?;
     let mut st = shared.borrow_mut();
     let group_lines = match opts.get("showgrouplines") {
         Some(v) => to_bool(v, "showgrouplines")?,
@@ -174,7 +194,7 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
         return err("raster_plot needs at least one SpikeMonitor");
     }
     for (k, m) in monitors.iter().enumerate() {
-        let mon = &st.net.spike_monitors[m.0];
+        let mon = super::monitors::recorded(&st.net.spike_monitors[m.0], "spike times to plot")?;
         let n = mon.source.len.max(1) as f64;
         let times: Vec<f64> = mon.t.iter().map(|t| t * 1e3).collect();
         // Brian 1: with several monitors, neuron n of m from monitor k sits at k + n/m.
@@ -392,12 +412,7 @@ fn figure_options(o: &Map, what: &str, inches: (f64, f64), dpi: f64) -> RResult<
     } else {
         &["dpi", "width", "height", "figsize"]
     };
-    if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return err(format!(
-            "{what}() has no option '{k}'; its options are: {}",
-            allowed.join(", ")
-        ));
-    }
+    super::network::check_keys(o, allowed, &format!("{what}()"))?;
     let number = |k: &str, default: f64| -> RResult<f64> {
         match o.get(k) {
             Some(v) => {
@@ -454,11 +469,32 @@ fn plot_xy(shared: &Shared, x: Option<Dynamic>, y: Dynamic, opts: Map) -> RResul
 }
 
 fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
-    for k in opts.keys() {
-        if !["origin", "colorbar", "interpolation", "aspect"].contains(&k.as_str()) {
-            return err(format!("imshow() has no option '{k}'; its options are: origin, colorbar, interpolation, aspect"));
+    super::network::check_keys(
+        &opts,
+        &["origin", "colorbar", "interpolation", "aspect"],
+        "imshow()",
+    )?;
+    // Cells are drawn as flat squares: matplotlib's 'nearest' (or 'none').
+    if let Some(v) = opts.get("interpolation") {
+        let text = to_string(v, "interpolation")?;
+        if !["nearest", "none"].contains(&text.as_str()) {
+            return err(format!(
+                "imshow(): interpolation '{text}' is not available; images are drawn with 'nearest'"
+            ));
         }
     }
+    let aspect = match opts.get("aspect") {
+        Some(v) => match to_string(v, "aspect")?.as_str() {
+            "equal" => Some(true),
+            "auto" => Some(false),
+            other => {
+                return err(format!(
+                    "imshow(): aspect should be 'equal' or 'auto', got '{other}'"
+                ))
+            }
+        },
+        None => None,
+    };
     let (mut rows, dim) = matrix_rows(&m)?;
     // Values with units are shown in a readable unit, named beside the colour bar.
     let unit = (!dim.is_dimensionless()).then(|| {
@@ -472,7 +508,15 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
         text
     });
     let lower = match opts.get("origin") {
-        Some(v) => to_string(v, "origin")? == "lower",
+        Some(v) => match to_string(v, "origin")?.as_str() {
+            "lower" => true,
+            "upper" => false,
+            other => {
+                return err(format!(
+                    "imshow(): origin should be 'upper' or 'lower', got '{other}'"
+                ))
+            }
+        },
         None => false,
     };
     let colorbar = match opts.get("colorbar") {
@@ -483,6 +527,9 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
     let ax = st.figure.current_axes();
     ax.imshow(rows, lower, colorbar)
         .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    if let Some(equal) = aspect {
+        ax.set_equal_aspect(equal);
+    }
     if let Some(u) = unit {
         ax.colorbar_label(&u);
     }
@@ -490,13 +537,12 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
 }
 
 fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
-    for k in opts.keys() {
-        if k.as_str() != "bins" {
-            return err(format!("hist() has no option '{k}'; its option is: bins"));
-        }
-    }
+    super::network::check_keys(&opts, &["bins"], "hist()")?;
     let bins = match opts.get("bins") {
-        Some(b) => to_int(b, "bins")?.max(1) as usize,
+        Some(b) => match to_int(b, "bins")? {
+            k if k >= 1 => k as usize,
+            k => return err(format!("hist(): bins must be at least 1, got {k}")),
+        },
         None => 10,
     };
     let mut state = shared.borrow_mut();

@@ -68,6 +68,19 @@ fn synapses(
         .map(|m| to_string(m, "method"))
         .transpose()?;
     let mut st = shared.borrow_mut();
+    // As Brian 2: a pathway needs spikes of its group (on_pre: the source, on_post: the
+    // target), so a NeuronGroup there must have a threshold.
+    for (side, group, code) in [("source", src.0, &on_pre), ("target", tgt.0, &on_post)] {
+        if let Some(ng) = st.net.neurons(group) {
+            if !code.is_empty() && ng.spec.threshold.is_none() {
+                return err(format!(
+                    "Synapses: the {side} group '{}' has no spikes for on_{}: it has no threshold (did you forget to set a 'threshold'?)",
+                    ng.spec.name,
+                    if side == "source" { "pre" } else { "post" }
+                ));
+            }
+        }
+    }
     let name = match opts.get("name") {
         Some(n) => to_string(n, "name")?,
         None => next_name(&mut st, "synapses"),
@@ -109,7 +122,10 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
             .map_err(|e| e.to_string())?;
     }
     if let Some(n) = opts.get("n") {
-        rule.n = to_int(n, "n")?.max(0) as usize;
+        rule.n = match to_int(n, "n")? {
+            k if k >= 0 => k as usize,
+            k => return err(format!("connect: n must not be negative, got {k}")),
+        };
     }
     match (opts.get("i"), opts.get("j")) {
         (Some(i), Some(j)) => rule.pairs = Some((to_indices(i, "i")?, to_indices(j, "j")?)),
@@ -222,6 +238,12 @@ fn set_delay(shared: &Shared, s: usize, pathway: &str, value: Dynamic) -> RResul
 fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> RResult<()> {
     if name == "delay" {
         return set_delay(shared, s.0, "pre", value);
+    }
+    if name == "i" || name == "j" {
+        return err(format!(
+            "S.{name} holds the synapses' {} neurons, set by connect(); it cannot be changed",
+            if name == "i" { "source" } else { "target" }
+        ));
     }
     let (k, dim) = {
         let st = shared.borrow();
