@@ -123,7 +123,7 @@ impl NeuronGroup {
 
     /// The values of a variable for neurons `start..start + len` of the group (`i`
     /// counts from 0 at `start`, as in Brian 2's subgroups; `N` is the group's size), in
-    /// SI units. Subexpressions are computed from the current state with the script's
+    /// SI units (`N` is the size of the range, a subgroup's size). Subexpressions are computed from the current state with the script's
     /// values (`externals`).
     pub fn values(
         &self,
@@ -137,7 +137,7 @@ impl NeuronGroup {
         })?;
         let values = match var.kind {
             VarKind::Index => (0..len).map(|k| k as f64).collect(),
-            VarKind::Size => vec![self.len() as f64],
+            VarKind::Size => vec![len as f64],
             _ if var.shared => {
                 let a = var.array.expect("a stored shared variable");
                 vec![self.arrays[a].first().copied().unwrap_or(0.0)]

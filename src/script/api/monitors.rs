@@ -160,7 +160,11 @@ fn check_spikes(shared: &Shared, g: &GroupHandle, what: &str) -> RResult<()> {
 }
 
 fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMonitorHandle> {
-    check_keys(&opts, &["record", "name"], "SpikeMonitor")?;
+    check_keys(&opts, &["record", "name", "when", "order"], "SpikeMonitor")?;
+    if opts.contains_key("order") && !opts.contains_key("when") {
+        // Brian 2: without `when` the monitor runs right after the source's threshold.
+        return err("SpikeMonitor: cannot give order without when");
+    }
     check_spikes(shared, &g, "SpikeMonitor")?;
     let record = match opts.get("record") {
         Some(r) => r.as_bool().map_err(|_| {
@@ -179,7 +183,13 @@ fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMon
     let mut m = SpikeMonitor::new(g.0, name);
     m.record = record;
     st.net.spike_monitors.push(m);
-    Ok(SpikeMonitorHandle(st.net.spike_monitors.len() - 1))
+    let index = st.net.spike_monitors.len() - 1;
+    let id = crate::network::ObjectId {
+        kind: crate::network::Kind::SpikeMonitor,
+        index,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(SpikeMonitorHandle(index))
 }
 
 /// The monitor, if it keeps indices and times; `what` is what the script asked for.

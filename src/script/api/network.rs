@@ -157,23 +157,43 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
     Ok(GroupHandle(g))
 }
 
-/// Reads a variable of a (sub)group as an array with units.
-fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<QuantityArray> {
+/// Reads a variable of a (sub)group (Brian 2's variables: state variables, parameters,
+/// subexpressions computed from the state, `i` local to the subgroup, `N`; shared ones
+/// as one value; `v_` gives the values without units).
+fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
     let st = shared.borrow();
     let r = g.0;
     match &st.net.groups[r.group] {
         Group::Neurons(ng) => {
-            let k = ng.var_index(name).ok_or_else(|| unknown_var(ng, name))?;
-            let dim = ng.var_dim(name).unwrap_or_default();
-            Ok(QuantityArray::new(
-                ng.arrays[k][r.start..r.start + r.len].to_vec(),
-                dim,
-            ))
+            let (base, unitless) = match name.strip_suffix('_') {
+                Some(b) if ng.variable(name).is_none() && ng.variable(b).is_some() => (b, true),
+                _ => (name, false),
+            };
+            let var = ng.variable(base).ok_or_else(|| unknown_var(ng, name))?;
+            let externals = st.namespace_values();
+            let (values, dim) = ng
+                .values(base, (r.start, r.len), st.net.default_dt(), &externals)
+                .map_err(|e| e.to_string())?;
+            let dim = if unitless {
+                Dimension::DIMENSIONLESS
+            } else {
+                dim
+            };
+            if var.shared {
+                let v = values.first().copied().unwrap_or(0.0);
+                return Ok(match var.var_type {
+                    crate::equations::VarType::Integer if unitless || dim.is_dimensionless() => {
+                        Dynamic::from(v as INT)
+                    }
+                    _ => Dynamic::from(Quantity::new(v, dim)),
+                });
+            }
+            Ok(Dynamic::from(QuantityArray::new(values, dim)))
         }
-        Group::Poisson(p) if name == "rates" => Ok(QuantityArray::new(
+        Group::Poisson(p) if name == "rates" => Ok(Dynamic::from(QuantityArray::new(
             p.rates[r.start..r.start + r.len].to_vec(),
             Dimension::TIME.inverse(),
-        )),
+        ))),
         other => err(format!("{} has no variable '{name}'", other.name())),
     }
 }
@@ -660,6 +680,55 @@ fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<
     ))))
 }
 
+/// Brian 2's `PoissonInput(target, var, N, rate, weight)`, with `when` and `order`.
+fn poisson_input(
+    shared: &Shared,
+    target: GroupHandle,
+    var: &str,
+    n: INT,
+    (rate, weight): (Dynamic, Dynamic),
+    opts: Map,
+) -> RResult<PoissonInputHandle> {
+    check_keys(&opts, &["when", "order", "name"], "PoissonInput")?;
+    let mut st = shared.borrow_mut();
+    let ng = st
+        .net
+        .neurons(target.0)
+        .ok_or("the target of a PoissonInput must be a NeuronGroup")?;
+    let k = ng.var_index(var).ok_or_else(|| unknown_var(ng, var))?;
+    let dim = ng.var_dim(var).unwrap_or_default();
+    let rate = to_si(
+        &rate,
+        Dimension::TIME.inverse(),
+        "the rate of a PoissonInput",
+    )?;
+    let weight = to_si(&weight, dim, &format!("the weight onto '{var}'"))?;
+    if n < 0 {
+        return err(format!(
+            "a PoissonInput needs a non-negative number of inputs, got {n}"
+        ));
+    }
+    let name = match opts.get("name") {
+        Some(v) => to_string(v, "name")?,
+        None => next_name(&mut st, "poissoninput"),
+    };
+    st.net.poisson_inputs.push(PoissonInput {
+        target: target.0,
+        target_var: k,
+        n: n as u64,
+        rate,
+        weight,
+        name,
+    });
+    let index = st.net.poisson_inputs.len() - 1;
+    let id = ObjectId {
+        kind: Kind::PoissonInput,
+        index,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(PoissonInputHandle(index))
+}
+
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<GroupHandle>("NeuronGroup");
     engine.register_type_with_name::<ConnectionHandle>("Connection");
@@ -1087,34 +1156,20 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
               rate: Dynamic,
               weight: Dynamic|
               -> RResult<PoissonInputHandle> {
-            let mut st = s.borrow_mut();
-            let ng = st
-                .net
-                .neurons(target.0)
-                .ok_or("the target of a PoissonInput must be a NeuronGroup")?;
-            let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
-            let dim = ng.var_dim(&var).unwrap_or_default();
-            let rate = to_si(
-                &rate,
-                Dimension::TIME.inverse(),
-                "the rate of a PoissonInput",
-            )?;
-            let weight = to_si(&weight, dim, &format!("the weight onto '{var}'"))?;
-            if n < 0 {
-                return err(format!(
-                    "a PoissonInput needs a non-negative number of inputs, got {n}"
-                ));
-            }
-            let name = next_name(&mut st, "poissoninput");
-            st.net.poisson_inputs.push(PoissonInput {
-                target: target.0,
-                target_var: k,
-                n: n as u64,
-                rate,
-                weight,
-                name,
-            });
-            Ok(PoissonInputHandle(st.net.poisson_inputs.len() - 1))
+            poisson_input(&s, target, &var, n, (rate, weight), Map::new())
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "PoissonInput",
+        move |target: GroupHandle,
+              var: ImmutableString,
+              n: INT,
+              rate: Dynamic,
+              weight: Dynamic,
+              opts: Map|
+              -> RResult<PoissonInputHandle> {
+            poisson_input(&s, target, &var, n, (rate, weight), opts)
         },
     );
     for name in ["store", "restore"] {
