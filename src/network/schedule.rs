@@ -193,16 +193,23 @@ impl Network {
         if let Some(k) = self.clocks.iter().position(|c| c.auto && c.dt == dt) {
             return k;
         }
-        let n = self.clocks.iter().filter(|c| c.auto).count();
-        let name = if n == 0 {
-            "clock".to_string()
-        } else {
-            format!("clock_{n}")
-        };
+        let name = self.unused_clock_name("clock");
         let mut c = super::Clock::new(name, dt);
         c.auto = true;
         self.clocks.push(c);
         self.clocks.len() - 1
+    }
+
+    /// `base`, or `base_1`, `base_2`, ... : the first name no clock has (Brian 2's names).
+    pub fn unused_clock_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.clocks.iter().any(|c| c.name == n);
+        if !taken(base) {
+            return base.to_string();
+        }
+        (1..)
+            .map(|k| format!("{base}_{k}"))
+            .find(|n| !taken(n))
+            .expect("a free name")
     }
 
     /// The clock an object runs on when it does not follow another object's clock.

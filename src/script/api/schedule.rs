@@ -124,9 +124,14 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let make = |shared: &Shared, dt: Dynamic, name: Option<String>| -> RResult<ClockHandle> {
         let dt = to_si(&dt, Dimension::TIME, "the dt of a Clock")?;
         let mut st = shared.borrow_mut();
+        if let Some(n) = name.as_deref() {
+            if st.net.clocks.iter().any(|c| c.name == n) {
+                return err(format!("a clock named '{n}' exists already"));
+            }
+        }
         let name = match name {
             Some(n) => n,
-            None => super::network::next_name(&mut st, "clock"),
+            None => st.net.unused_clock_name("clock"),
         };
         let k = st.net.add_clock(&name, dt).map_err(|e| e.to_string())?;
         Ok(ClockHandle(k))
