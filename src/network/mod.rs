@@ -449,6 +449,7 @@ impl Network {
                             |j| out.push(j),
                         );
                     }
+                    ng.mark_spiked(out, t);
                 }
                 Group::Poisson(p) => {
                     p.update_rates(t, &mut self.rng, &mut self.scratch);
@@ -475,9 +476,8 @@ impl Network {
             );
             let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
             if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
-                let arr =
-                    &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
-                c.step(local, &mut due, arr);
+                let (arr, mask) = tg.write_target(c.target_var, c.target.start, c.target.len);
+                c.step(local, &mut due, arr, mask);
             }
         }
         for pi in self
@@ -489,11 +489,8 @@ impl Network {
         {
             if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
                 let r = pi.target;
-                pi.apply(
-                    &mut tg.arrays[pi.target_var][r.start..r.start + r.len],
-                    dt,
-                    &mut self.rng,
-                );
+                let (arr, mask) = tg.write_target(pi.target_var, r.start, r.len);
+                pi.apply(arr, mask, dt, &mut self.rng);
             }
         }
         for s in active(&mut self.synapses, |k| act.synapse(k)) {
@@ -529,13 +526,6 @@ impl Network {
                     &mut self.scratch,
                     |_| {},
                 );
-            }
-            if ng.refractory_active {
-                let k = ng.arrays.len();
-                for &s in spikes {
-                    ng.arrays[k - 2][s as usize] = t;
-                    ng.arrays[k - 1][s as usize] = 0.0;
-                }
             }
         }
         // end
