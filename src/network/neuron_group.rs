@@ -82,6 +82,11 @@ pub struct NeuronGroup {
     /// update (synapses, inputs, connections, string assignments) are ignored while the
     /// neuron is refractory (Brian 2's `conditional_write = not_refractory`).
     pub(super) conditional: Vec<bool>,
+    /// The latest spike time of any neuron, and whether some neuron may be refractory
+    /// until the next threshold (a superset: true when unsure), so that guarded writes
+    /// need no per-synapse test while nobody is refractory.
+    latest_spike: f64,
+    maybe_refractory: bool,
 }
 
 impl NeuronGroup {
@@ -106,6 +111,8 @@ impl NeuronGroup {
             every: 1,
             dt: 0.0,
             conditional: Vec::new(),
+            latest_spike: f64::NEG_INFINITY,
+            maybe_refractory: true,
         })
         .map(|mut g| {
             g.conditional = g.conditional_writes();
@@ -169,6 +176,23 @@ impl NeuronGroup {
             last[k - 2][s as usize] = t;
             nr[0][s as usize] = 0.0;
         }
+        if !spikes.is_empty() {
+            self.latest_spike = t;
+        }
+        // Until the next threshold, only neurons that spiked within the refractory period
+        // (one step of margin) can be refractory; a refractoriness given as an expression
+        // may last any time.
+        self.maybe_refractory = match self.refractory_steps {
+            Some(steps) if self.spec.refractory_code.is_none() => {
+                !spikes.is_empty() || t - self.latest_spike < (steps + 1.0) * self.dt
+            }
+            _ => true,
+        };
+    }
+
+    /// Whether some neuron may be refractory now (false only when none can be).
+    pub fn maybe_refractory(&self) -> bool {
+        self.maybe_refractory
     }
 
     /// The neurons `start..start + len` of stored array `var` as a target of outside
@@ -180,7 +204,7 @@ impl NeuronGroup {
         start: usize,
         len: usize,
     ) -> (&mut [f64], Option<&[f64]>) {
-        if !self.is_conditional_write(var) {
+        if !self.is_conditional_write(var) || !self.maybe_refractory {
             return (&mut self.arrays[var][start..start + len], None);
         }
         // A guarded variable is a state variable, stored before `not_refractory`.
@@ -347,6 +371,13 @@ impl NeuronGroup {
         let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
         self.refractory_active = refractory.is_some();
         self.conditional = self.conditional_writes();
+        // Spikes before this run (and values set since) are known only from lastspike.
+        let k = self.arrays.len();
+        self.latest_spike = self.arrays[k - 2]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        self.maybe_refractory = true;
 
         let ctx = Context {
             eqs: &self.eqs,

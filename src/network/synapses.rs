@@ -1034,8 +1034,9 @@ impl Synapses {
                     arr[neuron(s)] = v;
                 }
             }
-            // Increments, added one synapse after another.
-            _ if !masked => {
+            // Increments, added one synapse after another (no test while no neuron can
+            // be refractory).
+            _ if !masked || !g.maybe_refractory() => {
                 let arr = &mut g.arrays[k];
                 for (s, &inc) in ids.zip(values) {
                     arr[neuron(s)] += inc;
