@@ -215,17 +215,19 @@ impl Connection {
     }
 
     /// Queues this step's spikes of the source (local indices) and delivers what is due
-    /// onto the target variable.
+    /// onto the target variable; with `not_refractory` flags of the target neurons (a
+    /// variable flagged `(unless refractory)`), refractory neurons receive nothing.
     pub(super) fn step(
         &mut self,
         spikes: impl Iterator<Item = u32>,
         due: &mut Vec<u32>,
         target: &mut [f64],
+        not_refractory: Option<&[f64]>,
     ) {
         if self.synapse_steps.is_empty() {
             self.queue.push(self.delay_steps, spikes);
             self.queue.pop_into(due);
-            self.propagate(due, target);
+            self.propagate(due, target, not_refractory);
             return;
         }
         let indptr = self.weights.indptr();
@@ -239,7 +241,10 @@ impl Connection {
         self.queue.pop_into(due);
         let (indices, data) = (self.weights.indices(), self.weights.data());
         for &k in due.iter() {
-            target[indices[k as usize] as usize] += data[k as usize];
+            let j = indices[k as usize] as usize;
+            if not_refractory.is_none_or(|nr| nr[j] != 0.0) {
+                target[j] += data[k as usize];
+            }
         }
     }
 
@@ -301,16 +306,26 @@ impl Connection {
         bytes as f64 / nnz
     }
 
-    /// Adds the weights of spiking rows onto the target variable.
-    pub(super) fn propagate(&self, spikes: &[u32], target: &mut [f64]) {
+    /// Adds the weights of spiking rows onto the target variable (skipping refractory
+    /// targets when their flags are given).
+    pub(super) fn propagate(
+        &self,
+        spikes: &[u32],
+        target: &mut [f64],
+        not_refractory: Option<&[f64]>,
+    ) {
         let indptr = self.weights.indptr();
         let indptr = indptr.raw_storage();
         let indices = self.weights.indices();
         let data = self.weights.data();
         for &i in spikes {
             let (a, b) = (indptr[i as usize] as usize, indptr[i as usize + 1] as usize);
-            for (&j, &w) in indices[a..b].iter().zip(&data[a..b]) {
-                target[j as usize] += w;
+            let row = indices[a..b].iter().zip(&data[a..b]);
+            match not_refractory {
+                None => row.for_each(|(&j, &w)| target[j as usize] += w),
+                Some(nr) => row
+                    .filter(|(&j, _)| nr[j as usize] != 0.0)
+                    .for_each(|(&j, &w)| target[j as usize] += w),
             }
         }
     }

@@ -210,15 +210,36 @@ pub struct PoissonInput {
 }
 
 impl PoissonInput {
-    pub(super) fn apply(&self, target: &mut [f64], dt: f64, rng: &mut SmallRng) {
+    /// Adds this step's input onto `target`; with `not_refractory` flags (a variable
+    /// flagged `(unless refractory)`), refractory neurons get none. Their counts are drawn
+    /// all the same, so the random stream does not depend on who is refractory.
+    pub(super) fn apply(
+        &self,
+        target: &mut [f64],
+        not_refractory: Option<&[f64]>,
+        dt: f64,
+        rng: &mut SmallRng,
+    ) {
         let p = (self.rate * dt).clamp(0.0, 1.0);
         let Ok(binomial) = rand_distr::Binomial::new(self.n, p) else {
             return;
         };
-        for x in target.iter_mut() {
-            let k: u64 = rng.sample(binomial);
-            if k > 0 {
-                *x += k as f64 * self.weight;
+        match not_refractory {
+            None => {
+                for x in target.iter_mut() {
+                    let k: u64 = rng.sample(binomial);
+                    if k > 0 {
+                        *x += k as f64 * self.weight;
+                    }
+                }
+            }
+            Some(nr) => {
+                for (x, &open) in target.iter_mut().zip(nr) {
+                    let k: u64 = rng.sample(binomial);
+                    if k > 0 && open != 0.0 {
+                        *x += k as f64 * self.weight;
+                    }
+                }
             }
         }
     }

@@ -535,6 +535,7 @@ impl Network {
                                 |j| out.push(j),
                             );
                         }
+                        ng.mark_spiked(out, t);
                     }
                     Group::Poisson(p) => {
                         p.update_rates(t, &mut self.rng, &mut self.scratch);
@@ -575,20 +576,16 @@ impl Network {
                 );
                 let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
                 if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
-                    let arr =
-                        &mut tg.arrays[c.target_var][c.target.start..c.target.start + c.target.len];
-                    c.step(local, &mut self.delivery, arr);
+                    let (arr, mask) = tg.write_target(c.target_var, c.target.start, c.target.len);
+                    c.step(local, &mut self.delivery, arr, mask);
                 }
             }
             Part::PoissonInput => {
                 let pi = &self.poisson_inputs[k];
                 if let Group::Neurons(tg) = &mut self.groups[pi.target.group] {
                     let r = pi.target;
-                    pi.apply(
-                        &mut tg.arrays[pi.target_var][r.start..r.start + r.len],
-                        dt,
-                        &mut self.rng,
-                    );
+                    let (arr, mask) = tg.write_target(pi.target_var, r.start, r.len);
+                    pi.apply(arr, mask, dt, &mut self.rng);
                 }
             }
             Part::Pathways => {
@@ -618,13 +615,6 @@ impl Network {
                         &mut self.scratch,
                         |_| {},
                     );
-                }
-                if ng.refractory_active {
-                    let m = ng.arrays.len();
-                    for &s in spikes {
-                        ng.arrays[m - 2][s as usize] = t;
-                        ng.arrays[m - 1][s as usize] = 0.0;
-                    }
                 }
             }
         }

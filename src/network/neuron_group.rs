@@ -77,6 +77,15 @@ pub struct NeuronGroup {
     pub(super) refractory_active: bool,
     /// The time step of the group's clock, as of the last `prepare`.
     pub(super) dt: f64,
+    /// Per stored array: writes from code other than the group's own reset and state
+    /// update (synapses, inputs, connections, string assignments) are ignored while the
+    /// neuron is refractory (Brian 2's `conditional_write = not_refractory`).
+    pub(super) conditional: Vec<bool>,
+    /// The latest spike time of any neuron, and whether some neuron may be refractory
+    /// until the next threshold (a superset: true when unsure), so that guarded writes
+    /// need no per-synapse test while nobody is refractory.
+    latest_spike: f64,
+    maybe_refractory: bool,
 }
 
 impl NeuronGroup {
@@ -99,7 +108,110 @@ impl NeuronGroup {
             refractory_steps: None,
             refractory_active: false,
             dt: 0.0,
+            conditional: Vec::new(),
+            latest_spike: f64::NEG_INFINITY,
+            maybe_refractory: true,
         })
+        .map(|mut g| {
+            g.conditional = g.conditional_writes();
+            g
+        })
+    }
+
+    /// Whether spikes make the neurons refractory (Brian 2: `refractory` was given).
+    pub fn has_refractoriness(&self) -> bool {
+        self.spec.refractory.is_some()
+            || self.spec.refractory_code.is_some()
+            || matches!(self.spec.threshold, Some(Threshold::Empirical { .. }))
+    }
+
+    /// The variables that ignore outside writes while refractory: those flagged
+    /// `(unless refractory)`, and Brian 1's variable held at its reset value (Brian 1
+    /// clamps it there for the refractory period, so input arriving then is lost). None
+    /// without refractoriness, as in Brian 2.
+    fn conditional_writes(&self) -> Vec<bool> {
+        let refractory = self.has_refractoriness();
+        let flagged = |name: &str| {
+            self.eqs.get(name).is_some_and(|e| {
+                e.kind == EquationKind::Differential && e.has_flag("unless refractory")
+            })
+        };
+        let any_flag = self
+            .eqs
+            .differential()
+            .any(|e| e.has_flag("unless refractory"));
+        let held = match &self.spec.reset {
+            Some(Reset::Value(_)) if !any_flag => self.first_variable().map(str::to_string),
+            _ => None,
+        };
+        self.array_names
+            .iter()
+            .map(|n| refractory && (flagged(n) || held.as_deref() == Some(n.as_str())))
+            .collect()
+    }
+
+    /// Whether writes to stored array `k` from outside the group are ignored while a
+    /// neuron is refractory.
+    pub fn is_conditional_write(&self, k: usize) -> bool {
+        self.conditional.get(k).copied().unwrap_or(false)
+    }
+
+    /// The `not_refractory` flags (1 or 0 per neuron).
+    pub fn not_refractory(&self) -> &[f64] {
+        &self.arrays[self.arrays.len() - 1]
+    }
+
+    /// Brian 2's thresholder: the neurons that spiked at time `t` become refractory now
+    /// (`lastspike = t`, `not_refractory = False`), so code later in the same step (the
+    /// synapses, the reset) already sees them refractory.
+    pub fn mark_spiked(&mut self, spikes: &[u32], t: f64) {
+        if !self.refractory_active {
+            return;
+        }
+        let k = self.arrays.len();
+        let (last, nr) = self.arrays.split_at_mut(k - 1);
+        for &s in spikes {
+            last[k - 2][s as usize] = t;
+            nr[0][s as usize] = 0.0;
+        }
+        if !spikes.is_empty() {
+            self.latest_spike = t;
+        }
+        // Until the next threshold, only neurons that spiked within the refractory period
+        // (one step of margin) can be refractory; a refractoriness given as an expression
+        // may last any time.
+        self.maybe_refractory = match self.refractory_steps {
+            Some(steps) if self.spec.refractory_code.is_none() => {
+                !spikes.is_empty() || t - self.latest_spike < (steps + 1.0) * self.dt
+            }
+            _ => true,
+        };
+    }
+
+    /// Whether some neuron may be refractory now (false only when none can be).
+    pub fn maybe_refractory(&self) -> bool {
+        self.maybe_refractory
+    }
+
+    /// The neurons `start..start + len` of stored array `var` as a target of outside
+    /// writes (connections, PoissonInput), with the `not_refractory` flags of the same
+    /// neurons when those writes must be skipped for refractory neurons.
+    pub fn write_target(
+        &mut self,
+        var: usize,
+        start: usize,
+        len: usize,
+    ) -> (&mut [f64], Option<&[f64]>) {
+        if !self.is_conditional_write(var) || !self.maybe_refractory {
+            return (&mut self.arrays[var][start..start + len], None);
+        }
+        // A guarded variable is a state variable, stored before `not_refractory`.
+        let k = self.arrays.len();
+        let (vars, nr) = self.arrays.split_at_mut(k - 1);
+        (
+            &mut vars[var][start..start + len],
+            Some(&nr[0][start..start + len]),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -247,6 +359,14 @@ impl NeuronGroup {
         };
         let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
         self.refractory_active = refractory.is_some();
+        self.conditional = self.conditional_writes();
+        // Spikes before this run (and values set since) are known only from lastspike.
+        let k = self.arrays.len();
+        self.latest_spike = self.arrays[k - 2]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        self.maybe_refractory = true;
 
         let ctx = Context {
             eqs: &self.eqs,
@@ -445,7 +565,11 @@ impl NeuronGroup {
             .collect()
     }
 
-    /// Sets a variable from code, e.g. `v = -60*mV + 10*mV*rand()`, for all neurons in `range`.
+    /// Sets a variable from code, e.g. `v = -60*mV + 10*mV*rand()`, for the neurons
+    /// `range.0..range.0 + range.1` (a whole group or a subgroup). As in Brian 2, the code
+    /// sees the subgroup alone: `i` counts from 0 at its first neuron and `N` is its size;
+    /// and a variable flagged `(unless refractory)` keeps its value in refractory neurons
+    /// (the assignment is generated code, which honours the conditional write).
     pub fn set_with_code(
         &mut self,
         var: &str,
@@ -455,10 +579,19 @@ impl NeuronGroup {
         externals: &Values,
         rng: &mut rand::rngs::SmallRng,
     ) -> Result<(), NetworkError> {
+        let (start, len) = range;
+        if start + len > self.spec.n {
+            return Err(NetworkError::Other(format!(
+                "{}: neurons {start}..{} are outside its {} neurons",
+                self.spec.name,
+                start + len,
+                self.spec.n
+            )));
+        }
         let ns = GroupNamespace {
             eqs: &self.eqs,
             arrays: &self.array_names,
-            n: self.spec.n,
+            n: len,
             dt,
             externals,
         };
@@ -477,7 +610,32 @@ impl NeuronGroup {
         })?;
         check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", code, e))?;
         let mut code_all = self.subexpression_code();
+        let mut stmt = stmt;
+        if self
+            .var_index(var)
+            .is_some_and(|k| self.is_conditional_write(k))
+        {
+            stmt.value = Expr::call(
+                "_where",
+                vec![Expr::name("not_refractory"), stmt.value, Expr::name(var)],
+            );
+        }
         code_all.push(stmt);
+        // `i` local to the subgroup (`N` is bound to its size above).
+        if start > 0 {
+            let local_i = |n: &str| {
+                (n == "i").then(|| {
+                    Expr::binary(
+                        crate::expr::BinOp::Sub,
+                        Expr::name("i"),
+                        Expr::number(start as f64),
+                    )
+                })
+            };
+            for s in &mut code_all {
+                s.value = s.value.substitute(&local_i);
+            }
+        }
         let tables = externals.tables();
         let bind = crate::eval::WithTables {
             bind: |n: &str| ns.bind(n),

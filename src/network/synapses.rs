@@ -7,9 +7,14 @@
 //! neuron's (`x_pre`) and the postsynaptic neuron's (`x_post`, or plain `x` when the
 //! synapses have no such variable: Brian's implicit post). Each compiled block gathers
 //! what it reads into contiguous arrays, runs one kernel over them and scatters back.
-//! Writes to neuron variables that several synapses share are summed as deltas when the
-//! code only adds to them (`v_post += w`), and run synapse by synapse otherwise, so the
-//! result equals running the synapses one after another.
+//! When the code only adds to neuron variables (`v_post += w`) and never reads them, the
+//! kernel computes each synapse's increment and the scatter adds them to the neuron in
+//! synapse order, which is exactly what running the synapses one after another does
+//! (`((v + w0) + w1) + ...`); otherwise the code runs synapse by synapse.
+//!
+//! A neuron variable flagged `(unless refractory)` ignores these writes while its neuron
+//! is refractory (Brian 2's conditional write): increments are skipped for refractory
+//! targets, and code run synapse by synapse assigns `_where(not_refractory, new, old)`.
 
 use super::namespace::Values;
 use super::spike_queue::SpikeQueue;
@@ -53,6 +58,10 @@ enum Space {
     PostIndex,
     /// An output written by the code (summed variables), not stored anywhere.
     Output,
+    /// Each synapse's increment of a presynaptic or postsynaptic neuron variable, added to
+    /// the neuron after the kernel ran.
+    PreAdd(usize),
+    PostAdd(usize),
 }
 
 /// A compiled block of synaptic code and how to feed it.
@@ -62,6 +71,8 @@ struct SynapticCode {
     slots: Vec<Space>,
     /// Written neuron variables are not only added to: run synapse by synapse.
     sequential: bool,
+    /// Per slot: writes to it skip refractory neurons.
+    masked: Vec<bool>,
 }
 
 /// Delays of a pathway.
@@ -92,6 +103,8 @@ pub(super) struct SideVars {
     dims: Vec<Dimension>,
     /// The equation declaring each variable (for `(constant)` and `integer`).
     decls: Vec<Option<crate::equations::Equation>>,
+    /// Whether writes to each variable are skipped for refractory neurons.
+    conditional: Vec<bool>,
     group: usize,
     start: usize,
     n: usize,
@@ -106,10 +119,11 @@ impl SideVars {
             ..Default::default()
         };
         if let Some(Group::Neurons(g)) = groups.get(r.group) {
-            for name in &g.array_names {
+            for (k, name) in g.array_names.iter().enumerate() {
                 s.dims.push(g.var_dim(name).unwrap_or_default());
                 s.names.push(name.clone());
                 s.decls.push(g.eqs.get(name).cloned());
+                s.conditional.push(g.is_conditional_write(k));
             }
         }
         s
@@ -139,8 +153,6 @@ pub struct Synapses {
     /// (postsynaptic variable index, code computing `_summed`).
     summed: Vec<(usize, SynapticCode)>,
     local: Vec<Vec<f64>>,
-    /// Values of written neuron variables before the code ran (for deltas), reused.
-    before: Vec<Vec<f64>>,
     /// The variables of the source and target as of the last `prepare`, so that running
     /// does not rebuild them every step.
     sides: std::sync::Arc<(SideVars, SideVars)>,
@@ -254,77 +266,158 @@ impl Namespace for SynNamespace<'_> {
 }
 
 impl SynNamespace<'_> {
+    /// The neuron variable a statement writes, if it writes one.
+    fn neuron_target(&self, st: &Statement) -> Option<Space> {
+        match self.resolve_name(&st.target) {
+            Some(Resolved::Slot(s @ (Space::Pre(_) | Space::Post(_)), _)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether two neuron slots may be the same array (the same variable, or the same
+    /// variable seen as `_pre` and `_post` of a group connected to itself).
+    fn aliases(&self, a: Space, b: Space) -> bool {
+        match (a, b) {
+            (Space::Pre(x), Space::Post(y)) | (Space::Post(y), Space::Pre(x)) => {
+                x == y && self.pre.group == self.post.group
+            }
+            _ => a == b,
+        }
+    }
+
+    /// Whether writes to a neuron slot are skipped for refractory neurons.
+    fn conditional(&self, slot: Space) -> bool {
+        match slot {
+            Space::Pre(k) | Space::PreAdd(k) => self.pre.conditional.get(k) == Some(&true),
+            Space::Post(k) | Space::PostAdd(k) => self.post.conditional.get(k) == Some(&true),
+            _ => false,
+        }
+    }
+
     /// Compiles statements, allocating kernel arrays for what they read and write.
     fn compile(&self, code: &[Statement]) -> Result<SynapticCode, ExprError> {
+        // Synapse by synapse unless neuron variables are only added to (once each) and
+        // never read.
+        let targets: Vec<Space> = code.iter().filter_map(|s| self.neuron_target(s)).collect();
+        let mut sequential = code.iter().any(|st| {
+            self.neuron_target(st).is_some() && !matches!(st.op, AssignOp::Add | AssignOp::Sub)
+        });
+        for (k, &t) in targets.iter().enumerate() {
+            sequential |= targets[..k].iter().any(|&u| self.aliases(t, u));
+        }
+        for st in code {
+            for n in st.value.names() {
+                if let Some(Resolved::Slot(s, _)) = self.resolve_name(&n) {
+                    sequential |= targets.iter().any(|&t| self.aliases(s, t));
+                }
+            }
+        }
+        let code: Vec<Statement> = code
+            .iter()
+            .map(|st| {
+                let Some(slot) = self.neuron_target(st) else {
+                    return st.clone();
+                };
+                if !sequential {
+                    // `v_post += e` becomes the increment `e` (`-= e`: `-(e)`, the same
+                    // number added), added in synapse order by the scatter.
+                    let (name, k) = match slot {
+                        Space::Pre(k) => ("_inc_pre_", k),
+                        Space::Post(k) => ("_inc_post_", k),
+                        _ => unreachable!("a neuron slot"),
+                    };
+                    let value = match st.op {
+                        AssignOp::Sub => Expr::negate(st.value.clone()),
+                        _ => st.value.clone(),
+                    };
+                    return Statement {
+                        target: format!("{name}{k}"),
+                        op: AssignOp::Set,
+                        span: st.span,
+                        value,
+                    };
+                }
+                if !self.conditional(slot) {
+                    return st.clone();
+                }
+                let flag = match slot {
+                    Space::Pre(_) => "not_refractory_pre",
+                    _ => "not_refractory_post",
+                };
+                Statement {
+                    target: st.target.clone(),
+                    op: AssignOp::Set,
+                    span: st.span,
+                    value: Expr::call(
+                        "_where",
+                        vec![Expr::name(flag), st.as_assignment(), Expr::name(&st.target)],
+                    ),
+                }
+            })
+            .collect();
         let slots: RefCell<Vec<Space>> = RefCell::new(Vec::new());
         let bind = |name: &str| -> Option<Binding> {
-            match self.resolve_name(name)? {
-                Resolved::Slot(space, _) => {
-                    let mut s = slots.borrow_mut();
-                    let k = s.iter().position(|x| *x == space).unwrap_or_else(|| {
-                        s.push(space);
-                        s.len() - 1
-                    });
-                    Some(Binding::Array(k))
+            let increment = |prefix: &str| name.strip_prefix(prefix)?.parse::<usize>().ok();
+            let space = if let Some(k) = increment("_inc_pre_") {
+                Space::PreAdd(k)
+            } else if let Some(k) = increment("_inc_post_") {
+                Space::PostAdd(k)
+            } else {
+                match self.resolve_name(name)? {
+                    Resolved::Slot(space, _) => space,
+                    Resolved::Time => return Some(Binding::Scalar(0)),
+                    Resolved::Constant(q) => return Some(Binding::Constant(q.value)),
+                    Resolved::Sub(_) => return None,
                 }
-                Resolved::Time => Some(Binding::Scalar(0)),
-                Resolved::Constant(q) => Some(Binding::Constant(q.value)),
-                Resolved::Sub(_) => None,
-            }
+            };
+            let mut s = slots.borrow_mut();
+            let k = s.iter().position(|x| *x == space).unwrap_or_else(|| {
+                s.push(space);
+                s.len() - 1
+            });
+            Some(Binding::Array(k))
         };
         let tables = self.externals.tables();
         let kernel = compile_statements(
-            code,
+            &code,
             &crate::eval::WithTables {
                 bind,
                 tables: &tables,
             },
         )?;
         let slots = slots.into_inner();
-        // Vectorised only if neuron variables are only added to and never read after.
-        let is_neuron = |s: &Space| matches!(s, Space::Pre(_) | Space::Post(_));
-        let written: Vec<Space> = kernel
-            .written_arrays()
-            .map(|k| slots[k])
-            .filter(is_neuron)
-            .collect();
-        let mut sequential = false;
-        for st in code {
-            let target_space = match self.resolve_name(&st.target) {
-                Some(Resolved::Slot(s, _)) => Some(s),
-                _ => None,
-            };
-            if target_space.is_some_and(|s| is_neuron(&s))
-                && !matches!(st.op, AssignOp::Add | AssignOp::Sub)
-            {
-                sequential = true;
-            }
-            for n in st.value.names() {
-                if let Some(Resolved::Slot(s, _)) = self.resolve_name(&n) {
-                    if written.contains(&s) {
-                        sequential = true;
-                    }
-                }
-            }
-        }
+        let masked = slots.iter().map(|&s| self.conditional(s)).collect();
         Ok(SynapticCode {
             kernel,
             slots,
             sequential,
+            masked,
         })
     }
 }
 
 impl Synapses {
-    pub fn new(spec: SynapsesSpec) -> Result<Synapses, EquationError> {
-        let eqs = parse_equations(&spec.model)?;
+    /// A Synapses object with no synapses yet. As in Brian 2, an empty code string makes
+    /// no pathway, and `delay` is the delay of the pathway named `pre` (the `on_pre` code
+    /// given as a string), which must exist.
+    pub fn new(spec: SynapsesSpec) -> Result<Synapses, NetworkError> {
+        let eqs = parse_equations(&spec.model).map_err(|e| NetworkError::Equation {
+            object: spec.name.clone(),
+            error: e,
+        })?;
+        if spec.delay.is_some() && !spec.on_pre.iter().any(|(n, c)| n == "pre" && !c.is_empty()) {
+            return Err(NetworkError::Other(format!(
+                "{}: cannot set the delay for the pathway 'pre': there is no such pathway (give on_pre code, or set the delay of a named pathway with S.<name>.delay)",
+                spec.name
+            )));
+        }
         let mut array_names: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
         array_names.push("lastupdate".into());
         let arrays = array_names.iter().map(|_| Vec::new()).collect();
         let mut pathways = Vec::new();
         for (on_post, list) in [(false, &spec.on_pre), (true, &spec.on_post)] {
-            for (name, code) in list {
-                let delay = if on_post {
+            for (name, code) in list.iter().filter(|(_, c)| !c.is_empty()) {
+                let delay = if on_post || name != "pre" {
                     0.0
                 } else {
                     spec.delay.unwrap_or(0.0)
@@ -355,7 +448,6 @@ impl Synapses {
             method: None,
             summed: Vec::new(),
             local: Vec::new(),
-            before: Vec::new(),
             sides: Default::default(),
         })
     }
@@ -778,11 +870,8 @@ impl Synapses {
             model: String::new(),
             on_pre: Vec::new(),
             on_post: Vec::new(),
+            delay: None,
             ..spec.clone()
-        })
-        .map_err(|e| NetworkError::Equation {
-            object: spec.name.clone(),
-            error: e,
         })?;
         probe.pre = pairs_pre.to_vec();
         probe.post = pairs_post.to_vec();
@@ -838,7 +927,6 @@ impl Synapses {
             return code.slots.contains(&Space::Output).then(Vec::new);
         }
         let mut local = std::mem::take(&mut self.local);
-        let mut before = std::mem::take(&mut self.before);
         local.resize_with(code.slots.len(), Vec::new);
         let written: Vec<usize> = code.kernel.written_arrays().collect();
         let scalars = [t];
@@ -848,14 +936,6 @@ impl Synapses {
         while start < n {
             let len = chunk.min(n - start);
             self.gather(code, ids, start, len, pre, post, groups, &mut local);
-            // Neuron variables are updated by deltas: keep their values before the code.
-            before.resize_with(written.len(), Vec::new);
-            for (b, &k) in before.iter_mut().zip(&written) {
-                b.clear();
-                if matches!(code.slots[k], Space::Pre(_) | Space::Post(_)) {
-                    b.extend_from_slice(&local[k]);
-                }
-            }
             code.kernel.run(
                 &mut local,
                 Elements::Range(0, len),
@@ -864,12 +944,12 @@ impl Synapses {
                 scratch,
                 |_| {},
             );
-            for (w, &k) in written.iter().enumerate() {
+            for &k in &written {
                 self.scatter(
                     code.slots[k],
+                    code.masked[k],
                     ids,
                     start,
-                    &before[w],
                     &local[k],
                     pre,
                     post,
@@ -882,7 +962,6 @@ impl Synapses {
             start += len;
         }
         self.local = local;
-        self.before = before;
         code.slots.contains(&Space::Output).then_some(output)
     }
 
@@ -913,7 +992,7 @@ impl Synapses {
                     let arr = neuron_array(groups, post, k);
                     out.extend(ids.map(|s| arr[post.start + self.post[s] as usize]));
                 }
-                Space::Output => out.resize(len, 0.0),
+                Space::Output | Space::PreAdd(_) | Space::PostAdd(_) => out.resize(len, 0.0),
             }
         }
     }
@@ -922,38 +1001,59 @@ impl Synapses {
     fn scatter(
         &mut self,
         slot: Space,
+        masked: bool,
         ids: Ids,
         start: usize,
-        before: &[f64],
-        after: &[f64],
+        values: &[f64],
         pre: &SideVars,
         post: &SideVars,
         groups: &mut [Group],
     ) {
-        let ids = (start..start + after.len()).map(|m| ids.get(m));
-        match slot {
+        let ids = (start..start + values.len()).map(|m| ids.get(m));
+        let (side, index, k) = match slot {
             Space::Synapse(k) => {
-                for (s, &v) in ids.zip(after) {
+                for (s, &v) in ids.zip(values) {
                     self.arrays[k][s] = v;
                 }
+                return;
             }
-            // Neuron variables receive each synapse's change, so that several synapses onto
-            // one neuron add up (in sequential mode there is one synapse per call).
-            Space::Pre(k) | Space::Post(k) => {
-                let (side, index) = if matches!(slot, Space::Pre(_)) {
-                    (pre, &self.pre)
-                } else {
-                    (post, &self.post)
-                };
-                let Some(Group::Neurons(g)) = groups.get_mut(side.group) else {
-                    return;
-                };
+            Space::Pre(k) | Space::PreAdd(k) => (pre, &self.pre, k),
+            Space::Post(k) | Space::PostAdd(k) => (post, &self.post, k),
+            _ => return,
+        };
+        let Some(Group::Neurons(g)) = groups.get_mut(side.group) else {
+            return;
+        };
+        let neuron = |s: usize| side.start + index[s] as usize;
+        match slot {
+            // Code run synapse by synapse: the new value (refractoriness was applied by
+            // the code itself).
+            Space::Pre(_) | Space::Post(_) => {
                 let arr = &mut g.arrays[k];
-                for ((s, &b), &a) in ids.zip(before).zip(after) {
-                    arr[side.start + index[s] as usize] += a - b;
+                for (s, &v) in ids.zip(values) {
+                    arr[neuron(s)] = v;
                 }
             }
-            _ => {}
+            // Increments, added one synapse after another (no test while no neuron can
+            // be refractory).
+            _ if !masked || !g.maybe_refractory() => {
+                let arr = &mut g.arrays[k];
+                for (s, &inc) in ids.zip(values) {
+                    arr[neuron(s)] += inc;
+                }
+            }
+            _ => {
+                // A guarded variable is a state variable, stored before `not_refractory`.
+                let last = g.arrays.len() - 1;
+                let (vars, nr) = g.arrays.split_at_mut(last);
+                let (arr, nr) = (&mut vars[k], &nr[0]);
+                for (s, &inc) in ids.zip(values) {
+                    let n = neuron(s);
+                    if nr[n] != 0.0 {
+                        arr[n] += inc;
+                    }
+                }
+            }
         }
     }
 
