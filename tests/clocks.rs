@@ -165,7 +165,8 @@ fn monitors_in_every_slot_see_what_brian2_sees() {
             "mons.push(StateMonitor(G, \"v\", #{{ record: 0, when: \"{slot}\" }}));\n"
         ));
     }
-    code.push_str("let M = mons; run(0.2*ms);");
+    // Objects only in an array are not collected by run() (Brian 2): an explicit network.
+    code.push_str("let M = mons; Network(G, mons).run(0.2*ms);");
     exec(&mut s, &code);
     for (k, slot) in slots.iter().enumerate() {
         let got = floats(&mut s, &format!("M[{k}][0]"));
