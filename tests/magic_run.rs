@@ -263,3 +263,17 @@ fn magic_run_works_line_by_line_as_in_the_repl() {
     );
     assert!((eval(&mut s, "net.t / ms").as_float().unwrap() - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_run_with_no_objects_simulates_nothing_and_keeps_the_time() {
+    let d = data();
+    let mut s = session("magic_empty", 1);
+    exec(
+        &mut s,
+        "fn nothing() { run(1*ms); defaultclock.t / second } let t = nothing();",
+    );
+    assert_eq!(
+        eval(&mut s, "t").as_float().unwrap(),
+        d["empty_run_t"].as_f64().unwrap()
+    );
+}

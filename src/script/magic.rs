@@ -249,6 +249,8 @@ impl Runs {
 pub struct Plan {
     pub flags: MemberFlags,
     pub id: u64,
+    /// No object at all: Brian 2 then runs nothing and the time stays.
+    pub empty: bool,
 }
 
 fn flags_of(net: &Network, objects: &BTreeSet<ObjectId>) -> MemberFlags {
@@ -357,6 +359,7 @@ pub fn plan_magic(st: &mut SimState, collected: &[ObjectId]) -> Result<Plan, Str
     Ok(Plan {
         flags: flags_of(net, &running),
         id,
+        empty: objects.is_empty(),
     })
 }
 
@@ -382,6 +385,7 @@ pub fn plan_explicit(st: &mut SimState, objects: &[ObjectId], id: u64) -> Result
     Ok(Plan {
         flags: flags_of(net, &running),
         id,
+        empty: objects.is_empty(),
     })
 }
 

@@ -133,6 +133,10 @@ impl SimState {
         collected: &[magic::ObjectId],
     ) -> convert::RResult<()> {
         let plan = magic::plan_magic(self, collected)?;
+        if plan.empty {
+            warn("run(): no Brian object is held by a variable of this scope; nothing was simulated (as in Brian 2)");
+            return Ok(());
+        }
         self.net.set_t(self.runs.magic_t);
         let out = self.run_members(duration, plan.flags);
         self.runs.magic_t = self.net.t();

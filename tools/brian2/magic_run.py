@@ -19,6 +19,8 @@ Cases (dt = 0.1 ms, numpy target):
  (lists) Objects only inside a list are not collected. Key collect_in_list.
  (explicit_missing) An explicit Network with a SpikeMonitor but not its group: error.
      Key explicit_missing_error.
+ (empty) run(1*ms) in a frame holding no Brian object runs nothing and the time stays.
+     Key empty_run_t.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/magic_run.py [--target numpy|cython]
 """
@@ -146,5 +148,14 @@ def explicit_missing():
 
 
 out["explicit_missing_error"] = explicit_missing()
+
+
+def empty():
+    start_scope()
+    run(1 * ms)
+    return float(defaultclock.t / second)
+
+
+out["empty_run_t"] = empty()
 start_scope()
 write_json("magic_run.json", out)

@@ -86,6 +86,10 @@ pub fn run(shared: &Shared, net: &NetworkHandle, duration: Dynamic) -> RResult<(
     };
     with_time(shared, net, |st| {
         let plan = magic::plan_explicit(st, &objects, id)?;
+        if plan.empty {
+            // Brian 2 runs nothing, and the network's time stays.
+            return Ok(());
+        }
         st.run_members(duration, plan.flags)
     })
 }
