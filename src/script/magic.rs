@@ -253,7 +253,7 @@ pub struct Plan {
     pub empty: bool,
 }
 
-fn flags_of(net: &Network, objects: &BTreeSet<ObjectId>) -> MemberFlags {
+pub fn flags_of(net: &Network, objects: &BTreeSet<ObjectId>) -> MemberFlags {
     let mut f = MemberFlags {
         groups: vec![false; net.groups.len()],
         connections: vec![false; net.connections.len()],

@@ -198,6 +198,20 @@ impl SimState {
         result
     }
 
+    /// Brian 2's `scheduling_summary()` of a set of objects: their operations in the
+    /// order the next run takes them.
+    pub fn summary_of(
+        &mut self,
+        objects: &std::collections::BTreeSet<magic::ObjectId>,
+    ) -> convert::RResult<String> {
+        let flags = magic::flags_of(&self.net, objects);
+        self.net.members = crate::network::Members { only: Some(flags) };
+        let ns = self.namespace_values();
+        let out = self.net.summary(&ns);
+        self.net.members = crate::network::Members::default();
+        out.map_err(|e| e.to_string().into())
+    }
+
     /// Runs the core's current members and reports the run.
     fn run(&mut self, duration: f64) -> convert::RResult<()> {
         let ns = self.namespace_values();
@@ -345,7 +359,14 @@ fn snapshot(scope: &Scope, state: &Shared) {
 /// Plain functions that need the calling scope (Brian 2's frame): the token mapper turns
 /// `run(...)` (not `x.run(...)`) into the custom syntax `__brian_run(...)`, whose callback
 /// sees the scope.
-const FRAME_FUNCTIONS: &[&str] = &["run", "collect", "store", "restore", "start_scope"];
+const FRAME_FUNCTIONS: &[&str] = &[
+    "run",
+    "collect",
+    "store",
+    "restore",
+    "start_scope",
+    "scheduling_summary",
+];
 
 fn hidden_key(name: &str) -> String {
     format!("__brian_{name}")
@@ -458,6 +479,11 @@ fn frame_call(
             Ok(Dynamic::from_array(
                 collected().into_iter().map(|(_, h)| h).collect(),
             ))
+        }
+        "scheduling_summary" => {
+            no_more(0)?;
+            let ids: std::collections::BTreeSet<_> = ids().into_iter().collect();
+            shared.borrow_mut().summary_of(&ids).map(Dynamic::from)
         }
         "start_scope" => {
             no_more(0)?;

@@ -25,6 +25,8 @@ struct NetworkState {
     id: u64,
     t: f64,
     objects: Vec<ObjectId>,
+    /// Brian 2's `net.schedule`: the slots of a step, if not the default.
+    schedule: Option<Vec<String>>,
 }
 
 impl NetworkHandle {
@@ -34,6 +36,7 @@ impl NetworkHandle {
             id,
             t: 0.0,
             objects: Vec::new(),
+            schedule: None,
         })))
     }
 }
@@ -70,10 +73,20 @@ fn with_time<R>(
     net: &NetworkHandle,
     f: impl FnOnce(&mut super::super::SimState) -> RResult<R>,
 ) -> RResult<R> {
-    let t = net.0.borrow().t;
+    let (t, schedule) = {
+        let n = net.0.borrow();
+        (n.t, n.schedule.clone())
+    };
     let mut st = shared.borrow_mut();
     st.net.set_t(t);
+    let default = match schedule {
+        Some(s) => Some(std::mem::replace(&mut st.net.schedule, s)),
+        None => None,
+    };
     let out = f(&mut st);
+    if let Some(d) = default {
+        st.net.schedule = d;
+    }
     net.0.borrow_mut().t = st.net.t();
     out
 }
@@ -111,6 +124,42 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             },
         );
     }
+    let s = shared.clone();
+    engine.register_fn(
+        "scheduling_summary",
+        move |n: &mut NetworkHandle| -> RResult<String> {
+            let objects = n.0.borrow().objects.iter().copied().collect();
+            with_time(&s, n, |st| st.summary_of(&objects))
+        },
+    );
+    engine.register_get("schedule", |n: &mut NetworkHandle| -> Array {
+        match &n.0.borrow().schedule {
+            Some(s) => s.iter().map(|x| Dynamic::from(x.clone())).collect(),
+            None => crate::network::schedule::DEFAULT_SCHEDULE
+                .iter()
+                .map(|x| Dynamic::from(x.to_string()))
+                .collect(),
+        }
+    });
+    engine.register_set(
+        "schedule",
+        |n: &mut NetworkHandle, v: Dynamic| -> RResult<()> {
+            if v.is_unit() {
+                n.0.borrow_mut().schedule = None;
+                return Ok(());
+            }
+            let list = v
+                .try_cast::<Array>()
+                .ok_or("net.schedule takes a list of slot names (or () for the default)")?;
+            let names = list
+                .iter()
+                .map(|x| to_string(x, "a slot name"))
+                .collect::<RResult<Vec<String>>>()?;
+            crate::network::schedule::check_schedule(&names)?;
+            n.0.borrow_mut().schedule = Some(names);
+            Ok(())
+        },
+    );
     let s = shared.clone();
     engine.register_fn("add", move |n: &mut NetworkHandle, o: Dynamic| {
         add(&s, n, o)
