@@ -3,6 +3,7 @@
 //! Strings are parsed and compiled in `prepare`, before the loop; nothing inside the loop
 //! parses or interprets code.
 
+mod build;
 mod clock;
 mod connect;
 mod connection;
@@ -17,6 +18,10 @@ mod store;
 mod synapses;
 mod variables;
 
+pub use build::{
+    build_connection, connection_block, count, unknown_variable, with_pair_values, Assigned,
+    ConnectionDelaySpec, ConnectionSpec, DelayValue, PairValue, Pattern, TargetVariable,
+};
 pub use clock::Clock;
 pub use connect::{random_targets, ConnectRule};
 pub use connection::{

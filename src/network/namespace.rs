@@ -24,6 +24,83 @@ pub struct TimedArray {
     pub dim: Dimension,
 }
 
+impl TimedArray {
+    /// A TimedArray of `values` with unit `dim`, one row per step of `dt` seconds: one
+    /// value per row when `columns` is 0 (called as `ta(t)`), else `columns` values per
+    /// row, row by row (one per neuron, `ta(t, i)`).
+    pub fn new(
+        values: Vec<f64>,
+        columns: usize,
+        dim: Dimension,
+        dt: f64,
+    ) -> Result<TimedArray, super::NetworkError> {
+        let fail = |m: &str| Err(super::NetworkError::Other(m.to_string()));
+        if !(dt > 0.0) {
+            return fail("the dt of a TimedArray must be positive");
+        }
+        if values.is_empty() {
+            return fail("a TimedArray needs at least one value");
+        }
+        if columns > 0 && !values.len().is_multiple_of(columns) {
+            return fail("the rows of a 2-D TimedArray must have the same length and unit");
+        }
+        let table = crate::eval::Table {
+            values,
+            columns,
+            dt,
+        };
+        Ok(TimedArray {
+            table: std::sync::Arc::new(table),
+            dim,
+        })
+    }
+
+    /// One value per time step (Brian 2's 1-D TimedArray).
+    pub fn from_values(
+        values: &crate::units::QuantityArray,
+        dt: f64,
+    ) -> Result<TimedArray, super::NetworkError> {
+        TimedArray::new(values.values.clone(), 0, values.dim, dt)
+    }
+
+    /// One row per time step, one column per neuron (Brian 2's 2-D TimedArray); the rows
+    /// must have one length and one unit.
+    pub fn from_rows(
+        rows: &[crate::units::QuantityArray],
+        dt: f64,
+    ) -> Result<TimedArray, super::NetworkError> {
+        if !(dt > 0.0) {
+            return TimedArray::new(Vec::new(), 0, Dimension::DIMENSIONLESS, dt);
+        }
+        let Some(first) = rows.first() else {
+            return TimedArray::new(Vec::new(), 0, Dimension::DIMENSIONLESS, dt);
+        };
+        let columns = first.len();
+        if rows
+            .iter()
+            .any(|r| r.len() != columns || r.dim != first.dim)
+        {
+            return Err(super::NetworkError::Other(
+                "the rows of a 2-D TimedArray must have the same length and unit".into(),
+            ));
+        }
+        let values = rows.iter().flat_map(|r| r.values.iter().copied()).collect();
+        TimedArray::new(values, columns, first.dim, dt)
+    }
+}
+
+impl std::fmt::Display for TimedArray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rows = self.table.values.len() / self.table.columns.max(1);
+        write!(
+            f,
+            "<TimedArray of {rows} values every {} in {}>",
+            Quantity::new(self.table.dt, Dimension::TIME),
+            self.dim
+        )
+    }
+}
+
 impl Values {
     pub fn new() -> Values {
         Values::default()

@@ -5,8 +5,6 @@ use super::super::convert::*;
 use super::super::{Shared, SimState};
 use crate::network::*;
 use crate::units::{Dimension, Quantity, QuantityArray};
-use rand::Rng;
-use rand_distr::StandardNormal;
 use rhai::{Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext, INT};
 
 /// A group or subgroup as scripts see it.
@@ -199,16 +197,7 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
 }
 
 fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
-    let names: Vec<&str> = ng.array_names.iter().map(String::as_str).collect();
-    let hint = crate::expr::closest(name, names.iter().copied())
-        .map(|h| format!(" (did you mean '{h}'?)"))
-        .unwrap_or_default();
-    format!(
-        "{} has no variable '{name}'{hint}; its variables are: {}",
-        ng.spec.name,
-        names.join(", ")
-    )
-    .into()
+    unknown_variable(ng, name).to_string().into()
 }
 
 /// Writes a variable: a quantity, an array, a number, or a code string like
@@ -284,123 +273,34 @@ fn matrix_row(m: &Matrix, i: INT) -> RResult<usize> {
 
 /// A number of neurons, which cannot be negative.
 fn count(n: INT, what: &str) -> RResult<usize> {
-    usize::try_from(n)
-        .map_err(|_| format!("{what} needs a non-negative number of neurons, got {n}").into())
+    crate::network::count(n, what, "neurons").map_err(|e| e.to_string().into())
 }
 
-/// Brian 1's weight, prepared before the synapses are built.
-enum WeightSource {
-    Constant(f64),
-    /// A script closure `|i, j| ...`.
-    Closure(FnPtr),
-    /// A string in `i` and `j`, compiled once.
-    Code(crate::eval::Kernel),
+/// A weight or per-synapse delay as the core takes it: a quantity, a string in i and j,
+/// or a script closure `|i, j| ...` called per pair.
+fn pair_value<'a>(ctx: &'a NativeCallContext, v: &Dynamic) -> RResult<PairValue<'a>> {
+    if let Some(f) = v.clone().try_cast::<FnPtr>() {
+        return Ok(PairValue::function(move |i, j| {
+            let v: Dynamic = f
+                .call_within_context(ctx, (i as INT, j as INT))
+                .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
+            to_quantity(&v, "the weight").map_err(|e| e.to_string())
+        }));
+    }
+    if v.is_string() {
+        return Ok(PairValue::Code(to_string(v, "weight")?));
+    }
+    Ok(PairValue::Quantity(to_quantity(v, "the weight")?))
 }
 
-/// Reads a weight given as a quantity, a closure of (i, j), or a string in i and j, and
-/// checks the units of a quantity or string against the target variable.
-fn weight_source(
-    shared: &Shared,
-    weight: &Dynamic,
-    target_dim: Dimension,
-) -> RResult<WeightSource> {
-    if let Some(f) = weight.clone().try_cast::<FnPtr>() {
-        return Ok(WeightSource::Closure(f));
-    }
-    if !weight.is_string() {
-        return Ok(WeightSource::Constant(to_si(
-            weight,
-            target_dim,
-            "the weight",
-        )?));
-    }
-    let text = to_string(weight, "weight")?;
-    let fail = |e: crate::expr::ExprError| -> Box<rhai::EvalAltResult> {
-        format!("in the weight '{text}': {e}").into()
-    };
-    let expr = crate::expr::parse_expr(&text).map_err(fail)?;
-    let ns = PairNamespace(shared.borrow().namespace_values());
-    let dim = crate::expr::infer(&expr, &ns).map_err(fail)?;
-    if dim != target_dim {
-        return err(format!(
-            "the weight '{text}' has units of {dim}, but the target variable is in {target_dim}"
-        ));
-    }
-    let bind = |n: &str| match n {
-        "i" => Some(crate::eval::Binding::Array(0)),
-        "j" => Some(crate::eval::Binding::Array(1)),
-        _ => ns
-            .constant(n)
-            .map(|q| crate::eval::Binding::Constant(q.value)),
-    };
-    Ok(WeightSource::Code(
-        crate::eval::compile_condition(&[], &expr, &bind).map_err(fail)?,
-    ))
-}
-
-/// Names in a weight string: `i` and `j`, then the one external resolver.
-struct PairNamespace(crate::network::Values);
-
-impl PairNamespace {
-    fn constant(&self, name: &str) -> Option<Quantity> {
-        self.0.resolve(name)
-    }
-}
-
-impl crate::expr::Namespace for PairNamespace {
-    fn resolve(&self, name: &str) -> Option<crate::expr::NameInfo> {
-        match name {
-            "i" | "j" => Some(crate::expr::NameInfo::Variable(Dimension::DIMENSIONLESS)),
-            _ => self.constant(name).map(crate::expr::NameInfo::Constant),
-        }
-    }
-    fn names(&self) -> Vec<String> {
-        let mut names = self.0.suggestions();
-        names.extend(["i".to_string(), "j".to_string()]);
-        names
-    }
-}
-
-/// Builds a block of synapses with `build`, giving it the weight of each pair. The random
-/// generator is taken out of the shared state meanwhile, because a closure weight runs
-/// script code that may itself borrow the state.
-fn build_weights<R>(
-    ctx: &NativeCallContext,
-    shared: &Shared,
-    weight: &Dynamic,
-    target_dim: Dimension,
-    mut build: impl FnMut(&mut WeightFn, &mut rand::rngs::SmallRng) -> Result<R, String>,
-) -> RResult<R> {
-    let source = weight_source(shared, weight, target_dim)?;
+/// Runs `f` with the network's random generator taken out of the shared state, because
+/// a closure weight runs script code that may itself borrow the state.
+fn with_rng<R>(shared: &Shared, f: impl FnOnce(&mut rand::rngs::SmallRng) -> R) -> R {
     let placeholder = rand::SeedableRng::seed_from_u64(0);
     let mut rng = std::mem::replace(&mut shared.borrow_mut().net.rng, placeholder);
-    let out = match &source {
-        WeightSource::Constant(w) => build(&mut WeightFn::Constant(*w), &mut rng),
-        WeightSource::Closure(f) => {
-            let mut call = |i: usize, j: usize| -> Result<f64, String> {
-                let v: Dynamic = f
-                    .call_within_context(ctx, (i as INT, j as INT))
-                    .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
-                let q = to_quantity(&v, "the weight").map_err(|e| e.to_string())?;
-                q.in_dim(target_dim, "the weight")
-                    .map_err(|e| e.to_string())
-            };
-            build(&mut WeightFn::Function(&mut call), &mut rng)
-        }
-        WeightSource::Code(kernel) => {
-            let mut scratch = crate::eval::Scratch::default();
-            let mut code_rng: rand::rngs::SmallRng = rand::SeedableRng::seed_from_u64(rng.random());
-            let mut call = |i: usize, j: usize| -> Result<f64, String> {
-                let mut arrays = vec![vec![i as f64], vec![j as f64]];
-                let mut out = 0.0;
-                kernel.run_value(&mut arrays, &mut code_rng, &mut scratch, &mut out);
-                Ok(out)
-            };
-            build(&mut WeightFn::Function(&mut call), &mut rng)
-        }
-    };
+    let out = f(&mut rng);
     shared.borrow_mut().net.rng = rng;
-    out.map_err(|e| e.into())
+    out
 }
 
 fn connection(
@@ -423,119 +323,52 @@ fn connection(
         ],
         "Connection",
     )?;
-    let (var, dim, var_index) = {
-        let st = shared.borrow();
-        let Some(ng) = st.net.neurons(tgt.0) else {
-            return err("the target of a Connection must be a NeuronGroup");
-        };
-        let var = match var {
-            Some(v) => v,
-            None => ng
-                .first_variable()
-                .ok_or("the target group has no state variable")?
-                .to_string(),
-        };
-        let k = ng.var_index(&var).ok_or_else(|| unknown_var(ng, &var))?;
-        (var.clone(), ng.var_dim(&var).unwrap_or_default(), k)
-    };
-    // Brian 1's storage choice; all are stored as CSR here (a structure fixed when built).
+    let mut spec = ConnectionSpec::new(src.0, tgt.0, "");
+    spec.var = var;
+    let target = shared
+        .borrow()
+        .net
+        .connection_target(tgt.0, spec.var.as_deref())
+        .map_err(|e| e.to_string())?;
     if let Some(v) = opts.get("structure") {
-        let text = to_string(v, "structure")?;
-        if !["sparse", "dense", "dynamic"].contains(&text.as_str()) {
-            return err(format!(
-                "Connection: structure should be 'sparse', 'dense' or 'dynamic', got '{text}'"
-            ));
-        }
+        spec.structure = Some(to_string(v, "structure")?);
     }
-    let max_delay = opts
-        .get("max_delay")
-        .map(|d| to_si(d, Dimension::TIME, "max_delay"))
-        .transpose()?;
-    let (rows, cols) = (src.0.len, tgt.0.len);
-    let weights = match (opts.get("weight"), opts.get("sparseness")) {
-        (Some(w), Some(p)) => {
-            let p = to_quantity(p, "sparseness")?
-                .to_f64("sparseness")
-                .map_err(|e| e.to_string())?;
-            build_weights(ctx, shared, w, dim, |wf, rng| {
-                random_rows(rows, cols, p, wf, rng, None)
-            })?
-        }
-        (Some(w), None) => build_weights(ctx, shared, w, dim, |wf, _| full_rows(rows, cols, wf))?,
-        (None, Some(_)) => return err("a Connection with sparseness needs a weight"),
-        (None, None) => RowBuilder::new(cols).finish_empty(rows),
-    };
-    let delay = connection_delay(ctx, shared, opts.get("delay"), &weights)?;
+    if let Some(d) = opts.get("max_delay") {
+        spec.max_delay = Some(to_si(d, Dimension::TIME, "max_delay")?);
+    }
+    if let Some(p) = opts.get("sparseness") {
+        let p = to_quantity(p, "sparseness")?
+            .to_f64("sparseness")
+            .map_err(|e| e.to_string())?;
+        spec.sparseness = Some(p);
+    }
+    if let Some(w) = opts.get("weight") {
+        spec.weight = Some(pair_value(ctx, w)?);
+    }
+    if let Some(d) = opts.get("delay") {
+        spec.delay = Some(if d.is_array() || d.is::<QuantityArray>() {
+            ConnectionDelaySpec::Uniform(to_qarray(d, "the delay range")?)
+        } else if d.is_string() || d.clone().try_cast::<FnPtr>().is_some() {
+            ConnectionDelaySpec::PerPair(pair_value(ctx, d)?)
+        } else {
+            ConnectionDelaySpec::Homogeneous(to_quantity(d, "delay")?)
+        });
+    }
+    if let Some(v) = opts.get("name") {
+        spec.name = to_string(v, "name")?;
+    }
+    let ns = shared.borrow().namespace_values();
+    let mut c = with_rng(shared, |rng| build_connection(spec, &target, &ns, rng))
+        .map_err(|e| e.to_string())?;
     let mut st = shared.borrow_mut();
-    let name = match opts.get("name") {
-        Some(v) => to_string(v, "name")?,
-        None => next_name(&mut st, "connection"),
-    };
-    let mut c = Connection::new(src.0, tgt.0, var_index, var, weights, delay, name);
-    c.max_delay = max_delay;
+    if c.name.is_empty() {
+        c.name = next_name(&mut st, "connection");
+    }
     st.net.connections.push(c);
     Ok(ConnectionHandle(st.net.connections.len() - 1))
 }
 
-/// Brian 1's delays: a quantity for all synapses; a closure of (i, j), a string in i and j,
-/// or `[min, max]` (uniformly distributed, Brian 1's tuple) for one delay per synapse.
-fn connection_delay(
-    ctx: &NativeCallContext,
-    shared: &Shared,
-    delay: Option<&Dynamic>,
-    weights: &sprs::CsMatI<f64, u32>,
-) -> RResult<ConnectionDelay> {
-    let Some(d) = delay else {
-        return Ok(ConnectionDelay::Homogeneous(0.0));
-    };
-    let pairs: Vec<(usize, usize)> = weights
-        .iter()
-        .map(|(_, (i, j))| (i as usize, j as usize))
-        .collect();
-    if d.is_array() || d.is::<QuantityArray>() {
-        let range = to_qarray(d, "the delay range")?;
-        if range.len() != 2 {
-            return err("a delay given as an array must be [min, max], as Brian 1's (min, max)");
-        }
-        if range.dim != Dimension::TIME {
-            return err(format!(
-                "the delay range should be in seconds, got units of {}",
-                range.dim
-            ));
-        }
-        let (lo, hi) = (range.values[0], range.values[1]);
-        let rng = &mut shared.borrow_mut().net.rng;
-        return Ok(ConnectionDelay::PerSynapse(
-            pairs
-                .iter()
-                .map(|_| lo + (hi - lo) * rng.random::<f64>())
-                .collect(),
-        ));
-    }
-    if d.is_string() || d.clone().try_cast::<FnPtr>().is_some() {
-        let values = build_weights(ctx, shared, d, Dimension::TIME, |wf, _| {
-            pairs
-                .iter()
-                .map(|&(i, j)| wf.at(i, j))
-                .collect::<Result<Vec<f64>, String>>()
-        })?;
-        return Ok(ConnectionDelay::PerSynapse(values));
-    }
-    Ok(ConnectionDelay::Homogeneous(to_si(
-        d,
-        Dimension::TIME,
-        "delay",
-    )?))
-}
-
 /// Brian 1's connect_* on parts of a connection's source and target.
-/// Brian 1's connectivity patterns for connect_*.
-enum Pattern {
-    Full,
-    Random(f64),
-    OneToOne,
-}
-
 fn connect_part(
     ctx: &NativeCallContext,
     shared: &Shared,
@@ -545,49 +378,25 @@ fn connect_part(
     pattern: Pattern,
     weight: Dynamic,
 ) -> RResult<()> {
-    let (cs, ct, dim) = {
+    let (dim, name, ns) = {
         let st = shared.borrow();
-        let conn = &st.net.connections[c.0];
-        if matches!(conn.delay, ConnectionDelay::PerSynapse(_)) {
-            return err("connect_* cannot add to a Connection with one delay per synapse; give weight and delay when creating it");
-        }
         let dim = st
             .net
-            .neurons(conn.target)
-            .and_then(|g| g.var_dim(&conn.target_var_name))
-            .unwrap_or_default();
-        (conn.source, conn.target, dim)
+            .connect_part_check(c.0, src.0, tgt.0)
+            .map_err(|e| e.to_string())?;
+        let name = st.net.connections[c.0].name.clone();
+        (dim, name, st.namespace_values())
     };
-    let inside = |outer: GroupRef, inner: GroupRef| {
-        inner.group == outer.group
-            && inner.start >= outer.start
-            && inner.start + inner.len <= outer.start + outer.len
-    };
-    if !inside(cs, src.0) {
-        return err("the source of connect_* must be a part of the connection's source group");
-    }
-    if !inside(ct, tgt.0) {
-        return err("the target of connect_* must be a part of the connection's target group");
-    }
+    let mut w = pair_value(ctx, &weight)?;
     let (rows, cols) = (src.0.len, tgt.0.len);
-    let block = match pattern {
-        Pattern::Full => {
-            build_weights(ctx, shared, &weight, dim, |wf, _| full_rows(rows, cols, wf))?
-        }
-        Pattern::Random(p) => build_weights(ctx, shared, &weight, dim, |wf, rng| {
-            random_rows(rows, cols, p, wf, rng, None)
-        })?,
-        Pattern::OneToOne => {
-            if rows != cols {
-                return err(format!(
-                    "connect_one_to_one needs groups of equal size, got {rows} and {cols}"
-                ));
-            }
-            build_weights(ctx, shared, &weight, dim, |wf, _| one_to_one_rows(rows, wf))?
-        }
-    };
-    let mut st = shared.borrow_mut();
-    st.net.connections[c.0].add_block(&block, src.0.start - cs.start, tgt.0.start - ct.start);
+    let block = with_rng(shared, |rng| {
+        connection_block(&name, pattern, rows, cols, &mut w, dim, &ns, rng)
+    })
+    .map_err(|e| e.to_string())?;
+    shared
+        .borrow_mut()
+        .net
+        .add_connection_block(c.0, &block, src.0, tgt.0);
     Ok(())
 }
 
@@ -601,44 +410,18 @@ fn spike_generator(
     opts: Map,
 ) -> RResult<GroupHandle> {
     check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
-    count(n, "a SpikeGeneratorGroup")?;
+    let n = count(n, "a SpikeGeneratorGroup")?;
     let idx = to_indices(&indices, "the indices")?;
     let times = to_qarray(&times, "the times")?;
-    if times.dim != Dimension::TIME
-        && !(times.dim.is_dimensionless() && times.values.iter().all(|v| *v == 0.0))
-    {
-        return err(format!(
-            "the spike times should be in seconds, got units of {}",
-            times.dim
-        ));
-    }
-    if idx.len() != times.len() {
-        return err(format!("{} indices but {} times", idx.len(), times.len()));
-    }
-    if let Some(bad) = idx.iter().find(|&&i| i >= n.max(0) as usize) {
-        return err(format!(
-            "index {bad} is out of range for a SpikeGeneratorGroup of {n} neurons"
-        ));
-    }
     let period = match opts.get("period") {
         Some(p) => to_si(p, Dimension::TIME, "period")?,
         None => 0.0,
     };
-    if period > 0.0 && times.values.iter().any(|&t| t >= period) {
-        return err("all spike times of a SpikeGeneratorGroup with a period must be shorter than the period");
-    }
+    let name = opts.get("name").map(|v| to_string(v, "name")).transpose()?;
+    let mut group = SpikeGeneratorGroup::from_arrays(n, &idx, &times, period, String::new())
+        .map_err(|e| e.to_string())?;
     let mut st = shared.borrow_mut();
-    let name = match opts.get("name") {
-        Some(v) => to_string(v, "name")?,
-        None => next_name(&mut st, "spikegeneratorgroup"),
-    };
-    let spikes = times
-        .values
-        .iter()
-        .zip(&idx)
-        .map(|(&t, &i)| (t, i as u32))
-        .collect();
-    let group = SpikeGeneratorGroup::new(n.max(0) as usize, spikes, period, name);
+    group.name = name.unwrap_or_else(|| next_name(&mut st, "spikegeneratorgroup"));
     Ok(GroupHandle(st.net.add_group(Group::Generator(group))))
 }
 
@@ -651,18 +434,12 @@ fn kind_name(g: &Group) -> &'static str {
 }
 
 fn pulse_packet(shared: &Shared, t: Dynamic, n: INT, sigma: Dynamic) -> RResult<GroupHandle> {
-    count(n, "a PulsePacket")?;
+    let n = count(n, "a PulsePacket")?;
     let t = to_si(&t, Dimension::TIME, "t")?;
     let sigma = to_si(&sigma, Dimension::TIME, "sigma")?;
     let mut st = shared.borrow_mut();
-    let spikes: Vec<(f64, u32)> = (0..n.max(0) as u32)
-        .map(|i| (t + sigma * st.net.rng.sample::<f64, _>(StandardNormal), i))
-        .filter(|(t, _)| *t >= 0.0)
-        .collect();
     let name = next_name(&mut st, "pulsepacket");
-    Ok(GroupHandle(st.net.add_group(Group::Generator(
-        SpikeGeneratorGroup::new(n.max(0) as usize, spikes, 0.0, name),
-    ))))
+    Ok(GroupHandle(st.net.add_pulse_packet(t, n, sigma, name)))
 }
 
 /// Brian 2's `PoissonInput(target, var, N, rate, weight)`, with `when` and `order`.
@@ -675,37 +452,26 @@ fn poisson_input(
     opts: Map,
 ) -> RResult<PoissonInputHandle> {
     check_keys(&opts, &["when", "order", "name"], "PoissonInput")?;
+    let rate = to_quantity(&rate, "the rate of a PoissonInput")?;
+    let weight = to_quantity(&weight, &format!("the weight onto '{var}'"))?;
+    let n = crate::network::count(n, "a PoissonInput", "inputs").map_err(|e| e.to_string())?;
     let mut st = shared.borrow_mut();
-    let ng = st
+    let name = opts.get("name").map(|v| to_string(v, "name")).transpose()?;
+    let index = st
         .net
-        .neurons(target.0)
-        .ok_or("the target of a PoissonInput must be a NeuronGroup")?;
-    let k = ng.var_index(var).ok_or_else(|| unknown_var(ng, var))?;
-    let dim = ng.var_dim(var).unwrap_or_default();
-    let rate = to_si(
-        &rate,
-        Dimension::TIME.inverse(),
-        "the rate of a PoissonInput",
-    )?;
-    let weight = to_si(&weight, dim, &format!("the weight onto '{var}'"))?;
-    if n < 0 {
-        return err(format!(
-            "a PoissonInput needs a non-negative number of inputs, got {n}"
-        ));
+        .add_poisson_input(
+            target.0,
+            var,
+            n,
+            rate,
+            weight,
+            name.clone().unwrap_or_default(),
+        )
+        .map_err(|e| e.to_string())?;
+    if name.is_none() {
+        let name = next_name(&mut st, "poissoninput");
+        st.net.poisson_inputs[index].name = name;
     }
-    let name = match opts.get("name") {
-        Some(v) => to_string(v, "name")?,
-        None => next_name(&mut st, "poissoninput"),
-    };
-    st.net.poisson_inputs.push(PoissonInput {
-        target: target.0,
-        target_var: k,
-        n: n as u64,
-        rate,
-        weight,
-        name,
-    });
-    let index = st.net.poisson_inputs.len() - 1;
     let id = ObjectId {
         kind: Kind::PoissonInput,
         index,
@@ -879,26 +645,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 return Ok(GroupHandle(st.net.add_group(Group::Poisson(group))));
             }
             let arr = to_qarray(&rates, "the rates")?;
-            let hz = Dimension::TIME.inverse();
-            if arr.dim != hz
-                && !(arr.dim.is_dimensionless() && arr.values.iter().all(|v| *v == 0.0))
-            {
-                return err(format!(
-                    "the rates of a PoissonGroup should be in Hz, got units of {}",
-                    arr.dim
-                ));
-            }
-            let n = n.max(0) as usize;
-            let values = match arr.len() {
-                1 => vec![arr.values[0]; n],
-                k if k == n => arr.values,
-                k => return err(format!("PoissonGroup of {n} neurons got {k} rates")),
-            };
+            let mut group = PoissonGroup::from_rates(n.max(0) as usize, &arr, String::new())
+                .map_err(|e| e.to_string())?;
             let mut st = s.borrow_mut();
-            let name = next_name(&mut st, "poissongroup");
-            Ok(GroupHandle(st.net.add_group(Group::Poisson(
-                PoissonGroup::new(values, name),
-            ))))
+            group.name = next_name(&mut st, "poissongroup");
+            Ok(GroupHandle(st.net.add_group(Group::Poisson(group))))
         },
     );
     let s = shared.clone();
@@ -1194,12 +945,13 @@ pub fn register_timed_array(engine: &mut Engine) {
         "TimedArray",
         |values: Dynamic, dt: Dynamic| -> RResult<TimedArray> {
             let dt = to_si(&dt, Dimension::TIME, "the dt of a TimedArray")?;
-            if !(dt > 0.0) {
-                return err("the dt of a TimedArray must be positive");
-            }
-            let (values, columns, dim) = if let Some(m) = values.clone().try_cast::<Matrix>() {
-                let columns = m.rows.first().map_or(0, Vec::len);
-                (m.rows.concat(), columns, m.dim)
+            let table = if let Some(m) = values.clone().try_cast::<Matrix>() {
+                let rows: Vec<QuantityArray> = m
+                    .rows
+                    .into_iter()
+                    .map(|r| QuantityArray::new(r, m.dim))
+                    .collect();
+                TimedArray::from_rows(&rows, dt)
             } else if values.clone().try_cast::<rhai::Array>().is_some_and(|a| {
                 a.first()
                     .is_some_and(|r| r.is_array() || r.is::<QuantityArray>())
@@ -1210,43 +962,12 @@ pub fn register_timed_array(engine: &mut Engine) {
                     .iter()
                     .map(|r| to_qarray(r, "a row of the TimedArray"))
                     .collect::<RResult<_>>()?;
-                let columns = rows[0].len();
-                if rows
-                    .iter()
-                    .any(|r| r.len() != columns || r.dim != rows[0].dim)
-                {
-                    return err("the rows of a 2-D TimedArray must have the same length and unit");
-                }
-                let dim = rows[0].dim;
-                (
-                    rows.into_iter().flat_map(|r| r.values).collect(),
-                    columns,
-                    dim,
-                )
+                TimedArray::from_rows(&rows, dt)
             } else {
-                let a = to_qarray(&values, "the values of a TimedArray")?;
-                (a.values, 0, a.dim)
+                TimedArray::from_values(&to_qarray(&values, "the values of a TimedArray")?, dt)
             };
-            if values.is_empty() {
-                return err("a TimedArray needs at least one value");
-            }
-            let table = crate::eval::Table {
-                values,
-                columns,
-                dt,
-            };
-            Ok(TimedArray {
-                table: std::sync::Arc::new(table),
-                dim,
-            })
+            table.map_err(|e| e.to_string().into())
         },
     );
-    engine.register_fn("to_string", |t: &mut TimedArray| {
-        let rows = t.table.values.len() / t.table.columns.max(1);
-        format!(
-            "<TimedArray of {rows} values every {} in {}>",
-            Quantity::new(t.table.dt, Dimension::TIME),
-            t.dim
-        )
-    });
+    engine.register_fn("to_string", |t: &mut TimedArray| t.to_string());
 }

@@ -5,7 +5,7 @@
 use super::super::convert::*;
 use super::super::Shared;
 use super::network::{check_keys, next_name, GroupHandle};
-use crate::network::{ConnectRule, Delay, Synapses, SynapsesSpec};
+use crate::network::{Assigned, ConnectRule, DelayValue, Synapses, SynapsesSpec};
 use crate::units::{Dimension, QuantityArray};
 use rhai::{Dynamic, Engine, ImmutableString, Map, INT};
 
@@ -140,80 +140,20 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
 }
 
 fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<QuantityArray> {
-    let st = shared.borrow();
-    let syn = &st.net.synapses[s.0];
-    let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
-    match name {
-        "i" => return Ok(QuantityArray::dimensionless(as_f64(&syn.pre))),
-        "j" => return Ok(QuantityArray::dimensionless(as_f64(&syn.post))),
-        "delay" => return Ok(QuantityArray::new(delays(syn, "pre")?, Dimension::TIME)),
-        _ => {}
-    }
-    let k = syn.var_index(name).ok_or_else(|| unknown(syn, name))?;
-    Ok(QuantityArray::new(
-        syn.arrays[k].clone(),
-        syn.var_dim(name).unwrap_or_default(),
-    ))
+    shared
+        .borrow()
+        .net
+        .synapse_variable(s.0, name)
+        .map_err(|e| e.to_string().into())
 }
 
-fn unknown(syn: &Synapses, name: &str) -> Box<rhai::EvalAltResult> {
-    let names: Vec<&str> = syn.array_names.iter().map(String::as_str).collect();
-    let hint = crate::expr::closest(name, names.iter().copied())
-        .map(|h| format!(" (did you mean '{h}'?)"))
-        .unwrap_or_default();
-    format!(
-        "{} has no variable '{name}'{hint}; its variables are: {}, i, j, delay",
-        syn.spec.name,
-        names.join(", ")
-    )
-    .into()
-}
-
-fn delays(syn: &Synapses, pathway: &str) -> RResult<Vec<f64>> {
-    let p = syn
-        .pathways
-        .iter()
-        .find(|p| p.name == pathway)
-        .ok_or_else(|| format!("{} has no pathway '{pathway}'", syn.spec.name))?;
-    Ok(match &p.delay {
-        Delay::Homogeneous(d) => vec![*d; syn.len()],
-        Delay::PerSynapse(d) => d.clone(),
+/// A value written into every synapse: a code string, or a quantity or array.
+fn assigned(value: &Dynamic, what: &str) -> RResult<Assigned> {
+    Ok(if value.is_string() {
+        Assigned::Code(to_string(value, what)?)
+    } else {
+        Assigned::Values(to_qarray(value, what)?)
     })
-}
-
-/// Values for every synapse from a quantity, an array or a code string.
-fn values_for(
-    shared: &Shared,
-    s: usize,
-    value: &Dynamic,
-    dim: Dimension,
-    what: &str,
-) -> RResult<Vec<f64>> {
-    let mut st = shared.borrow_mut();
-    let n = st.net.synapses[s].len();
-    if value.is_string() {
-        let code = to_string(value, what)?;
-        let ns = st.namespace_values();
-        return st
-            .net
-            .synapse_values(s, &code, dim, &ns)
-            .map_err(|e| e.to_string().into());
-    }
-    let arr = to_qarray(value, what)?;
-    if arr.dim != dim
-        && !(arr.dim.is_dimensionless()
-            && arr.values.iter().all(|v| crate::units::is_unit_free(*v)))
-    {
-        return err(format!(
-            "{what} has units of {}, but should be in {dim}",
-            arr.dim
-        ));
-    }
-    match arr.len() {
-        1 => Ok(vec![arr.values[0]; n]),
-        k if k == n => Ok(arr.values),
-        k => err(format!("{what} has {k} values, but there are {n} synapses")),
-    }
 }
 
 fn set_delay(shared: &Shared, s: usize, pathway: &str, value: Dynamic) -> RResult<()> {
@@ -221,51 +161,32 @@ fn set_delay(shared: &Shared, s: usize, pathway: &str, value: Dynamic) -> RResul
         || value.clone().try_cast::<QuantityArray>().is_some()
         || value.is_array()
     {
-        Delay::PerSynapse(values_for(shared, s, &value, Dimension::TIME, "the delay")?)
+        DelayValue::PerSynapse(assigned(&value, "the delay")?)
     } else {
-        Delay::Homogeneous(to_si(&value, Dimension::TIME, "the delay")?)
+        DelayValue::Homogeneous(to_quantity(&value, "the delay")?)
     };
     let mut st = shared.borrow_mut();
-    let syn = &mut st.net.synapses[s];
-    let name = syn.spec.name.clone();
-    let p = syn
-        .pathway_mut(pathway)
-        .ok_or_else(|| format!("{name} has no pathway '{pathway}'"))?;
-    p.delay = delay;
-    Ok(())
+    let ns = st.namespace_values();
+    st.net
+        .set_synapse_delay(s, pathway, &delay, &ns)
+        .map_err(|e| e.to_string().into())
 }
 
 fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> RResult<()> {
     if name == "delay" {
         return set_delay(shared, s.0, "pre", value);
     }
-    if name == "i" || name == "j" {
-        return err(format!(
-            "S.{name} holds the synapses' {} neurons, set by connect(); it cannot be changed",
-            if name == "i" { "source" } else { "target" }
-        ));
-    }
-    let (k, dim) = {
-        let st = shared.borrow();
-        let syn = &st.net.synapses[s.0];
-        (
-            syn.var_index(name).ok_or_else(|| unknown(syn, name))?,
-            syn.var_dim(name).unwrap_or_default(),
-        )
+    let what = if value.is_string() {
+        name.to_string()
+    } else {
+        format!("the value for '{name}'")
     };
-    if value.is_string() {
-        let code = to_string(&value, name)?;
-        let mut st = shared.borrow_mut();
-        let dt = st.net.default_dt();
-        let ns = st.namespace_values();
-        let net = &mut st.net;
-        return net.synapses[s.0]
-            .set_with_code(name, &code, &mut net.groups, dt, &ns, &mut net.rng)
-            .map_err(|e| e.to_string().into());
-    }
-    let values = values_for(shared, s.0, &value, dim, &format!("the value for '{name}'"))?;
-    shared.borrow_mut().net.synapses[s.0].arrays[k] = values;
-    Ok(())
+    let value = assigned(&value, &what)?;
+    let mut st = shared.borrow_mut();
+    let ns = st.namespace_values();
+    st.net
+        .set_synapse_variable(s.0, name, &value, &ns)
+        .map_err(|e| e.to_string().into())
 }
 
 pub fn register(engine: &mut Engine, shared: &Shared) {
@@ -343,10 +264,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         "delay",
         move |p: &mut PathwayHandle| -> RResult<QuantityArray> {
             let st = sh.borrow();
-            Ok(QuantityArray::new(
-                delays(&st.net.synapses[p.0], &p.1)?,
-                Dimension::TIME,
-            ))
+            let delays = st
+                .net
+                .synapse_delays(p.0, &p.1)
+                .map_err(|e| e.to_string())?;
+            Ok(QuantityArray::new(delays, Dimension::TIME))
         },
     );
     let sh = shared.clone();

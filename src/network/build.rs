@@ -1,0 +1,780 @@
+//! Building objects from plain Rust values, with every check a script gets: Brian 1's
+//! Connection (weights and delays as a quantity, a string in `i` and `j`, or a function of
+//! `(i, j)`; random or full connectivity; `connect_*` on parts), Brian 2's input groups
+//! (PoissonGroup, SpikeGeneratorGroup, PulsePacket, PoissonInput) and values written into
+//! Synapses (`S.w = ...`, `S.delay = ...`). The script layer converts its values and
+//! calls these; a Rust program calls them directly.
+
+use super::connection::{full_rows, one_to_one_rows, random_rows, Connection};
+use super::connection::{ConnectionDelay, RowBuilder, WeightFn};
+use super::inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
+use super::namespace::Values;
+use super::synapses::Delay;
+use super::{Group, GroupRef, Network, NetworkError, NeuronGroup};
+use crate::units::{is_unit_free, Dimension, Quantity, QuantityArray};
+use rand::rngs::SmallRng;
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+fn other(object: &str, message: impl std::fmt::Display) -> NetworkError {
+    NetworkError::Other(format!("{object}: {message}"))
+}
+
+/// A count given as a signed number (a script's integer), which cannot be negative:
+/// "`what` needs a non-negative number of `of`, got -3".
+pub fn count(n: i64, what: &str, of: &str) -> Result<usize, NetworkError> {
+    usize::try_from(n).map_err(|_| {
+        NetworkError::Other(format!(
+            "{what} needs a non-negative number of {of}, got {n}"
+        ))
+    })
+}
+
+/// The error for a name that is not a variable of `ng`, with a suggestion.
+pub fn unknown_variable(ng: &NeuronGroup, name: &str) -> NetworkError {
+    let names: Vec<&str> = ng.array_names.iter().map(String::as_str).collect();
+    let hint = crate::expr::closest(name, names.iter().copied())
+        .map(|h| format!(" (did you mean '{h}'?)"))
+        .unwrap_or_default();
+    NetworkError::Other(format!(
+        "{} has no variable '{name}'{hint}; its variables are: {}",
+        ng.spec.name,
+        names.join(", ")
+    ))
+}
+
+/// A value per pair `(i, j)` of local indices: a Connection's weight or its per-synapse
+/// delay.
+pub enum PairValue<'a> {
+    /// The same value for every pair, checked against the target's unit.
+    Quantity(Quantity),
+    /// An expression in `i`, `j` and external names (`"-(1 + 0.01*j)*mV"`), unit-checked
+    /// once and evaluated per pair.
+    Code(String),
+    /// A function of `(i, j)` (a script's closure; any Rust closure), whose values are
+    /// checked against the target's unit.
+    Function(Box<dyn FnMut(usize, usize) -> Result<Quantity, String> + 'a>),
+}
+
+impl PairValue<'_> {
+    /// A Rust closure as a pair value.
+    pub fn function<'a>(
+        f: impl FnMut(usize, usize) -> Result<Quantity, String> + 'a,
+    ) -> PairValue<'a> {
+        PairValue::Function(Box::new(f))
+    }
+}
+
+/// Delays of a Brian 1 Connection.
+pub enum ConnectionDelaySpec<'a> {
+    /// One delay for every synapse (Brian 1 floors `delay/dt` to whole steps).
+    Homogeneous(Quantity),
+    /// `[min, max]`: one delay per synapse drawn uniformly (Brian 1's `(min, max)`).
+    Uniform(QuantityArray),
+    /// One delay per synapse from a string or function of `(i, j)`.
+    PerPair(PairValue<'a>),
+}
+
+/// Everything Brian 1's `Connection(source, target, state, weight=..., sparseness=...,
+/// delay=..., max_delay=..., structure=...)` takes.
+pub struct ConnectionSpec<'a> {
+    pub source: GroupRef,
+    pub target: GroupRef,
+    /// The target variable; the target's first variable when `None` (Brian 1's state 0).
+    pub var: Option<String>,
+    /// Without a weight the connection starts empty (filled by `connect_*`).
+    pub weight: Option<PairValue<'a>>,
+    /// Probability of each pair; all pairs when `None`.
+    pub sparseness: Option<f64>,
+    pub delay: Option<ConnectionDelaySpec<'a>>,
+    /// Seconds.
+    pub max_delay: Option<f64>,
+    /// Brian 1's storage choice (`"sparse"`, `"dense"`, `"dynamic"`), checked; all are
+    /// stored as CSR.
+    pub structure: Option<String>,
+    pub name: String,
+}
+
+impl<'a> ConnectionSpec<'a> {
+    /// A connection with nothing but its groups and name (Brian 1's defaults).
+    pub fn new(source: GroupRef, target: GroupRef, name: &str) -> ConnectionSpec<'a> {
+        ConnectionSpec {
+            source,
+            target,
+            var: None,
+            weight: None,
+            sparseness: None,
+            delay: None,
+            max_delay: None,
+            structure: None,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// The variable a Connection adds onto: its name, index among the target's arrays, unit.
+#[derive(Clone, Debug)]
+pub struct TargetVariable {
+    pub name: String,
+    pub index: usize,
+    pub dim: Dimension,
+}
+
+/// Brian 1's connectivity patterns for `connect_*`.
+#[derive(Clone, Copy, Debug)]
+pub enum Pattern {
+    Full,
+    Random(f64),
+    OneToOne,
+}
+
+/// A weight prepared before the synapses are built.
+enum WeightSource<'s, 'a> {
+    Constant(f64),
+    Function(&'s mut Box<dyn FnMut(usize, usize) -> Result<Quantity, String> + 'a>),
+    /// A string in `i` and `j`, compiled once.
+    Code(crate::eval::Kernel),
+}
+
+/// Names in a weight string: `i` and `j`, then the one external resolver.
+struct PairNamespace<'v>(&'v Values);
+
+impl crate::expr::Namespace for PairNamespace<'_> {
+    fn resolve(&self, name: &str) -> Option<crate::expr::NameInfo> {
+        match name {
+            "i" | "j" => Some(crate::expr::NameInfo::Variable(Dimension::DIMENSIONLESS)),
+            _ => self.0.resolve(name).map(crate::expr::NameInfo::Constant),
+        }
+    }
+    fn names(&self) -> Vec<String> {
+        let mut names = self.0.suggestions();
+        names.extend(["i".to_string(), "j".to_string()]);
+        names
+    }
+}
+
+/// Checks a pair value against the unit `target_dim` and prepares it.
+fn weight_source<'s, 'a>(
+    weight: &'s mut PairValue<'a>,
+    target_dim: Dimension,
+    externals: &Values,
+) -> Result<WeightSource<'s, 'a>, String> {
+    match weight {
+        PairValue::Function(f) => Ok(WeightSource::Function(f)),
+        PairValue::Quantity(q) => q
+            .in_dim(target_dim, "the weight")
+            .map(WeightSource::Constant)
+            .map_err(|e| e.to_string()),
+        PairValue::Code(text) => {
+            let fail = |e: crate::expr::ExprError| format!("in the weight '{text}': {e}");
+            let expr = crate::expr::parse_expr(text).map_err(fail)?;
+            let ns = PairNamespace(externals);
+            let dim = crate::expr::infer(&expr, &ns).map_err(fail)?;
+            if dim != target_dim {
+                return Err(format!(
+                    "the weight '{text}' has units of {dim}, but the target variable is in {target_dim}"
+                ));
+            }
+            let bind = |n: &str| match n {
+                "i" => Some(crate::eval::Binding::Array(0)),
+                "j" => Some(crate::eval::Binding::Array(1)),
+                _ => externals
+                    .resolve(n)
+                    .map(|q| crate::eval::Binding::Constant(q.value)),
+            };
+            Ok(WeightSource::Code(
+                crate::eval::compile_condition(&[], &expr, &bind).map_err(fail)?,
+            ))
+        }
+    }
+}
+
+/// Runs `build` with the value of each pair (checked to be in `target_dim`). A string
+/// draws the seed of its own generator (for `rand()`) from `rng` first.
+pub fn with_pair_values<R>(
+    value: &mut PairValue,
+    target_dim: Dimension,
+    externals: &Values,
+    rng: &mut SmallRng,
+    mut build: impl FnMut(&mut WeightFn, &mut SmallRng) -> Result<R, String>,
+) -> Result<R, String> {
+    match weight_source(value, target_dim, externals)? {
+        WeightSource::Constant(w) => build(&mut WeightFn::Constant(w), rng),
+        WeightSource::Function(f) => {
+            let mut call = |i: usize, j: usize| -> Result<f64, String> {
+                f(i, j)?
+                    .in_dim(target_dim, "the weight")
+                    .map_err(|e| e.to_string())
+            };
+            build(&mut WeightFn::Function(&mut call), rng)
+        }
+        WeightSource::Code(kernel) => {
+            let mut scratch = crate::eval::Scratch::default();
+            let mut code_rng: SmallRng = rand::SeedableRng::seed_from_u64(rng.random());
+            let mut call = |i: usize, j: usize| -> Result<f64, String> {
+                let mut arrays = vec![vec![i as f64], vec![j as f64]];
+                let mut out = 0.0;
+                kernel.run_value(&mut arrays, &mut code_rng, &mut scratch, &mut out);
+                Ok(out)
+            };
+            build(&mut WeightFn::Function(&mut call), rng)
+        }
+    }
+}
+
+impl Network {
+    /// The variable of `target` a Connection adds onto (`var`, or the first variable).
+    pub fn connection_target(
+        &self,
+        target: GroupRef,
+        var: Option<&str>,
+    ) -> Result<TargetVariable, NetworkError> {
+        let Some(ng) = self.neurons(target) else {
+            return Err(NetworkError::Other(
+                "the target of a Connection must be a NeuronGroup".into(),
+            ));
+        };
+        let name = match var {
+            Some(v) => v.to_string(),
+            None => ng
+                .first_variable()
+                .ok_or_else(|| {
+                    NetworkError::Other("the target group has no state variable".into())
+                })?
+                .to_string(),
+        };
+        let index = ng
+            .var_index(&name)
+            .ok_or_else(|| unknown_variable(ng, &name))?;
+        let dim = ng.var_dim(&name).unwrap_or_default();
+        Ok(TargetVariable { name, index, dim })
+    }
+
+    /// Builds and adds a Brian 1 Connection; returns its index in `connections`.
+    pub fn add_connection(
+        &mut self,
+        spec: ConnectionSpec,
+        externals: &Values,
+    ) -> Result<usize, NetworkError> {
+        let target = self.connection_target(spec.target, spec.var.as_deref())?;
+        let c = build_connection(spec, &target, externals, &mut self.rng)?;
+        self.connections.push(c);
+        Ok(self.connections.len() - 1)
+    }
+
+    /// Checks that `src` and `tgt` lie within connection `c`'s source and target, for
+    /// `connect_*`; returns the unit of its weights.
+    pub fn connect_part_check(
+        &self,
+        c: usize,
+        src: GroupRef,
+        tgt: GroupRef,
+    ) -> Result<Dimension, NetworkError> {
+        let conn = &self.connections[c];
+        if matches!(conn.delay, ConnectionDelay::PerSynapse(_)) {
+            return Err(other(&conn.name, "connect_* cannot add to a Connection with one delay per synapse; give weight and delay when creating it"));
+        }
+        let inside = |outer: GroupRef, inner: GroupRef| {
+            inner.group == outer.group
+                && inner.start >= outer.start
+                && inner.start + inner.len <= outer.start + outer.len
+        };
+        if !inside(conn.source, src) {
+            return Err(other(
+                &conn.name,
+                "the source of connect_* must be a part of the connection's source group",
+            ));
+        }
+        if !inside(conn.target, tgt) {
+            return Err(other(
+                &conn.name,
+                "the target of connect_* must be a part of the connection's target group",
+            ));
+        }
+        Ok(self
+            .neurons(conn.target)
+            .and_then(|g| g.var_dim(&conn.target_var_name))
+            .unwrap_or_default())
+    }
+
+    /// Brian 1's `C.connect_full/connect_random/connect_one_to_one(src, tgt, weight)`:
+    /// adds synapses between parts of the connection's source and target.
+    pub fn connect_part(
+        &mut self,
+        c: usize,
+        src: GroupRef,
+        tgt: GroupRef,
+        pattern: Pattern,
+        mut weight: PairValue,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        let dim = self.connect_part_check(c, src, tgt)?;
+        let name = self.connections[c].name.clone();
+        let block = connection_block(
+            &name,
+            pattern,
+            src.len,
+            tgt.len,
+            &mut weight,
+            dim,
+            externals,
+            &mut self.rng,
+        )?;
+        self.add_connection_block(c, &block, src, tgt);
+        Ok(())
+    }
+
+    /// Adds a block built by [`connection_block`] for the parts `src` and `tgt`.
+    pub fn add_connection_block(
+        &mut self,
+        c: usize,
+        block: &sprs::CsMatI<f64, u32>,
+        src: GroupRef,
+        tgt: GroupRef,
+    ) {
+        let conn = &mut self.connections[c];
+        let (so, to) = (src.start - conn.source.start, tgt.start - conn.target.start);
+        conn.add_block(block, so, to);
+    }
+}
+
+/// The synapses of `connect_*` between groups of `rows` and `cols` neurons (`object`
+/// names the connection in errors).
+#[allow(clippy::too_many_arguments)]
+pub fn connection_block(
+    object: &str,
+    pattern: Pattern,
+    rows: usize,
+    cols: usize,
+    weight: &mut PairValue,
+    dim: Dimension,
+    externals: &Values,
+    rng: &mut SmallRng,
+) -> Result<sprs::CsMatI<f64, u32>, NetworkError> {
+    if let Pattern::OneToOne = pattern {
+        if rows != cols {
+            return Err(other(
+                object,
+                format!("connect_one_to_one needs groups of equal size, got {rows} and {cols}"),
+            ));
+        }
+    }
+    with_pair_values(weight, dim, externals, rng, |wf, rng| match pattern {
+        Pattern::Full => full_rows(rows, cols, wf),
+        Pattern::Random(p) => random_rows(rows, cols, p, wf, rng, None),
+        Pattern::OneToOne => one_to_one_rows(rows, wf),
+    })
+    .map_err(|e| other(object, e))
+}
+
+/// Builds (without adding) a Brian 1 Connection onto `target` (from
+/// [`Network::connection_target`]): weights first, then delays, drawing from `rng` in
+/// that order. A function weight may run code that needs the network, so this takes the
+/// generator alone.
+pub fn build_connection(
+    mut spec: ConnectionSpec,
+    target: &TargetVariable,
+    externals: &Values,
+    rng: &mut SmallRng,
+) -> Result<Connection, NetworkError> {
+    let object = if spec.name.is_empty() {
+        "Connection".to_string()
+    } else {
+        spec.name.clone()
+    };
+    if let Some(text) = &spec.structure {
+        if !["sparse", "dense", "dynamic"].contains(&text.as_str()) {
+            return Err(NetworkError::Other(format!(
+                "Connection: structure should be 'sparse', 'dense' or 'dynamic', got '{text}'"
+            )));
+        }
+    }
+    let (rows, cols) = (spec.source.len, spec.target.len);
+    let dim = target.dim;
+    let weights = match (spec.weight.as_mut(), spec.sparseness) {
+        (Some(w), Some(p)) => with_pair_values(w, dim, externals, rng, |wf, rng| {
+            random_rows(rows, cols, p, wf, rng, None)
+        }),
+        (Some(w), None) => {
+            with_pair_values(w, dim, externals, rng, |wf, _| full_rows(rows, cols, wf))
+        }
+        (None, Some(_)) => Err("a Connection with sparseness needs a weight".to_string()),
+        (None, None) => Ok(RowBuilder::new(cols).finish_empty(rows)),
+    }
+    .map_err(|e| other(&object, e))?;
+    let delay =
+        connection_delay(spec.delay, &weights, externals, rng).map_err(|e| other(&object, e))?;
+    let mut c = Connection::new(
+        spec.source,
+        spec.target,
+        target.index,
+        target.name.clone(),
+        weights,
+        delay,
+        spec.name,
+    );
+    c.max_delay = spec.max_delay;
+    Ok(c)
+}
+
+/// Brian 1's delays: a quantity for all synapses; a string or function of (i, j), or
+/// `[min, max]` (uniformly distributed) for one delay per synapse, in storage order.
+fn connection_delay(
+    delay: Option<ConnectionDelaySpec>,
+    weights: &sprs::CsMatI<f64, u32>,
+    externals: &Values,
+    rng: &mut SmallRng,
+) -> Result<ConnectionDelay, String> {
+    let Some(d) = delay else {
+        return Ok(ConnectionDelay::Homogeneous(0.0));
+    };
+    let pairs: Vec<(usize, usize)> = weights
+        .iter()
+        .map(|(_, (i, j))| (i as usize, j as usize))
+        .collect();
+    match d {
+        ConnectionDelaySpec::Homogeneous(q) => Ok(ConnectionDelay::Homogeneous(
+            q.in_dim(Dimension::TIME, "delay")
+                .map_err(|e| e.to_string())?,
+        )),
+        ConnectionDelaySpec::Uniform(range) => {
+            if range.len() != 2 {
+                return Err(
+                    "a delay given as an array must be [min, max], as Brian 1's (min, max)".into(),
+                );
+            }
+            if range.dim != Dimension::TIME {
+                return Err(format!(
+                    "the delay range should be in seconds, got units of {}",
+                    range.dim
+                ));
+            }
+            let (lo, hi) = (range.values[0], range.values[1]);
+            Ok(ConnectionDelay::PerSynapse(
+                pairs
+                    .iter()
+                    .map(|_| lo + (hi - lo) * rng.random::<f64>())
+                    .collect(),
+            ))
+        }
+        ConnectionDelaySpec::PerPair(mut value) => {
+            let values = with_pair_values(&mut value, Dimension::TIME, externals, rng, |wf, _| {
+                pairs.iter().map(|&(i, j)| wf.at(i, j)).collect()
+            })?;
+            Ok(ConnectionDelay::PerSynapse(values))
+        }
+    }
+}
+
+impl PoissonGroup {
+    /// A PoissonGroup of `n` neurons with one rate for all or one per neuron (in Hz; zeros
+    /// may carry no unit).
+    pub fn from_rates(
+        n: usize,
+        rates: &QuantityArray,
+        name: String,
+    ) -> Result<PoissonGroup, NetworkError> {
+        let hz = Dimension::TIME.inverse();
+        if rates.dim != hz
+            && !(rates.dim.is_dimensionless() && rates.values.iter().all(|v| *v == 0.0))
+        {
+            return Err(NetworkError::Other(format!(
+                "the rates of a PoissonGroup should be in Hz, got units of {}",
+                rates.dim
+            )));
+        }
+        let values = match rates.len() {
+            1 => vec![rates.values[0]; n],
+            k if k == n => rates.values.clone(),
+            k => {
+                return Err(NetworkError::Other(format!(
+                    "PoissonGroup of {n} neurons got {k} rates"
+                )))
+            }
+        };
+        Ok(PoissonGroup::new(values, name))
+    }
+}
+
+impl SpikeGeneratorGroup {
+    /// Brian 2's `SpikeGeneratorGroup(n, indices, times, period=...)`, checked: times in
+    /// seconds, one per index, indices below `n`, times shorter than a (nonzero) period.
+    pub fn from_arrays(
+        n: usize,
+        indices: &[usize],
+        times: &QuantityArray,
+        period: f64,
+        name: String,
+    ) -> Result<SpikeGeneratorGroup, NetworkError> {
+        let fail = |m: String| Err(NetworkError::Other(m));
+        if times.dim != Dimension::TIME
+            && !(times.dim.is_dimensionless() && times.values.iter().all(|v| *v == 0.0))
+        {
+            return fail(format!(
+                "the spike times should be in seconds, got units of {}",
+                times.dim
+            ));
+        }
+        if indices.len() != times.len() {
+            return fail(format!(
+                "{} indices but {} times",
+                indices.len(),
+                times.len()
+            ));
+        }
+        if let Some(bad) = indices.iter().find(|&&i| i >= n) {
+            return fail(format!(
+                "index {bad} is out of range for a SpikeGeneratorGroup of {n} neurons"
+            ));
+        }
+        if period > 0.0 && times.values.iter().any(|&t| t >= period) {
+            return fail("all spike times of a SpikeGeneratorGroup with a period must be shorter than the period".into());
+        }
+        let spikes = times
+            .values
+            .iter()
+            .zip(indices)
+            .map(|(&t, &i)| (t, i as u32))
+            .collect();
+        Ok(SpikeGeneratorGroup::new(n, spikes, period, name))
+    }
+
+    /// Brian 1's PulsePacket: `n` neurons spiking once at `t + sigma * N(0, 1)` (seconds;
+    /// drawn in neuron order from `rng`), negative times dropped.
+    pub fn pulse_packet(
+        t: f64,
+        n: usize,
+        sigma: f64,
+        rng: &mut SmallRng,
+        name: String,
+    ) -> SpikeGeneratorGroup {
+        let spikes: Vec<(f64, u32)> = (0..n as u32)
+            .map(|i| (t + sigma * rng.sample::<f64, _>(StandardNormal), i))
+            .filter(|(t, _)| *t >= 0.0)
+            .collect();
+        SpikeGeneratorGroup::new(n, spikes, 0.0, name)
+    }
+}
+
+impl Network {
+    /// Adds a PulsePacket (see [`SpikeGeneratorGroup::pulse_packet`]), drawing from the
+    /// network's generator.
+    pub fn add_pulse_packet(&mut self, t: f64, n: usize, sigma: f64, name: String) -> GroupRef {
+        let g = SpikeGeneratorGroup::pulse_packet(t, n, sigma, &mut self.rng, name);
+        self.add_group(Group::Generator(g))
+    }
+
+    /// Brian 2's `PoissonInput(target, var, n, rate, weight)`: checks the target, the
+    /// variable and the units, and adds it; returns its index in `poisson_inputs`.
+    pub fn add_poisson_input(
+        &mut self,
+        target: GroupRef,
+        var: &str,
+        n: usize,
+        rate: Quantity,
+        weight: Quantity,
+        name: String,
+    ) -> Result<usize, NetworkError> {
+        let ng = self.neurons(target).ok_or_else(|| {
+            NetworkError::Other("the target of a PoissonInput must be a NeuronGroup".into())
+        })?;
+        let k = ng.var_index(var).ok_or_else(|| unknown_variable(ng, var))?;
+        let dim = ng.var_dim(var).unwrap_or_default();
+        let unit = |e: crate::units::UnitError| NetworkError::Other(e.to_string());
+        let rate = rate
+            .in_dim(Dimension::TIME.inverse(), "the rate of a PoissonInput")
+            .map_err(unit)?;
+        let weight = weight
+            .in_dim(dim, &format!("the weight onto '{var}'"))
+            .map_err(unit)?;
+        self.poisson_inputs.push(PoissonInput {
+            target,
+            target_var: k,
+            n: n as u64,
+            rate,
+            weight,
+            name,
+        });
+        Ok(self.poisson_inputs.len() - 1)
+    }
+}
+
+/// Values written into every synapse (or neuron): a code string evaluated per element, or
+/// an array (one value for all, or one each).
+#[derive(Clone, Debug)]
+pub enum Assigned {
+    Code(String),
+    Values(QuantityArray),
+}
+
+/// A Synapses pathway's delay as written by `S.delay = ...`.
+#[derive(Clone, Debug)]
+pub enum DelayValue {
+    Homogeneous(Quantity),
+    PerSynapse(Assigned),
+}
+
+impl Network {
+    fn synapse_unknown(&self, s: usize, name: &str) -> NetworkError {
+        let syn = &self.synapses[s];
+        let names: Vec<&str> = syn.array_names.iter().map(String::as_str).collect();
+        let hint = crate::expr::closest(name, names.iter().copied())
+            .map(|h| format!(" (did you mean '{h}'?)"))
+            .unwrap_or_default();
+        NetworkError::Other(format!(
+            "{} has no variable '{name}'{hint}; its variables are: {}, i, j, delay",
+            syn.spec.name,
+            names.join(", ")
+        ))
+    }
+
+    /// Values of a Synapses variable (`i`, `j`, `delay` of the pre pathway, or a stored
+    /// variable) with its unit.
+    pub fn synapse_variable(&self, s: usize, name: &str) -> Result<QuantityArray, NetworkError> {
+        let syn = &self.synapses[s];
+        let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
+        match name {
+            "i" => return Ok(QuantityArray::dimensionless(as_f64(&syn.pre))),
+            "j" => return Ok(QuantityArray::dimensionless(as_f64(&syn.post))),
+            "delay" => {
+                return Ok(QuantityArray::new(
+                    self.synapse_delays(s, "pre")?,
+                    Dimension::TIME,
+                ))
+            }
+            _ => {}
+        }
+        let k = syn
+            .var_index(name)
+            .ok_or_else(|| self.synapse_unknown(s, name))?;
+        Ok(QuantityArray::new(
+            syn.arrays[k].clone(),
+            syn.var_dim(name).unwrap_or_default(),
+        ))
+    }
+
+    /// The delay of every synapse on a pathway (`"pre"`, `"post"`), in seconds.
+    pub fn synapse_delays(&self, s: usize, pathway: &str) -> Result<Vec<f64>, NetworkError> {
+        let syn = &self.synapses[s];
+        let p = syn
+            .pathways
+            .iter()
+            .find(|p| p.name == pathway)
+            .ok_or_else(|| {
+                NetworkError::Other(format!("{} has no pathway '{pathway}'", syn.spec.name))
+            })?;
+        Ok(match &p.delay {
+            Delay::Homogeneous(d) => vec![*d; syn.len()],
+            Delay::PerSynapse(d) => d.clone(),
+        })
+    }
+
+    /// One value per synapse of `self.synapses[s]` from a code string (in `i`, `j` and the
+    /// neurons' variables) or an array, checked to be in `dim`; `what` names it in errors.
+    pub fn synapse_values_for(
+        &mut self,
+        s: usize,
+        value: &Assigned,
+        dim: Dimension,
+        what: &str,
+        externals: &Values,
+    ) -> Result<Vec<f64>, NetworkError> {
+        let n = self.synapses[s].len();
+        let arr = match value {
+            Assigned::Code(code) => return self.synapse_values(s, code, dim, externals),
+            Assigned::Values(arr) => arr,
+        };
+        let name = &self.synapses[s].spec.name;
+        if arr.dim != dim
+            && !(arr.dim.is_dimensionless() && arr.values.iter().all(|v| is_unit_free(*v)))
+        {
+            return Err(other(
+                name,
+                format!("{what} has units of {}, but should be in {dim}", arr.dim),
+            ));
+        }
+        match arr.len() {
+            1 => Ok(vec![arr.values[0]; n]),
+            k if k == n => Ok(arr.values.clone()),
+            k => Err(other(
+                name,
+                format!("{what} has {k} values, but there are {n} synapses"),
+            )),
+        }
+    }
+
+    /// `S.pre.delay = ...`: one delay for the pathway or one per synapse.
+    pub fn set_synapse_delay(
+        &mut self,
+        s: usize,
+        pathway: &str,
+        value: &DelayValue,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        let delay = match value {
+            DelayValue::PerSynapse(v) => Delay::PerSynapse(self.synapse_values_for(
+                s,
+                v,
+                Dimension::TIME,
+                "the delay",
+                externals,
+            )?),
+            DelayValue::Homogeneous(q) => Delay::Homogeneous(
+                q.in_dim(Dimension::TIME, "the delay")
+                    .map_err(|e| NetworkError::Other(e.to_string()))?,
+            ),
+        };
+        let syn = &mut self.synapses[s];
+        let name = syn.spec.name.clone();
+        let p = syn
+            .pathway_mut(pathway)
+            .ok_or_else(|| NetworkError::Other(format!("{name} has no pathway '{pathway}'")))?;
+        p.delay = delay;
+        Ok(())
+    }
+
+    /// `S.name = ...` for a Synapses variable (`delay`: the pre pathway's); `i` and `j`
+    /// are fixed by `connect`.
+    pub fn set_synapse_variable(
+        &mut self,
+        s: usize,
+        name: &str,
+        value: &Assigned,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        if name == "delay" {
+            return self.set_synapse_delay(
+                s,
+                "pre",
+                &DelayValue::PerSynapse(value.clone()),
+                externals,
+            );
+        }
+        if name == "i" || name == "j" {
+            return Err(NetworkError::Other(format!(
+                "S.{name} holds the synapses' {} neurons, set by connect(); it cannot be changed",
+                if name == "i" { "source" } else { "target" }
+            )));
+        }
+        let syn = &self.synapses[s];
+        let k = syn
+            .var_index(name)
+            .ok_or_else(|| self.synapse_unknown(s, name))?;
+        let dim = syn.var_dim(name).unwrap_or_default();
+        if let Assigned::Code(code) = value {
+            let dt = self.default_dt();
+            return self.synapses[s].set_with_code(
+                name,
+                code,
+                &mut self.groups,
+                dt,
+                externals,
+                &mut self.rng,
+            );
+        }
+        let values =
+            self.synapse_values_for(s, value, dim, &format!("the value for '{name}'"), externals)?;
+        self.synapses[s].arrays[k] = values;
+        Ok(())
+    }
+}
