@@ -778,3 +778,54 @@ impl Network {
         Ok(())
     }
 }
+
+impl Network {
+    /// `G.name = ...` on a (sub)group `r`: a code string evaluated per neuron (may call
+    /// `rand()`, drawing from the network's generator), or one value for all or one per
+    /// neuron, checked against the variable's unit.
+    pub fn set_group_values(
+        &mut self,
+        r: GroupRef,
+        name: &str,
+        value: &Assigned,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        let dt = self.default_dt();
+        let rng = &mut self.rng;
+        let Group::Neurons(ng) = &mut self.groups[r.group] else {
+            return Err(NetworkError::Other(format!(
+                "cannot set '{name}': only a NeuronGroup has state variables"
+            )));
+        };
+        let k = ng
+            .var_index(name)
+            .ok_or_else(|| unknown_variable(ng, name))?;
+        let dim = ng.var_dim(name).unwrap_or_default();
+        let arr = match value {
+            Assigned::Code(code) => {
+                return ng.set_with_code(name, code, (r.start, r.len), dt, externals, rng)
+            }
+            Assigned::Values(arr) => arr,
+        };
+        let what = format!("the value for '{name}'");
+        let unit_free = arr.dim.is_dimensionless() && arr.values.iter().all(|v| is_unit_free(*v));
+        if arr.dim != dim && !unit_free {
+            return Err(NetworkError::Other(format!(
+                "{what} has units of {}, but '{name}' is in {dim}",
+                arr.dim
+            )));
+        }
+        let dst = &mut ng.arrays[k][r.start..r.start + r.len];
+        match arr.len() {
+            1 => dst.fill(arr.values[0]),
+            n if n == dst.len() => dst.copy_from_slice(&arr.values),
+            n => {
+                return Err(NetworkError::Other(format!(
+                    "{what} has {n} values, but the group has {} neurons",
+                    dst.len()
+                )))
+            }
+        }
+        Ok(())
+    }
+}

@@ -203,47 +203,16 @@ fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
 /// Writes a variable: a quantity, an array, a number, or a code string like
 /// `"-60*mV + 10*mV*rand()"` evaluated per neuron.
 fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
-    let mut st = shared.borrow_mut();
-    let r = g.0;
-    let dt = st.net.default_dt();
-    let externals = st.namespace_values();
-    let SimState { net, .. } = &mut *st;
-    let rng = &mut net.rng;
-    let Group::Neurons(ng) = &mut net.groups[r.group] else {
-        return err(format!(
-            "cannot set '{name}': only a NeuronGroup has state variables"
-        ));
+    let value = if value.is_string() {
+        Assigned::Code(to_string(&value, name)?)
+    } else {
+        Assigned::Values(to_qarray(&value, &format!("the value for '{name}'"))?)
     };
-    let k = ng.var_index(name).ok_or_else(|| unknown_var(ng, name))?;
-    let dim = ng.var_dim(name).unwrap_or_default();
-    if value.is_string() {
-        let code = to_string(&value, name)?;
-        return ng
-            .set_with_code(name, &code, (r.start, r.len), dt, &externals, rng)
-            .map_err(|e| e.to_string().into());
-    }
-    let what = format!("the value for '{name}'");
-    let arr = to_qarray(&value, &what)?;
-    let unit_free =
-        arr.dim.is_dimensionless() && arr.values.iter().all(|v| crate::units::is_unit_free(*v));
-    if arr.dim != dim && !unit_free {
-        return err(format!(
-            "{what} has units of {}, but '{name}' is in {dim}",
-            arr.dim
-        ));
-    }
-    let dst = &mut ng.arrays[k][r.start..r.start + r.len];
-    match arr.len() {
-        1 => dst.fill(arr.values[0]),
-        n if n == dst.len() => dst.copy_from_slice(&arr.values),
-        n => {
-            return err(format!(
-                "{what} has {n} values, but the group has {} neurons",
-                dst.len()
-            ))
-        }
-    }
-    Ok(())
+    let mut st = shared.borrow_mut();
+    let externals = st.namespace_values();
+    st.net
+        .set_group_values(g.0, name, &value, &externals)
+        .map_err(|e| e.to_string().into())
 }
 
 fn subgroup(g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
