@@ -829,3 +829,28 @@ impl Network {
         Ok(())
     }
 }
+
+impl Network {
+    /// As Brian 2: a Synapses pathway needs spikes of its group (`on_pre`: the source,
+    /// `on_post`: the target), so a NeuronGroup there must have a threshold.
+    pub fn check_synapse_groups(
+        &self,
+        source: GroupRef,
+        target: GroupRef,
+        has_pre: bool,
+        has_post: bool,
+    ) -> Result<(), NetworkError> {
+        for (side, group, used) in [("source", source, has_pre), ("target", target, has_post)] {
+            if let Some(ng) = self.neurons(group) {
+                if used && ng.spec.threshold.is_none() {
+                    return Err(NetworkError::Other(format!(
+                        "Synapses: the {side} group '{}' has no spikes for on_{}: it has no threshold (did you forget to set a 'threshold'?)",
+                        ng.spec.name,
+                        if side == "source" { "pre" } else { "post" }
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -288,6 +288,63 @@ impl Connection {
         Ok(())
     }
 
+    /// The weights as a dense matrix (rows: source neurons), absent synapses as 0.
+    pub fn dense(&self) -> Vec<Vec<f64>> {
+        let (nr, nc) = self.weights.shape();
+        let mut rows = vec![vec![0.0; nc]; nr];
+        for (w, (i, j)) in self.weights.iter() {
+            rows[i as usize][j as usize] += *w;
+        }
+        rows
+    }
+
+    /// Brian 1's `C.W = M`: new weights for the existing synapses from a dense matrix of
+    /// the connection's shape, in `dim` (the target variable's unit is `target_dim`; zeros
+    /// and infinities need no unit). Entries that differ from the current weights must be
+    /// synapses; a refused change changes nothing.
+    pub fn set_dense(
+        &mut self,
+        rows: &[Vec<f64>],
+        dim: crate::units::Dimension,
+        target_dim: crate::units::Dimension,
+    ) -> Result<(), String> {
+        let (nr, nc) = self.weights.shape();
+        if rows.len() != nr || rows.iter().any(|r| r.len() != nc) {
+            return Err(format!(
+                "{}: W is {nr}x{nc}; the new weights have another shape",
+                self.name
+            ));
+        }
+        let unit_free = dim.is_dimensionless()
+            && rows
+                .iter()
+                .flatten()
+                .all(|v| crate::units::is_unit_free(*v));
+        if dim != target_dim && !unit_free {
+            return Err(format!(
+                "{}: the weights are in {target_dim}, the new values have units of {dim}",
+                self.name
+            ));
+        }
+        let current = self.dense();
+        let mut changes = Vec::new();
+        for (i, (new, old)) in rows.iter().zip(&current).enumerate() {
+            for (j, (&a, &b)) in new.iter().zip(old).enumerate() {
+                if a != b {
+                    changes.push((i, j, a));
+                }
+            }
+        }
+        let before = self.weights.clone();
+        for (i, j, w) in changes {
+            if let Err(e) = self.set_weight(i, j, w) {
+                self.weights = before;
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
     /// Number of synapses.
     pub fn len(&self) -> usize {
         self.weights.nnz()

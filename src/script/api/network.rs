@@ -85,18 +85,14 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
         ],
         "NeuronGroup",
     )?;
-    if n < 0 {
-        return err(format!(
-            "a NeuronGroup needs a non-negative number of neurons, got {n}"
-        ));
-    }
+    let n = count(n, "a NeuronGroup")?;
     let mut st = shared.borrow_mut();
     let name = match opts.get("name") {
         Some(v) => to_string(v, "name")?,
         None => next_name(&mut st, "neurongroup"),
     };
     let mut spec = NeuronGroupSpec {
-        n: n as usize,
+        n,
         model,
         name,
         ..Default::default()
@@ -744,12 +740,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             .neurons(conn.target)
             .and_then(|g| g.var_dim(&conn.target_var_name))
             .unwrap_or_default();
-        let (nr, nc) = conn.weights.shape();
-        let mut rows = vec![vec![0.0; nc]; nr];
-        for (w, (i, j)) in conn.weights.iter() {
-            rows[i as usize][j as usize] += *w;
+        Matrix {
+            rows: conn.dense(),
+            dim,
         }
-        Matrix { rows, dim }
     });
     // `C.W[i][j] = w` reads W, changes the copy and writes it back through this setter,
     // which changes the weights of existing synapses (setting one that is absent is an
@@ -766,46 +760,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                     .and_then(|g| g.var_dim(&conn.target_var_name))
                     .unwrap_or_default()
             };
-            let conn = &mut st.net.connections[c.0];
-            let (nr, nc) = conn.weights.shape();
-            if m.rows.len() != nr || m.rows.iter().any(|r| r.len() != nc) {
-                return err(format!(
-                    "{}: W is {nr}x{nc}; the new weights have another shape",
-                    conn.name
-                ));
-            }
-            let unit_free = m.dim.is_dimensionless()
-                && m.rows
-                    .iter()
-                    .flatten()
-                    .all(|v| crate::units::is_unit_free(*v));
-            if m.dim != dim && !unit_free {
-                return err(format!(
-                    "{}: the weights are in {dim}, the new values have units of {}",
-                    conn.name, m.dim
-                ));
-            }
-            let mut current = vec![vec![0.0; nc]; nr];
-            for (w, (i, j)) in conn.weights.iter() {
-                current[i as usize][j as usize] += *w;
-            }
-            // Check every change first so that a refused one changes nothing.
-            let mut changes = Vec::new();
-            for (i, (new, old)) in m.rows.iter().zip(&current).enumerate() {
-                for (j, (&a, &b)) in new.iter().zip(old).enumerate() {
-                    if a != b {
-                        changes.push((i, j, a));
-                    }
-                }
-            }
-            let before = conn.weights.clone();
-            for (i, j, w) in changes {
-                if let Err(e) = conn.set_weight(i, j, w) {
-                    conn.weights = before;
-                    return err(e);
-                }
-            }
-            Ok(())
+            st.net.connections[c.0]
+                .set_dense(&m.rows, m.dim, dim)
+                .map_err(|e| e.into())
         },
     );
     let s = shared.clone();

@@ -68,19 +68,9 @@ fn synapses(
         .map(|m| to_string(m, "method"))
         .transpose()?;
     let mut st = shared.borrow_mut();
-    // As Brian 2: a pathway needs spikes of its group (on_pre: the source, on_post: the
-    // target), so a NeuronGroup there must have a threshold.
-    for (side, group, code) in [("source", src.0, &on_pre), ("target", tgt.0, &on_post)] {
-        if let Some(ng) = st.net.neurons(group) {
-            if !code.is_empty() && ng.spec.threshold.is_none() {
-                return err(format!(
-                    "Synapses: the {side} group '{}' has no spikes for on_{}: it has no threshold (did you forget to set a 'threshold'?)",
-                    ng.spec.name,
-                    if side == "source" { "pre" } else { "post" }
-                ));
-            }
-        }
-    }
+    st.net
+        .check_synapse_groups(src.0, tgt.0, !on_pre.is_empty(), !on_post.is_empty())
+        .map_err(|e| e.to_string())?;
     let name = match opts.get("name") {
         Some(n) => to_string(n, "name")?,
         None => next_name(&mut st, "synapses"),
