@@ -29,7 +29,7 @@ pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
 pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
 pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
-pub use variables::{VarKind, Variable};
+pub use variables::{VarIndex, VarKind, Variable};
 
 use crate::equations::EquationError;
 use crate::eval::{Elements, Scratch};
@@ -388,6 +388,12 @@ impl Network {
                 s.prepare(&self.groups, syn_dt[k], externals)?;
             }
         }
+        for (k, m) in self.state_monitors.iter_mut().enumerate() {
+            if act.state_monitor(k) {
+                let dt = dt_of(Kind::StateMonitor, k);
+                m.prepare(&self.groups, &self.synapses, dt, externals)?;
+            }
+        }
         Ok(clocks)
     }
 
@@ -558,14 +564,13 @@ impl Network {
                 if !step.is_multiple_of(m.every) {
                     return 0;
                 }
-                match m.synapses {
-                    Some(s) => m.record(&self.synapses[s].arrays, t),
-                    None => {
-                        if let Group::Neurons(g) = &self.groups[m.source.group] {
-                            m.record(&g.arrays, t);
-                        }
-                    }
-                }
+                m.record(
+                    &self.groups,
+                    &self.synapses,
+                    t,
+                    &mut self.rng,
+                    &mut self.scratch,
+                );
             }
             Part::Propagate => {
                 let c = &mut self.connections[k];

@@ -1269,3 +1269,290 @@ impl Synapses {
         }
     }
 }
+
+// Reading variables: the synapses' rows of the variables table (Brian 2's `Variables` of
+// a Synapses object) and their values, with subexpressions and the neuron variables the
+// synapses refer to computed by the same gather-and-kernel path as synaptic code.
+
+use super::variables::{VarIndex, VarKind, Variable};
+
+/// Compiled code computing variables of synapses (subexpressions, `v_post`, ...) for
+/// chosen synapses from the current state; a StateMonitor compiles one per run.
+pub(super) struct SynapseReader {
+    /// One block of code per variable, each with its output in a `_summed` slot.
+    codes: Vec<SynapticCode>,
+    sides: (SideVars, SideVars),
+    ids: Vec<u32>,
+    local: Vec<Vec<f64>>,
+    out: Vec<Vec<f64>>,
+}
+
+impl SynapseReader {
+    /// Computes the values of the chosen synapses of `syn` from its state and the
+    /// neurons' in `groups` at time `t`.
+    pub(super) fn read(
+        &mut self,
+        syn: &Synapses,
+        groups: &[Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let (pre, post) = (&self.sides.0, &self.sides.1);
+        let len = self.ids.len();
+        for (code, out) in self.codes.iter().zip(self.out.iter_mut()) {
+            self.local.resize_with(code.slots.len(), Vec::new);
+            syn.gather(
+                code,
+                Ids::List(&self.ids),
+                0,
+                len,
+                pre,
+                post,
+                groups,
+                &mut self.local,
+            );
+            code.kernel.run(
+                &mut self.local,
+                Elements::Range(0, len),
+                &[t],
+                rng,
+                scratch,
+                |_| {},
+            );
+            out.clear();
+            if let Some(k) = code.slots.iter().position(|s| *s == Space::Output) {
+                out.extend_from_slice(&self.local[k][..len]);
+            }
+        }
+    }
+
+    /// The values of the k-th variable computed by the last `read`.
+    pub(super) fn output(&self, k: usize) -> &[f64] {
+        &self.out[k]
+    }
+}
+
+impl Synapses {
+    /// Every variable of the synapses: the model's (summed variables excepted: their name
+    /// is the target's variable), `lastupdate`, `i`, `j`, `N`, `N_pre`, `N_post`, `delay`
+    /// (with a `pre` pathway), then the source's variables as `x_pre`, the target's as
+    /// `x_post` and, where the synapses have no variable of that name, as plain `x`.
+    pub fn variables(&self, groups: &[Group]) -> Vec<Variable> {
+        let row = |name: &str, dim, kind, var_type, index, array| Variable {
+            name: name.to_string(),
+            dim,
+            kind,
+            flags: Vec::new(),
+            var_type,
+            shared: index == VarIndex::Shared,
+            index,
+            array,
+        };
+        let mut out: Vec<Variable> = self
+            .eqs
+            .equations
+            .iter()
+            .filter(|e| !e.has_flag("summed"))
+            .map(|e| Variable {
+                flags: e.flags.clone(),
+                ..row(
+                    &e.name,
+                    e.dim,
+                    match e.kind {
+                        EquationKind::Differential => VarKind::State,
+                        EquationKind::Parameter => VarKind::Parameter,
+                        EquationKind::Subexpression => VarKind::Subexpression,
+                    },
+                    e.var_type,
+                    if e.has_flag("shared") {
+                        VarIndex::Shared
+                    } else {
+                        VarIndex::Element
+                    },
+                    self.var_index(&e.name),
+                )
+            })
+            .collect();
+        use crate::equations::VarType;
+        let none = Dimension::DIMENSIONLESS;
+        out.push(row(
+            "lastupdate",
+            Dimension::TIME,
+            VarKind::LastUpdate,
+            VarType::Float,
+            VarIndex::Element,
+            self.var_index("lastupdate"),
+        ));
+        for name in ["i", "j"] {
+            out.push(row(
+                name,
+                none,
+                VarKind::Index,
+                VarType::Integer,
+                VarIndex::Element,
+                None,
+            ));
+        }
+        for name in ["N", "N_pre", "N_post"] {
+            out.push(row(
+                name,
+                none,
+                VarKind::Size,
+                VarType::Integer,
+                VarIndex::Shared,
+                None,
+            ));
+        }
+        if self.pathways.iter().any(|p| p.name == "pre") {
+            out.push(row(
+                "delay",
+                Dimension::TIME,
+                VarKind::Delay,
+                VarType::Float,
+                VarIndex::Element,
+                None,
+            ));
+        }
+        for (side, suffix, index) in [
+            (self.spec.source, "_pre", VarIndex::Pre),
+            (self.spec.target, "_post", VarIndex::Post),
+        ] {
+            let Some(Group::Neurons(g)) = groups.get(side.group) else {
+                continue;
+            };
+            let mut bare = Vec::new();
+            for v in g.variables() {
+                let Some(a) = v.array else { continue };
+                let reference = Variable {
+                    name: format!("{}{suffix}", v.name),
+                    kind: VarKind::Reference,
+                    index,
+                    shared: false,
+                    array: Some(a),
+                    ..v
+                };
+                if index == VarIndex::Post {
+                    bare.push(Variable {
+                        name: reference.name[..reference.name.len() - suffix.len()].to_string(),
+                        ..reference.clone()
+                    });
+                }
+                out.push(reference);
+            }
+            for v in bare {
+                if !out.iter().any(|o| o.name == v.name) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// A row of the table by name.
+    pub fn variable(&self, name: &str, groups: &[Group]) -> Option<Variable> {
+        self.variables(groups).into_iter().find(|v| v.name == name)
+    }
+
+    /// The values of a variable for every synapse at time `t` (seconds), in SI units: one
+    /// value for shared variables and sizes. Subexpressions and the neuron variables the
+    /// synapses refer to (`v_post`) are computed from the current state with the script's
+    /// values (`externals`).
+    pub fn values(
+        &self,
+        name: &str,
+        groups: &[Group],
+        t: f64,
+        dt: f64,
+        externals: &Values,
+    ) -> Result<(Vec<f64>, Dimension), NetworkError> {
+        let var = self.variable(name, groups).ok_or_else(|| {
+            NetworkError::Other(format!("{} has no variable '{name}'", self.spec.name))
+        })?;
+        let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
+        let side_len = |r: GroupRef| r.len as f64;
+        let values = match (var.kind, name) {
+            (VarKind::Index, "i") => as_f64(&self.pre),
+            (VarKind::Index, _) => as_f64(&self.post),
+            (VarKind::Size, "N") => vec![self.len() as f64],
+            (VarKind::Size, "N_pre") => vec![side_len(self.spec.source)],
+            (VarKind::Size, _) => vec![side_len(self.spec.target)],
+            (VarKind::Delay, _) => {
+                let p = self.pathways.iter().find(|p| p.name == "pre");
+                match p.map(|p| &p.delay) {
+                    Some(Delay::PerSynapse(d)) => d.clone(),
+                    Some(Delay::Homogeneous(d)) => vec![*d; self.len()],
+                    None => Vec::new(),
+                }
+            }
+            (VarKind::Subexpression | VarKind::Reference, _) => {
+                let ids: Vec<u32> = (0..self.len() as u32).collect();
+                let mut reader = self.reader(&[name.to_string()], ids, groups, dt, externals)?;
+                let mut rng = rand::SeedableRng::seed_from_u64(0);
+                reader.read(self, groups, t, &mut rng, &mut Scratch::default());
+                reader.output(0).to_vec()
+            }
+            _ => {
+                let a = var.array.expect("a stored variable");
+                if var.shared {
+                    let v = self.arrays[a].first().copied().ok_or_else(|| {
+                        NetworkError::Other(format!(
+                            "{}: the shared variable '{name}' has no value while there are no synapses (connect them first)",
+                            self.spec.name
+                        ))
+                    })?;
+                    vec![v]
+                } else {
+                    self.arrays[a].clone()
+                }
+            }
+        };
+        Ok((values, var.dim))
+    }
+
+    /// Compiles the code computing the variables `names` (subexpressions, references to
+    /// neuron variables, or stored ones) of the synapses `ids` from the current state, with
+    /// the time step `dt` and the script's values; a StateMonitor does this once per run.
+    pub(super) fn reader(
+        &self,
+        names: &[String],
+        ids: Vec<u32>,
+        groups: &[Group],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<SynapseReader, NetworkError> {
+        if let Some(bad) = ids.iter().find(|&&s| s as usize >= self.len()) {
+            return Err(NetworkError::Other(format!(
+                "{}: there is no synapse {bad} (it has {} synapses)",
+                self.spec.name,
+                self.len()
+            )));
+        }
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let codes = {
+            let ns = self.namespace(&pre, &post, dt, externals);
+            names
+                .iter()
+                .map(|name| {
+                    let mut code = self.subexpression_code();
+                    code.push(Statement {
+                        target: "_summed".into(),
+                        op: AssignOp::Set,
+                        span: Default::default(),
+                        value: Expr::name(name),
+                    });
+                    ns.compile(&code)
+                        .map_err(|e| self.code_error("variable", name, e))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(SynapseReader {
+            out: vec![Vec::new(); codes.len()],
+            codes,
+            sides: (pre, post),
+            ids,
+            local: Vec::new(),
+        })
+    }
+}

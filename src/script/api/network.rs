@@ -172,7 +172,13 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
             let var = ng.variable(base).ok_or_else(|| unknown_var(ng, name))?;
             let externals = st.namespace_values();
             let (values, dim) = ng
-                .values(base, (r.start, r.len), st.net.default_dt(), &externals)
+                .values(
+                    base,
+                    (r.start, r.len),
+                    st.net.t(),
+                    st.net.default_dt(),
+                    &externals,
+                )
                 .map_err(|e| e.to_string())?;
             let dim = if unitless {
                 Dimension::DIMENSIONLESS

@@ -139,21 +139,57 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
     Ok(())
 }
 
-fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<QuantityArray> {
+/// Reads a variable through the synapses' variables table: per-synapse arrays (`w`,
+/// `i`, `j`, `delay`, subexpressions, the neurons' `v_post`, ...), shared values and sizes
+/// (`N`, `N_pre`, `N_post`) as one value, and `w_` without units.
+fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<Dynamic> {
     let st = shared.borrow();
     let syn = &st.net.synapses[s.0];
-    let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
-    match name {
-        "i" => return Ok(QuantityArray::dimensionless(as_f64(&syn.pre))),
-        "j" => return Ok(QuantityArray::dimensionless(as_f64(&syn.post))),
-        "delay" => return Ok(QuantityArray::new(delays(syn, "pre")?, Dimension::TIME)),
-        _ => {}
+    let groups = &st.net.groups;
+    let (base, unitless) = match name.strip_suffix('_') {
+        Some(b) if syn.variable(name, groups).is_none() && syn.variable(b, groups).is_some() => {
+            (b, true)
+        }
+        _ => (name, false),
+    };
+    let var = syn
+        .variable(base, groups)
+        .ok_or_else(|| unknown_read(syn, groups, name))?;
+    let externals = st.namespace_values();
+    let (values, dim) = syn
+        .values(base, groups, st.net.t(), st.net.default_dt(), &externals)
+        .map_err(|e| e.to_string())?;
+    let dim = if unitless {
+        Dimension::DIMENSIONLESS
+    } else {
+        dim
+    };
+    if var.shared {
+        let v = values.first().copied().unwrap_or(0.0);
+        return Ok(match var.var_type {
+            crate::equations::VarType::Integer if dim.is_dimensionless() => Dynamic::from(v as INT),
+            _ => Dynamic::from(crate::units::Quantity::new(v, dim)),
+        });
     }
-    let k = syn.var_index(name).ok_or_else(|| unknown(syn, name))?;
-    Ok(QuantityArray::new(
-        syn.arrays[k].clone(),
-        syn.var_dim(name).unwrap_or_default(),
-    ))
+    Ok(Dynamic::from(QuantityArray::new(values, dim)))
+}
+
+fn unknown_read(
+    syn: &Synapses,
+    groups: &[crate::network::Group],
+    name: &str,
+) -> Box<rhai::EvalAltResult> {
+    let table = syn.variables(groups);
+    let names: Vec<&str> = table.iter().map(|v| v.name.as_str()).collect();
+    let hint = crate::expr::closest(name, names.iter().copied())
+        .map(|h| format!(" (did you mean '{h}'?)"))
+        .unwrap_or_default();
+    format!(
+        "{} has no variable '{name}'{hint}; its variables are: {}",
+        syn.spec.name,
+        names.join(", ")
+    )
+    .into()
 }
 
 fn unknown(syn: &Synapses, name: &str) -> Box<rhai::EvalAltResult> {
