@@ -282,6 +282,11 @@ impl SimState {
         if self.no_plots {
             return Ok(());
         }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!("could not make the folder {} for figures: {e}", dir.display())
+            })?;
+        }
         self.figure
             .save(path)
             .map_err(|e| format!("could not write the figure {}: {e}", path.display()))?;
