@@ -284,7 +284,10 @@ impl SimState {
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                format!("could not make the folder {} for figures: {e}", dir.display())
+                format!(
+                    "could not make the folder {} for figures: {e}",
+                    dir.display()
+                )
             })?;
         }
         self.figure
