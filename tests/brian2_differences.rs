@@ -426,11 +426,20 @@ fn duplicate_names_are_refused_when_run_together() {
     let e = error(&mut s, "run(0.1*ms);");
     assert_has(&e, &["unique names", "'g'"]);
     assert!(!raises(&case["separate_networks"]));
-    exec(&mut s, "Network(a).run(0.1*ms); Network(b).run(0.1*ms);");
+    // A failed magic run has taken its objects (Brian 2 too): fresh ones, as the
+    // reference script makes them after start_scope().
+    exec(
+        &mut s,
+        "start_scope();
+         let a = NeuronGroup(1, \"v : 1\", #{ name: \"g\" });
+         let b = NeuronGroup(1, \"v : 1\", #{ name: \"g\" });
+         Network(a).run(0.1*ms); Network(b).run(0.1*ms);",
+    );
     assert!(raises(&case["group_and_monitor"]));
     let e = error(
         &mut s,
-        "let H = NeuronGroup(1, \"v : 1\", #{ threshold: \"v > 1\", name: \"h\" });
+        "start_scope();
+         let H = NeuronGroup(1, \"v : 1\", #{ threshold: \"v > 1\", name: \"h\" });
          let M = SpikeMonitor(H, #{ name: \"h\" });
          Network(H, M).run(0.1*ms);",
     );

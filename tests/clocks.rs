@@ -165,7 +165,8 @@ fn monitors_in_every_slot_see_what_brian2_sees() {
             "mons.push(StateMonitor(G, \"v\", #{{ record: 0, when: \"{slot}\" }}));\n"
         ));
     }
-    code.push_str("let M = mons; run(0.2*ms);");
+    // Objects only in an array are not collected by run() (Brian 2): an explicit network.
+    code.push_str("let M = mons; Network(G, mons).run(0.2*ms);");
     exec(&mut s, &code);
     for (k, slot) in slots.iter().enumerate() {
         let got = floats(&mut s, &format!("M[{k}][0]"));
@@ -203,4 +204,70 @@ fn order_and_names_break_ties_within_a_slot() {
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect();
     assert_eq!(ours, brian2, "{summary}");
+}
+
+#[test]
+fn a_networks_schedule_can_be_changed() {
+    let d = data();
+    let mut s = session("clock-schedule", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(1, "dv/dt = 1/ms : 1", #{ threshold: "v > 0.5", reset: "v = -1", method: "euler" });
+        G.v = 1;
+        let M = StateMonitor(G, "v", #{ record: 0, when: "end" });
+        let S = SpikeMonitor(G);
+        let net = Network(G, M, S);
+        net.schedule = ["start", "groups", "synapses", "resets", "thresholds", "end"];
+        let summary = net.scheduling_summary();
+        net.run(0.3*ms);
+    "#,
+    );
+    close(&floats(&mut s, "M[0]"), &nums(&d["i_v"]), "i: v");
+    close(
+        &floats(&mut s, "S.t / second"),
+        &nums(&d["i_spikes"]),
+        "i: spikes",
+    );
+    let summary = eval(&mut s, "summary").into_string().unwrap();
+    let reset = summary.find("neurongroup_spike_resetter").unwrap();
+    let threshold = summary.find("neurongroup_spike_thresholder").unwrap();
+    assert!(reset < threshold, "{summary}");
+    let e = s
+        .eval("net.schedule = [\"start\", \"groups\", \"end\"];", None)
+        .unwrap_err();
+    assert!(
+        e.message.contains("'thresholds' is missing"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn scheduling_summary_lists_the_objects_run_would_run() {
+    let mut s = session("clock-summary", 1);
+    exec(
+        &mut s,
+        r#"
+        fn panel() {
+            let H = NeuronGroup(1, "v : 1", #{ name: "inside" });
+            scheduling_summary()
+        }
+        let G = NeuronGroup(1, "dv/dt = -v/(10*ms) : 1");
+        let M = StateMonitor(G, "v", #{ record: 0 });
+        let outside = scheduling_summary();
+        let inside = panel();
+    "#,
+    );
+    let outside = eval(&mut s, "outside").into_string().unwrap();
+    assert!(
+        outside.contains("neurongroup_stateupdater") && outside.contains("statemonitor"),
+        "{outside}"
+    );
+    assert!(!outside.contains("inside"), "{outside}");
+    let inside = eval(&mut s, "inside").into_string().unwrap();
+    assert!(
+        inside.contains("inside_stateupdater") && !inside.contains("statemonitor"),
+        "{inside}"
+    );
 }

@@ -47,7 +47,7 @@ fn heterogeneous_delays_per_synapse() {
         );
     }
     let e = s
-        .eval("let E = Connection(G, N, \"v\", #{ weight: 1*mV, delay: [1*ms, 9*ms], max_delay: 5*ms }); run(1*ms);", None)
+        .eval("start_scope(); let G = SpikeGeneratorGroup(1, [0], [1*ms]); let N = NeuronGroup(3, \"v : volt\"); let E = Connection(G, N, \"v\", #{ weight: 1*mV, delay: [1*ms, 9*ms], max_delay: 5*ms }); run(1*ms);", None)
         .unwrap_err();
     assert!(e.message.contains("exceeds max_delay"), "{}", e.message);
 }

@@ -78,7 +78,7 @@ fn poisson_input_draws_binomial_counts() {
         &mut s,
         r#"
         let G = NeuronGroup(2000, "x : 1");
-        PoissonInput(G, "x", 100, 10*Hz, 0.5);
+        let P = PoissonInput(G, "x", 100, 10*Hz, 0.5);
         run(100*ms);
     "#,
     );
@@ -109,7 +109,10 @@ fn poisson_rates_can_depend_on_time_and_index() {
     // 1000 neurons at 200 Hz for 50 ms: 10000 expected.
     assert!((t.len() as f64 - 10_000.0).abs() < 400.0, "{}", t.len());
     let e = s
-        .eval("let Q = PoissonGroup(3, \"5*mV\"); run(1*ms);", None)
+        .eval(
+            "start_scope(); let Q = PoissonGroup(3, \"5*mV\"); run(1*ms);",
+            None,
+        )
         .unwrap_err();
     assert!(
         e.message.contains("the rates must be in Hz"),
@@ -259,10 +262,12 @@ fn timed_arrays_drive_equations() {
         let ta = TimedArray([1, 2, 3], 1*ms);
         let tb = TimedArray([[1, 10], [2, 20]], 1*ms);
         let G = NeuronGroup(2, "dv/dt = ta(t)/ms : 1\ndw/dt = tb(t, i)/ms : 1");
-        run(5*ms);
+        let net = Network(G);
+        net.run(5*ms);
         let I = TimedArray([0*nA, 1*nA], 2*ms);
         let H = NeuronGroup(1, "dv/dt = (I(t)*10*Mohm - v)/(10*ms) : volt", #{ method: "euler" });
-        run(1*ms);
+        net.add(H);
+        net.run(1*ms);
     "#,
     );
     // Over both runs (6 ms): 10 steps each of 1, 2, then 3 (the last value holds) for
@@ -283,7 +288,7 @@ fn timed_arrays_drive_equations() {
     assert!((h[0] - expected).abs() < 1e-9, "{h:?} vs {expected}");
     let e = s
         .eval(
-            "let K = NeuronGroup(1, \"dv/dt = ta(t)/second : volt\"); run(1*ms);",
+            "start_scope(); let K = NeuronGroup(1, \"dv/dt = ta(t)/second : volt\"); run(1*ms);",
             None,
         )
         .unwrap_err();
@@ -381,7 +386,7 @@ fn refractoriness_can_be_an_expression() {
     "#,
     );
     assert_eq!(eval(&mut s, "MK.num_spikes").as_int().unwrap(), 1);
-    let e = s.eval("let H = NeuronGroup(1, \"v : volt\", #{ threshold: \"v > 1*mV\", refractory: \"v\" }); run(1*ms);", None).unwrap_err();
+    let e = s.eval("start_scope(); let H = NeuronGroup(1, \"v : volt\", #{ threshold: \"v > 1*mV\", refractory: \"v\" }); run(1*ms);", None).unwrap_err();
     assert!(
         e.message
             .contains("refractoriness must be a time or a condition"),

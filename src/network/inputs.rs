@@ -53,17 +53,11 @@ impl PoissonGroup {
                     "i" => Some(NameInfo::Variable(Dimension::DIMENSIONLESS)),
                     "dt" => Some(NameInfo::Constant(Quantity::new(self.1, Dimension::TIME))),
                     "N" => Some(NameInfo::Constant(Quantity::dimensionless(self.2 as f64))),
-                    _ => self
-                        .0
-                        .get(name)
-                        .copied()
-                        .or_else(|| crate::units::lookup(name))
-                        .or_else(|| super::namespace::constant(name))
-                        .map(NameInfo::Constant),
+                    _ => self.0.resolve(name).map(NameInfo::Constant),
                 }
             }
             fn names(&self) -> Vec<String> {
-                let mut v: Vec<String> = self.0.keys().cloned().collect();
+                let mut v = self.0.suggestions();
                 v.extend(["t", "i", "dt", "N"].map(String::from));
                 v
             }

@@ -503,14 +503,6 @@ impl Network {
                     return 0;
                 };
                 let n = ng.len();
-                if let Some(ref_steps) = ng.refractory_steps {
-                    let m = ng.arrays.len();
-                    let (last, nr) = ng.arrays.split_at_mut(m - 1);
-                    for (flag, &ls) in nr[0].iter_mut().zip(&last[m - 2]) {
-                        *flag =
-                            f64::from(u8::from(crate::eval::timestep(t - ls, ng.dt) >= ref_steps));
-                    }
-                }
                 if let Some(c) = &ng.compiled {
                     c.update.run(
                         &mut ng.arrays,

@@ -1,5 +1,6 @@
-//! How names in a group's code resolve: the group's own variables, then the run's
-//! namespace (the script's values), then units. Brian 2's order.
+//! How names in a group's code resolve: the group's own variables, then the external
+//! names, found by the one resolver [`Values::resolve`]: explicit `namespace:` entries,
+//! the script's values, units, constants (`pi`, `e`, `inf`). Brian 2's order.
 
 use crate::equations::{is_noise_name, Equations};
 use crate::eval::Binding;
@@ -26,6 +27,29 @@ pub struct TimedArray {
 impl Values {
     pub fn new() -> Values {
         Values::default()
+    }
+    /// The one lookup of an external name used by every piece of model code (equations,
+    /// thresholds, resets, code strings, conditions, weights, rates): the values given
+    /// (explicit `namespace:` entries over the script's values, merged by the caller),
+    /// then units, then Brian's constants `pi`, `e`, `inf`.
+    pub fn resolve(&self, name: &str) -> Option<Quantity> {
+        self.quantities
+            .get(name)
+            .copied()
+            .or_else(|| lookup(name))
+            .or_else(|| constant(name))
+    }
+    /// Names worth suggesting for a misspelt external name: the values, a few units and
+    /// the constants.
+    pub fn suggestions(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.quantities.keys().cloned().collect();
+        out.extend(
+            [
+                "mV", "ms", "nS", "Hz", "second", "volt", "siemens", "amp", "farad", "pi",
+            ]
+            .map(String::from),
+        );
+        out
     }
     /// The tables of the TimedArrays, for kernel bindings.
     pub fn tables(&self) -> HashMap<String, std::sync::Arc<crate::eval::Table>> {
@@ -74,11 +98,7 @@ pub struct GroupNamespace<'a> {
 
 impl GroupNamespace<'_> {
     fn external(&self, name: &str) -> Option<Quantity> {
-        self.externals
-            .get(name)
-            .copied()
-            .or_else(|| lookup(name))
-            .or_else(|| constant(name))
+        self.externals.resolve(name)
     }
 }
 
@@ -105,13 +125,7 @@ impl Namespace for GroupNamespace<'_> {
     fn names(&self) -> Vec<String> {
         let mut out: Vec<String> = self.eqs.equations.iter().map(|e| e.name.clone()).collect();
         out.extend(SPECIAL_NAMES.iter().map(|s| s.to_string()));
-        out.extend(self.externals.keys().cloned());
-        out.extend(
-            [
-                "mV", "ms", "nS", "Hz", "second", "volt", "siemens", "amp", "farad",
-            ]
-            .map(String::from),
-        );
+        out.extend(self.externals.suggestions());
         out
     }
 }

@@ -353,9 +353,31 @@ impl NeuronGroup {
         self.refractory_steps = refractory.map(|r| crate::eval::timestep(r, dt));
         // Refractoriness from an expression: `not_refractory` is computed by the state
         // update kernel itself, before the update, as Brian 2's abstract code does.
-        let refractory_code = match &self.spec.refractory_code {
-            Some(text) => Some(self.refractory_statement(text, &ns)?),
-            None => None,
+        // A refractory period (a time) is the same abstract code with the period's steps
+        // as a constant: nothing in the step loop knows of refractoriness.
+        let refractory_code = match (&self.spec.refractory_code, self.refractory_steps) {
+            (Some(text), _) => Some(self.refractory_statement(text, &ns)?),
+            (None, Some(steps)) => Some(Statement {
+                target: "not_refractory".into(),
+                op: AssignOp::Set,
+                span: crate::expr::Span { start: 0, end: 0 },
+                value: Expr::binary(
+                    crate::expr::BinOp::Ge,
+                    Expr::call(
+                        "timestep",
+                        vec![
+                            Expr::binary(
+                                crate::expr::BinOp::Sub,
+                                Expr::name("t"),
+                                Expr::name("lastspike"),
+                            ),
+                            Expr::name("dt"),
+                        ],
+                    ),
+                    Expr::number(steps),
+                ),
+            }),
+            (None, None) => None,
         };
         let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
         self.refractory_active = refractory.is_some();

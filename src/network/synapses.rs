@@ -28,7 +28,7 @@ use crate::expr::{
     Namespace, Statement,
 };
 use crate::integrate::{state_update, Context};
-use crate::units::{lookup, Dimension, Quantity};
+use crate::units::{Dimension, Quantity};
 use rand::rngs::SmallRng;
 use std::cell::RefCell;
 
@@ -227,12 +227,7 @@ impl SynNamespace<'_> {
         if let Some((k, d)) = self.post.find(name) {
             return Some(Resolved::Slot(Space::Post(k), d));
         }
-        self.externals
-            .get(name)
-            .copied()
-            .or_else(|| lookup(name))
-            .or_else(|| super::namespace::constant(name))
-            .map(Resolved::Constant)
+        self.externals.resolve(name).map(Resolved::Constant)
     }
 }
 
@@ -260,7 +255,7 @@ impl Namespace for SynNamespace<'_> {
         out.extend(self.post.names.iter().map(|n| format!("{n}_post")));
         out.extend(self.post.names.iter().cloned());
         out.extend(["i", "j", "t", "dt", "lastupdate"].map(String::from));
-        out.extend(self.externals.keys().cloned());
+        out.extend(self.externals.suggestions());
         out
     }
 }

@@ -1,16 +1,18 @@
 //! The Rhai binding layer: the only module (with `cli` and `bin`) that names rhai. It keeps
 //! one simulation state per session, registers Brian's names (`api/`), resolves unit names
-//! as variables, and takes a snapshot of the script's values whenever `run()` is called so
-//! that equations can use them (Brian's namespace rule).
+//! as variables, and takes a snapshot of the calling scope's values wherever model code is
+//! compiled or evaluated (Brian's namespace rule): at `run()` and friends (custom syntax,
+//! which sees the caller's scope) and whenever a variable holding a Brian object is read
+//! (its methods and setters compile code).
 
 pub mod api;
 pub mod convert;
+pub mod magic;
 
 use crate::network::{Network, Values};
 use crate::plot::Figure;
 use crate::units::{lookup, Quantity};
-use rhai::debugger::{BreakPoint, DebuggerCommand};
-use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
+use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Position, Scope, Token, AST};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,8 +21,11 @@ use std::rc::Rc;
 /// Everything a script session owns besides the Rhai engine.
 pub struct SimState {
     pub net: Network,
-    /// Values of the script's variables, as of the last call to `run()`.
+    /// Values of the variables of the scope that last called into Brian (`run()`, or
+    /// reading a variable holding a Brian object), replaced at each such call.
     pub script_values: Values,
+    /// Which network each object has run in; the magic network's time.
+    pub runs: magic::Runs,
     /// Values given with `namespace: #{...}`.
     pub explicit_namespace: Values,
     pub figure: Figure,
@@ -59,6 +64,12 @@ fn figure_fingerprint(f: &Figure) -> String {
 
 pub type Shared = Rc<RefCell<SimState>>;
 
+/// Prints a warning on stderr.
+pub fn warn(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "warning: {text}");
+}
+
 /// Prints a line on stdout; a closed pipe (`| head`) is not an error worth a panic.
 pub fn say(text: &str) {
     use std::io::Write;
@@ -70,6 +81,7 @@ impl SimState {
         SimState {
             net: Network::new(),
             script_values: Values::new(),
+            runs: magic::Runs::new(),
             explicit_namespace: Values::new(),
             figure: Figure::new(),
             figures_written: Vec::new(),
@@ -98,15 +110,122 @@ impl SimState {
         v
     }
 
+    /// Sets the default clock's dt; the magic network's time must be a multiple of it.
     pub fn set_dt(&mut self, dt: f64) -> convert::RResult<()> {
+        self.net.set_t(self.runs.magic_t);
         self.net
             .set_default_dt(dt)
             .map_err(|e| e.to_string().into())
     }
 
-    pub fn run(&mut self, duration: f64) -> convert::RResult<()> {
+    /// Brian 1's `reinit()`: the magic network back to time 0, recorded data emptied.
+    pub fn reinit(&mut self) {
+        self.net.reinit();
+        self.runs.magic_t = 0.0;
+        self.runs.recorded.clear();
+    }
+
+    /// Brian 2's `run()`: the objects collected from the calling scope, from the magic
+    /// network's time (0 when they are all new).
+    pub fn magic_run(
+        &mut self,
+        duration: f64,
+        collected: &[magic::ObjectId],
+    ) -> convert::RResult<()> {
+        let plan = magic::plan_magic(self, collected)?;
+        if plan.empty {
+            warn("run(): no Brian object is held by a variable of this scope; nothing was simulated (as in Brian 2)");
+            return Ok(());
+        }
+        self.net.set_t(self.runs.magic_t);
+        let out = self.run_members(duration, plan.flags);
+        self.runs.magic_t = self.net.t();
+        out
+    }
+
+    /// `store()` of the magic network: its objects are collected as for `run()`.
+    pub fn magic_store(
+        &mut self,
+        name: &str,
+        collected: &[magic::ObjectId],
+    ) -> convert::RResult<()> {
+        magic::plan_magic(self, collected)?;
+        self.net.set_t(self.runs.magic_t);
+        self.store(name);
+        Ok(())
+    }
+
+    /// `restore()` of the magic network: its state and time as stored.
+    pub fn magic_restore(
+        &mut self,
+        name: &str,
+        random: bool,
+        collected: &[magic::ObjectId],
+    ) -> convert::RResult<()> {
+        magic::plan_magic(self, collected)?;
+        self.net.set_t(self.runs.magic_t);
+        let out = self.restore(name, random);
+        self.runs.magic_t = self.net.t();
+        out
+    }
+
+    /// Stores the core's state (at the core's current time) under `name`.
+    pub fn store(&mut self, name: &str) {
+        self.net.store(name);
+        self.runs.remember_recorded(name);
+    }
+
+    /// Restores the core's state stored under `name`.
+    pub fn restore(&mut self, name: &str, random: bool) -> convert::RResult<()> {
+        self.net
+            .restore(name, random)
+            .map_err(|e| -> Box<EvalAltResult> { e.to_string().into() })?;
+        self.runs.recall_recorded(name);
+        Ok(())
+    }
+
+    /// Runs the objects flagged in `members` for `duration` from the core's current time.
+    pub fn run_members(
+        &mut self,
+        duration: f64,
+        members: crate::network::MemberFlags,
+    ) -> convert::RResult<()> {
+        self.net.members = crate::network::Members {
+            only: Some(members),
+        };
+        let result = self.run(duration);
+        self.net.members = crate::network::Members::default();
+        result
+    }
+
+    /// Brian 2's `scheduling_summary()` of a set of objects: their operations in the
+    /// order the next run takes them.
+    pub fn summary_of(
+        &mut self,
+        objects: &std::collections::BTreeSet<magic::ObjectId>,
+    ) -> convert::RResult<String> {
+        let flags = magic::flags_of(&self.net, objects);
+        self.net.members = crate::network::Members { only: Some(flags) };
         let ns = self.namespace_values();
-        let stats = match self.net.run(duration, &ns) {
+        let out = self.net.summary(&ns);
+        self.net.members = crate::network::Members::default();
+        out.map_err(|e| e.to_string().into())
+    }
+
+    /// Runs the core's current members and reports the run.
+    fn run(&mut self, duration: f64) -> convert::RResult<()> {
+        let ns = self.namespace_values();
+        let t0 = self.net.t();
+        let result = self.net.run(duration, &ns);
+        // The time each SpikeMonitor of the run has recorded, for its mean rate.
+        let elapsed = self.net.t() - t0;
+        let running: Vec<usize> = (0..self.net.spike_monitors.len())
+            .filter(|&k| self.net.members.spike_monitor(k))
+            .collect();
+        for &k in &running {
+            *self.runs.recorded.entry(k).or_insert(0.0) += elapsed;
+        }
+        let stats = match result {
             Ok(stats) => stats,
             Err(e) => {
                 self.last_snippet = e.snippet(&self.net);
@@ -121,14 +240,10 @@ impl SimState {
             stats.spikes
         );
         // Per-monitor rates for small scripts; a chain of ten monitors gets only the total.
-        for m in self
-            .net
-            .spike_monitors
-            .iter()
-            .filter(|_| self.net.spike_monitors.len() <= 3)
-        {
+        for &k in running.iter().filter(|_| running.len() <= 3) {
+            let m = &self.net.spike_monitors[k];
             let n = m.source.len.max(1);
-            let t = self.net.t();
+            let t = self.runs.recorded.get(&k).copied().unwrap_or(0.0);
             if t > 0.0 {
                 line.push_str(&format!(
                     "; {}: {} spikes, {:.2} Hz mean rate over {} neurons",
@@ -166,6 +281,14 @@ impl SimState {
     pub fn save_figure(&mut self, path: &Path) -> convert::RResult<()> {
         if self.no_plots {
             return Ok(());
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "could not make the folder {} for figures: {e}",
+                    dir.display()
+                )
+            })?;
         }
         self.figure
             .save(path)
@@ -210,24 +333,200 @@ pub struct Session {
     functions: AST,
 }
 
-/// Takes the script's numeric values from a scope into the simulation's namespace.
+/// Takes the numeric values (and TimedArrays) of a scope as the script's values, in place
+/// of the previous ones: names are resolved from the scope that calls into Brian, as it is
+/// at the moment of the call (Brian 2's frame).
 fn snapshot(scope: &Scope, state: &Shared) {
-    let mut st = state.borrow_mut();
+    let mut values = Values::new();
     for (name, _, value) in scope.iter_raw() {
-        if let Some(q) = value.clone().try_cast::<Quantity>() {
-            st.script_values.insert(name.to_string(), q);
+        let q = if let Some(q) = value.read_lock::<Quantity>() {
+            Some(*q)
         } else if let Ok(i) = value.as_int() {
-            st.script_values
-                .insert(name.to_string(), Quantity::dimensionless(i as f64));
+            Some(Quantity::dimensionless(i as f64))
         } else if let Ok(f) = value.as_float() {
-            st.script_values
-                .insert(name.to_string(), Quantity::dimensionless(f));
-        } else if let Some(ta) = value
-            .clone()
-            .try_cast::<crate::network::namespace::TimedArray>()
-        {
-            st.script_values.timed_arrays.insert(name.to_string(), ta);
+            Some(Quantity::dimensionless(f))
+        } else {
+            None
+        };
+        // A later variable of the same name hides an earlier one, whatever it holds.
+        values.remove(name);
+        values.timed_arrays.remove(name);
+        if let Some(q) = q {
+            values.insert(name.to_string(), q);
+        } else if let Some(ta) = value.read_lock::<crate::network::namespace::TimedArray>() {
+            values.timed_arrays.insert(name.to_string(), ta.clone());
         }
+    }
+    // A weight closure run by a native function may read a Brian object while the state
+    // is borrowed: the snapshot of the outer call stays.
+    if let Ok(mut st) = state.try_borrow_mut() {
+        st.script_values = values;
+    }
+}
+
+/// Plain functions that need the calling scope (Brian 2's frame): the token mapper turns
+/// `run(...)` (not `x.run(...)`) into the custom syntax `__brian_run(...)`, whose callback
+/// sees the scope.
+const FRAME_FUNCTIONS: &[&str] = &[
+    "run",
+    "collect",
+    "store",
+    "restore",
+    "start_scope",
+    "scheduling_summary",
+];
+
+fn hidden_key(name: &str) -> String {
+    format!("__brian_{name}")
+}
+
+/// The parser of `name(a, b, ...)` as custom syntax: any number of expressions. The
+/// position of the name (seen by the token mapper just before) is kept in the state, for
+/// errors.
+fn parse_call(
+    symbols: &[ImmutableString],
+    look_ahead: &str,
+    state: &mut Dynamic,
+    name_pos: Position,
+) -> Result<Option<ImmutableString>, rhai::ParseError> {
+    if symbols.len() == 1 {
+        *state = Dynamic::from(name_pos);
+    }
+    // `()` is one token.
+    let next = match symbols.last().map(|s| s.as_str()) {
+        _ if symbols.len() == 1 && look_ahead == "()" => "()",
+        _ if symbols.len() == 1 => "(",
+        Some("(") | Some(",") if look_ahead == ")" => ")",
+        Some("(") | Some(",") => "$expr$",
+        Some("$expr$") if look_ahead == "," => ",",
+        Some("$expr$") => ")",
+        _ => return Ok(None),
+    };
+    Ok(Some(next.into()))
+}
+
+/// What the frame functions do with the arguments and the objects of the calling scope.
+fn frame_call(
+    shared: &Shared,
+    name: &str,
+    args: Vec<Dynamic>,
+    scope: &Scope,
+) -> convert::RResult<Dynamic> {
+    use api::explicit_network::{self as en, NetworkHandle};
+    let collected = || {
+        let st = shared.borrow();
+        magic::collect(scope, &st)
+    };
+    let ids = || {
+        collected()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>()
+    };
+    let text = |v: &Dynamic, what: &str| convert::to_string(v, what);
+    let no_more = |k: usize| -> convert::RResult<()> {
+        if args.len() > k {
+            return convert::err(format!(
+                "{name}() takes at most {k} argument{}, got {}",
+                if k == 1 { "" } else { "s" },
+                args.len()
+            ));
+        }
+        Ok(())
+    };
+    // `run(net, d)`, `store(net)`...: the method of an explicit network.
+    if let Some(net) = args
+        .first()
+        .and_then(|a| a.clone().try_cast::<NetworkHandle>())
+    {
+        let rest = &args[1..];
+        return match name {
+            "run" if rest.len() == 1 => {
+                en::run(shared, &net, rest[0].clone()).map(|_| Dynamic::UNIT)
+            }
+            "store" if rest.len() <= 1 => {
+                let n = rest.first().map(|v| text(v, "the name")).transpose()?;
+                en::store(shared, &net, n.as_deref().unwrap_or("default")).map(|_| Dynamic::UNIT)
+            }
+            "restore" if rest.len() <= 2 => {
+                let n = rest.first().map(|v| text(v, "the name")).transpose()?;
+                let o = match rest.get(1) {
+                    Some(m) => m
+                        .clone()
+                        .try_cast::<rhai::Map>()
+                        .ok_or("restore's options should be a map")?,
+                    None => rhai::Map::new(),
+                };
+                en::restore(shared, &net, n.as_deref().unwrap_or("default"), o)
+                    .map(|_| Dynamic::UNIT)
+            }
+            _ => convert::err(format!(
+                "{name}() does not take a Network and these arguments"
+            )),
+        };
+    }
+    match name {
+        "run" => {
+            if args.len() != 1 {
+                return convert::err(format!(
+                    "run() takes the duration, got {} arguments",
+                    args.len()
+                ));
+            }
+            let d = convert::to_si(
+                &args[0],
+                crate::units::Dimension::TIME,
+                "the duration of run()",
+            )?;
+            let ids = ids();
+            shared.borrow_mut().magic_run(d, &ids)?;
+            Ok(Dynamic::UNIT)
+        }
+        "collect" => {
+            no_more(0)?;
+            Ok(Dynamic::from_array(
+                collected().into_iter().map(|(_, h)| h).collect(),
+            ))
+        }
+        "scheduling_summary" => {
+            no_more(0)?;
+            let ids: std::collections::BTreeSet<_> = ids().into_iter().collect();
+            shared.borrow_mut().summary_of(&ids).map(Dynamic::from)
+        }
+        "start_scope" => {
+            no_more(0)?;
+            let mut st = shared.borrow_mut();
+            let SimState { runs, net, .. } = &mut *st;
+            runs.start_scope(net);
+            Ok(Dynamic::UNIT)
+        }
+        "store" => {
+            no_more(1)?;
+            let n = args.first().map(|v| text(v, "the name")).transpose()?;
+            let ids = ids();
+            shared
+                .borrow_mut()
+                .magic_store(n.as_deref().unwrap_or("default"), &ids)?;
+            Ok(Dynamic::UNIT)
+        }
+        "restore" => {
+            no_more(2)?;
+            let n = args.first().map(|v| text(v, "the name")).transpose()?;
+            let random = match args.get(1) {
+                Some(m) => en::restore_random_state(
+                    &m.clone()
+                        .try_cast::<rhai::Map>()
+                        .ok_or("restore's options should be a map")?,
+                )?,
+                None => false,
+            };
+            let ids = ids();
+            shared
+                .borrow_mut()
+                .magic_restore(n.as_deref().unwrap_or("default"), random, &ids)?;
+            Ok(Dynamic::UNIT)
+        }
+        _ => convert::err(format!("unknown function {name}()")),
     }
 }
 
@@ -242,9 +541,10 @@ impl Session {
         #[allow(deprecated)]
         engine.on_var(move |name, _, ctx| {
             if let Some(v) = ctx.scope().get(name) {
-                // `net.run(...)` is a method call, which the debugger's break points do not
-                // see: reading a Network variable takes the namespace snapshot instead.
-                if v.is::<api::explicit_network::NetworkHandle>() {
+                // A Brian object's methods and setters (`G.v = "..."`, `S.connect(...)`,
+                // `net.run(...)`) compile code with the names of the scope they are
+                // called from: reading the object's variable takes the snapshot.
+                if magic::is_entry_value(v) {
                     snapshot(ctx.scope(), &s);
                 }
                 return Ok(None);
@@ -254,26 +554,47 @@ impl Session {
             }
             Ok(lookup(name).map(Dynamic::from))
         });
-        // Brian's namespace rule: values visible where run() is called feed the equations.
-        let s = state.clone();
+        // `run(...)` and the other frame functions become custom syntax, which sees the
+        // calling scope; `x.run(...)` stays a method call.
+        let after_dot = std::cell::Cell::new(false);
+        let name_pos = Rc::new(std::cell::Cell::new(Position::NONE));
+        let np = name_pos.clone();
         #[allow(deprecated)]
-        engine.register_debugger(
-            |_, mut debugger| {
-                for name in ["run", "rest", "NeuronGroup"] {
-                    debugger
-                        .break_points_mut()
-                        .push(BreakPoint::AtFunctionName {
-                            name: name.into(),
-                            enabled: true,
-                        });
+        engine.on_parse_token(move |token, pos, _| {
+            let keep = after_dot.replace(matches!(
+                token,
+                Token::Period | Token::Elvis | Token::Fn | Token::Let | Token::Const
+            ));
+            match &token {
+                Token::Identifier(id) if !keep && FRAME_FUNCTIONS.contains(&id.as_str()) => {
+                    np.set(pos);
+                    Token::Identifier(Box::new(hidden_key(id).into()))
                 }
-                debugger
-            },
-            move |ctx, _event, _node, _source, _pos| {
-                snapshot(ctx.scope(), &s);
-                Ok(DebuggerCommand::Continue)
-            },
-        );
+                _ => token,
+            }
+        });
+        for &name in FRAME_FUNCTIONS {
+            let s = state.clone();
+            let np = name_pos.clone();
+            engine.register_custom_syntax_with_state_raw(
+                hidden_key(name),
+                move |symbols, look_ahead, st| parse_call(symbols, look_ahead, st, np.get()),
+                false,
+                move |ctx, inputs, pos| {
+                    let args = inputs
+                        .iter()
+                        .map(|e| ctx.eval_expression_tree(e))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    snapshot(ctx.scope(), &s);
+                    frame_call(&s, name, args, ctx.scope()).map_err(|mut e| {
+                        if e.position().is_none() {
+                            e.set_position(pos.clone().try_cast::<Position>().unwrap_or_default());
+                        }
+                        e
+                    })
+                },
+            );
+        }
         engine.on_print(say);
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);

@@ -17,6 +17,7 @@ Cases (defaultclock.dt = 0.1 ms unless said):
  (g) order: two StateMonitors in 'start' with order 1 and 0 -- scheduling order by
      (when, order, name). Keys g_order.
  (h) net_t: two explicit Networks each keep their own time. Keys h_*.
+ (i) net.schedule with resets before thresholds. Keys i_*.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/clocks.py
 """
@@ -141,6 +142,19 @@ n2.run(3 * ms)
 n1.run(1 * ms)
 out["h_t1"] = float(n1.t / second)
 out["h_t2"] = float(n2.t / second)
+
+# (i) net.schedule: resets before thresholds
+start_scope()
+defaultclock.dt = 0.1 * ms
+G = NeuronGroup(1, "dv/dt = 1/ms : 1", threshold="v > 0.5", reset="v = -1", method="euler")
+G.v = 1
+M = StateMonitor(G, "v", record=0, when="end")
+S = SpikeMonitor(G)
+net = Network(G, M, S)
+net.schedule = ["start", "groups", "synapses", "resets", "thresholds", "end"]
+net.run(0.3 * ms)
+out["i_v"] = floats(M.v[0])
+out["i_spikes"] = floats(S.t / second)
 
 write_json("clocks.json", out, args.out)
 for k, v in out.items():

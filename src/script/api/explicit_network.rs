@@ -1,133 +1,194 @@
 //! Brian 2's explicit `Network(...)`: a set of objects run together with `net.run()`,
-//! leaving out everything else. `run()` alone keeps running every object (Brian's
-//! "magic" network). All networks share the default clock.
+//! leaving out everything else, with its own time `net.t`. `run()` alone runs Brian's
+//! "magic" network (see `script::magic`).
 
 use super::super::convert::*;
+use super::super::magic::{self, ObjectId};
 use super::super::Shared;
-use super::monitors::{RateMonitorHandle, SpikeMonitorHandle, StateMonitorHandle};
-use super::network::{ConnectionHandle, GroupHandle, PoissonInputHandle};
-use super::synapses::SynapsesHandle;
-use crate::network::{MemberFlags, Members};
 use crate::units::{Dimension, Quantity};
-use rhai::{Array, Dynamic, Engine, ImmutableString};
+use rhai::{Array, Dynamic, Engine, ImmutableString, Map, NativeCallContext};
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The objects of an explicit network.
-#[derive(Clone, Debug, Default)]
-pub struct NetworkHandle {
-    objects: Vec<Dynamic>,
+/// The most objects `Network(...)` takes as separate arguments (arrays of any length
+/// count as one).
+pub const MAX_ARGS: usize = 12;
+
+/// An explicit network: its objects, its id and its time. Copies of the handle are the
+/// same network.
+#[derive(Clone, Debug)]
+pub struct NetworkHandle(Rc<RefCell<NetworkState>>);
+
+#[derive(Debug)]
+struct NetworkState {
+    id: u64,
+    t: f64,
+    objects: Vec<ObjectId>,
+    /// Brian 2's `net.schedule`: the slots of a step, if not the default.
+    schedule: Option<Vec<String>>,
 }
 
-/// Adds an object (or a list of them), checking that it is something a network runs.
-fn add(net: &mut NetworkHandle, obj: Dynamic) -> RResult<()> {
-    if let Some(list) = obj.clone().try_cast::<Array>() {
-        return list.into_iter().try_for_each(|o| add(net, o));
+impl NetworkHandle {
+    fn new(shared: &Shared) -> NetworkHandle {
+        let id = shared.borrow_mut().runs.new_id();
+        NetworkHandle(Rc::new(RefCell::new(NetworkState {
+            id,
+            t: 0.0,
+            objects: Vec::new(),
+            schedule: None,
+        })))
     }
-    let known = obj.is::<GroupHandle>()
-        || obj.is::<ConnectionHandle>()
-        || obj.is::<SynapsesHandle>()
-        || obj.is::<SpikeMonitorHandle>()
-        || obj.is::<StateMonitorHandle>()
-        || obj.is::<RateMonitorHandle>()
-        || obj.is::<PoissonInputHandle>();
-    if !known {
+}
+
+/// Adds an object (or a list of them), checking that it is something a network runs and
+/// that it has not run yet (Brian 2 refuses to add an object that has been simulated).
+fn add(shared: &Shared, net: &NetworkHandle, obj: Dynamic) -> RResult<()> {
+    if let Some(list) = obj.clone().try_cast::<Array>() {
+        return list.into_iter().try_for_each(|o| add(shared, net, o));
+    }
+    let Some(id) = ObjectId::of(&obj) else {
         return err(format!(
             "a Network holds groups, connections, synapses, monitors and inputs, not {}",
             describe(&obj)
         ));
+    };
+    let st = shared.borrow();
+    if st.runs.has_run(id) {
+        return err(format!(
+            "{} has already been simulated, cannot add it to the network (Brian 2 refuses it too); create the network before running its objects",
+            id.name(&st.net)
+        ));
     }
-    net.objects.push(obj);
+    let mut n = net.0.borrow_mut();
+    if !n.objects.contains(&id) {
+        n.objects.push(id);
+    }
     Ok(())
 }
 
-fn flags(shared: &Shared, net: &NetworkHandle) -> MemberFlags {
-    let st = shared.borrow();
-    let n = &st.net;
-    let mut f = MemberFlags {
-        groups: vec![false; n.groups.len()],
-        connections: vec![false; n.connections.len()],
-        synapses: vec![false; n.synapses.len()],
-        spike_monitors: vec![false; n.spike_monitors.len()],
-        state_monitors: vec![false; n.state_monitors.len()],
-        rate_monitors: vec![false; n.rate_monitors.len()],
-        poisson_inputs: vec![false; n.poisson_inputs.len()],
-    };
-    for o in &net.objects {
-        if let Some(g) = o.clone().try_cast::<GroupHandle>() {
-            f.groups[g.0.group] = true;
-        } else if let Some(c) = o.clone().try_cast::<ConnectionHandle>() {
-            f.connections[c.0] = true;
-        } else if let Some(s) = o.clone().try_cast::<SynapsesHandle>() {
-            f.synapses[s.0] = true;
-        } else if let Some(m) = o.clone().try_cast::<SpikeMonitorHandle>() {
-            f.spike_monitors[m.0] = true;
-        } else if let Some(m) = o.clone().try_cast::<StateMonitorHandle>() {
-            f.state_monitors[m.0] = true;
-        } else if let Some(m) = o.clone().try_cast::<RateMonitorHandle>() {
-            f.rate_monitors[m.0] = true;
-        } else if let Some(p) = o.clone().try_cast::<PoissonInputHandle>() {
-            f.poisson_inputs[p.0] = true;
-        }
-    }
-    f
-}
-
-fn run(shared: &Shared, net: &NetworkHandle, duration: Dynamic) -> RResult<()> {
-    let duration = to_si(&duration, Dimension::TIME, "the duration of run()")?;
-    let members = Members {
-        only: Some(flags(shared, net)),
+/// Switches the core to the network's time, applies `f`, and reads the time back.
+fn with_time<R>(
+    shared: &Shared,
+    net: &NetworkHandle,
+    f: impl FnOnce(&mut super::super::SimState) -> RResult<R>,
+) -> RResult<R> {
+    let (t, schedule) = {
+        let n = net.0.borrow();
+        (n.t, n.schedule.clone())
     };
     let mut st = shared.borrow_mut();
-    st.net.members = members;
-    let result = st.run(duration);
-    st.net.members = Members::default();
-    result
+    st.net.set_t(t);
+    let default = match schedule {
+        Some(s) => Some(std::mem::replace(&mut st.net.schedule, s)),
+        None => None,
+    };
+    let out = f(&mut st);
+    if let Some(d) = default {
+        st.net.schedule = d;
+    }
+    net.0.borrow_mut().t = st.net.t();
+    out
+}
+
+pub fn run(shared: &Shared, net: &NetworkHandle, duration: Dynamic) -> RResult<()> {
+    let duration = to_si(&duration, Dimension::TIME, "the duration of run()")?;
+    let (objects, id) = {
+        let n = net.0.borrow();
+        (n.objects.clone(), n.id)
+    };
+    with_time(shared, net, |st| {
+        let plan = magic::plan_explicit(st, &objects, id)?;
+        if plan.empty {
+            // Brian 2 runs nothing, and the network's time stays.
+            return Ok(());
+        }
+        st.run_members(duration, plan.flags)
+    })
 }
 
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<NetworkHandle>("Network");
-    engine.register_fn("Network", NetworkHandle::default);
-    engine.register_fn("Network", |a: Dynamic| -> RResult<NetworkHandle> {
-        let mut n = NetworkHandle::default();
-        add(&mut n, a)?;
-        Ok(n)
-    });
     // Brian 2 takes any number of objects; Rhai functions have fixed arities.
+    for n in 0..=MAX_ARGS {
+        let s = shared.clone();
+        engine.register_raw_fn(
+            "Network",
+            vec![TypeId::of::<Dynamic>(); n],
+            move |_: NativeCallContext, args: &mut [&mut Dynamic]| -> RResult<NetworkHandle> {
+                let net = NetworkHandle::new(&s);
+                for a in args.iter_mut() {
+                    add(&s, &net, (**a).clone())?;
+                }
+                Ok(net)
+            },
+        );
+    }
+    let s = shared.clone();
     engine.register_fn(
-        "Network",
-        |a: Dynamic, b: Dynamic| -> RResult<NetworkHandle> {
-            let mut n = NetworkHandle::default();
-            [a, b].into_iter().try_for_each(|o| add(&mut n, o))?;
-            Ok(n)
+        "scheduling_summary",
+        move |n: &mut NetworkHandle| -> RResult<String> {
+            let objects = n.0.borrow().objects.iter().copied().collect();
+            with_time(&s, n, |st| st.summary_of(&objects))
         },
     );
-    engine.register_fn(
-        "Network",
-        |a: Dynamic, b: Dynamic, c: Dynamic| -> RResult<NetworkHandle> {
-            let mut n = NetworkHandle::default();
-            [a, b, c].into_iter().try_for_each(|o| add(&mut n, o))?;
-            Ok(n)
+    engine.register_get("schedule", |n: &mut NetworkHandle| -> Array {
+        match &n.0.borrow().schedule {
+            Some(s) => s.iter().map(|x| Dynamic::from(x.clone())).collect(),
+            None => crate::network::schedule::DEFAULT_SCHEDULE
+                .iter()
+                .map(|x| Dynamic::from(x.to_string()))
+                .collect(),
+        }
+    });
+    engine.register_set(
+        "schedule",
+        |n: &mut NetworkHandle, v: Dynamic| -> RResult<()> {
+            if v.is_unit() {
+                n.0.borrow_mut().schedule = None;
+                return Ok(());
+            }
+            let list = v
+                .try_cast::<Array>()
+                .ok_or("net.schedule takes a list of slot names (or () for the default)")?;
+            let names = list
+                .iter()
+                .map(|x| to_string(x, "a slot name"))
+                .collect::<RResult<Vec<String>>>()?;
+            crate::network::schedule::check_schedule(&names)?;
+            n.0.borrow_mut().schedule = Some(names);
+            Ok(())
         },
     );
-    engine.register_fn(
-        "Network",
-        |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| -> RResult<NetworkHandle> {
-            let mut n = NetworkHandle::default();
-            [a, b, c, d].into_iter().try_for_each(|o| add(&mut n, o))?;
-            Ok(n)
-        },
-    );
-    engine.register_fn(
-        "Network",
-        |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic, e: Dynamic| -> RResult<NetworkHandle> {
-            let mut n = NetworkHandle::default();
-            [a, b, c, d, e]
-                .into_iter()
-                .try_for_each(|o| add(&mut n, o))?;
-            Ok(n)
-        },
-    );
-    engine.register_fn("add", |n: &mut NetworkHandle, o: Dynamic| add(n, o));
-    engine.register_fn("len", |n: &mut NetworkHandle| n.objects.len() as rhai::INT);
+    let s = shared.clone();
+    engine.register_fn("add", move |n: &mut NetworkHandle, o: Dynamic| {
+        add(&s, n, o)
+    });
+    engine.register_fn("len", |n: &mut NetworkHandle| {
+        n.0.borrow().objects.len() as rhai::INT
+    });
+    let s = shared.clone();
+    engine.register_fn("objects", move |n: &mut NetworkHandle| -> Array {
+        let st = s.borrow();
+        n.0.borrow()
+            .objects
+            .iter()
+            .map(|o| Dynamic::from(o.name(&st.net)))
+            .collect()
+    });
+    for f in ["to_string", "to_debug"] {
+        let s = shared.clone();
+        engine.register_fn(f, move |n: &mut NetworkHandle| {
+            let st = s.borrow();
+            let n = n.0.borrow();
+            let names: Vec<String> = n.objects.iter().map(|o| o.name(&st.net)).collect();
+            format!(
+                "<Network at t = {} of {}>",
+                Quantity::new(n.t, Dimension::TIME),
+                names.join(", ")
+            )
+        });
+    }
     let s = shared.clone();
     engine.register_fn("run", move |n: &mut NetworkHandle, d: Dynamic| {
         run(&s, n, d)
@@ -135,31 +196,50 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn(
         "store",
-        move |_: &mut NetworkHandle, name: ImmutableString| s.borrow_mut().net.store(&name),
+        move |n: &mut NetworkHandle, name: ImmutableString| store(&s, n, &name),
     );
     let s = shared.clone();
-    engine.register_fn("store", move |_: &mut NetworkHandle| {
-        s.borrow_mut().net.store("default")
+    engine.register_fn("store", move |n: &mut NetworkHandle| {
+        store(&s, n, "default")
     });
     let s = shared.clone();
     engine.register_fn(
         "restore",
-        move |_: &mut NetworkHandle, name: ImmutableString| -> RResult<()> {
-            s.borrow_mut()
-                .net
-                .restore(&name, false)
-                .map_err(|e| e.to_string().into())
-        },
+        move |n: &mut NetworkHandle, name: ImmutableString| restore(&s, n, &name, Map::new()),
     );
     let s = shared.clone();
-    engine.register_fn("restore", move |_: &mut NetworkHandle| -> RResult<()> {
-        s.borrow_mut()
-            .net
-            .restore("default", false)
-            .map_err(|e| e.to_string().into())
-    });
+    engine.register_fn(
+        "restore",
+        move |n: &mut NetworkHandle, name: ImmutableString, o: Map| restore(&s, n, &name, o),
+    );
     let s = shared.clone();
-    engine.register_get("t", move |_: &mut NetworkHandle| {
-        Quantity::new(s.borrow().net.t(), Dimension::TIME)
+    engine.register_fn("restore", move |n: &mut NetworkHandle| {
+        restore(&s, n, "default", Map::new())
     });
+    engine.register_get("t", |n: &mut NetworkHandle| {
+        Quantity::new(n.0.borrow().t, Dimension::TIME)
+    });
+}
+
+/// `net.store(name)`: the state, at the network's time.
+pub fn store(shared: &Shared, net: &NetworkHandle, name: &str) -> RResult<()> {
+    with_time(shared, net, |st| {
+        st.store(name);
+        Ok(())
+    })
+}
+
+/// `net.restore(name)`: the state and the network's time as stored.
+pub fn restore(shared: &Shared, net: &NetworkHandle, name: &str, opts: Map) -> RResult<()> {
+    let random = restore_random_state(&opts)?;
+    with_time(shared, net, |st| st.restore(name, random))
+}
+
+/// Reads `#{ restore_random_state: bool }`.
+pub fn restore_random_state(opts: &Map) -> RResult<bool> {
+    super::network::check_keys(opts, &["restore_random_state"], "restore")?;
+    match opts.get("restore_random_state") {
+        Some(v) => to_bool(v, "restore_random_state"),
+        None => Ok(false),
+    }
 }

@@ -344,15 +344,12 @@ fn weight_source(
     ))
 }
 
-/// Names in a weight string: `i` and `j`, the script's values, units.
+/// Names in a weight string: `i` and `j`, then the one external resolver.
 struct PairNamespace(crate::network::Values);
 
 impl PairNamespace {
     fn constant(&self, name: &str) -> Option<Quantity> {
-        self.0
-            .get(name)
-            .copied()
-            .or_else(|| crate::units::lookup(name))
+        self.0.resolve(name)
     }
 }
 
@@ -364,7 +361,7 @@ impl crate::expr::Namespace for PairNamespace {
         }
     }
     fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.0.keys().cloned().collect();
+        let mut names = self.0.suggestions();
         names.extend(["i".to_string(), "j".to_string()]);
         names
     }
@@ -656,18 +653,6 @@ fn kind_name(g: &Group) -> &'static str {
         Group::Neurons(_) => "NeuronGroup",
         Group::Poisson(_) => "PoissonGroup",
         Group::Generator(_) => "SpikeGeneratorGroup",
-    }
-}
-
-fn store_or_restore(shared: &Shared, what: &str, key: &str, random: bool) -> RResult<()> {
-    let mut st = shared.borrow_mut();
-    if what == "store" {
-        st.net.store(key);
-        Ok(())
-    } else {
-        st.net
-            .restore(key, random)
-            .map_err(|e| e.to_string().into())
     }
 }
 
@@ -1178,30 +1163,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             poisson_input(&s, target, &var, n, (rate, weight), opts)
         },
     );
-    for name in ["store", "restore"] {
-        let s = shared.clone();
-        engine.register_fn(name, move || -> RResult<()> {
-            store_or_restore(&s, name, "default", false)
-        });
-        let s = shared.clone();
-        engine.register_fn(name, move |key: ImmutableString| -> RResult<()> {
-            store_or_restore(&s, name, &key, false)
-        });
-    }
     let s = shared.clone();
-    engine.register_fn(
-        "restore",
-        move |key: ImmutableString, o: Map| -> RResult<()> {
-            check_keys(&o, &["restore_random_state"], "restore")?;
-            let random = match o.get("restore_random_state") {
-                Some(v) => to_bool(v, "restore_random_state")?,
-                None => false,
-            };
-            store_or_restore(&s, "restore", &key, random)
-        },
-    );
-    let s = shared.clone();
-    engine.register_fn("reinit", move || s.borrow_mut().net.reinit());
+    engine.register_fn("reinit", move || s.borrow_mut().reinit());
     let s = shared.clone();
     engine.register_fn("seed", move |n: INT| s.borrow_mut().net.seed(n as u64));
     let s = shared.clone();
@@ -1223,13 +1186,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_get("t", move |_: &mut DefaultClock| {
-        Quantity::new(s.borrow().net.t(), Dimension::TIME)
+        Quantity::new(s.borrow().runs.magic_t, Dimension::TIME)
     });
-    let s = shared.clone();
-    engine.register_fn("run", move |d: Dynamic| -> RResult<()> {
-        let duration = to_si(&d, Dimension::TIME, "the duration of run()")?;
-        s.borrow_mut().run(duration)
-    });
+    // `run()`, `store()`, `restore()` see the calling scope: custom syntax in script/mod.rs.
 }
 
 /// Brian 2's TimedArray: `TimedArray(values, dt)` with values an array (one value per time

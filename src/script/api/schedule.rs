@@ -186,10 +186,4 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     register_placement::<StateMonitorHandle>(engine, shared);
     register_placement::<RateMonitorHandle>(engine, shared);
     register_placement::<PoissonInputHandle>(engine, shared);
-    let s = shared.clone();
-    engine.register_fn("scheduling_summary", move || -> RResult<String> {
-        let mut st = s.borrow_mut();
-        let ns = st.namespace_values();
-        st.net.summary(&ns).map_err(|e| e.to_string().into())
-    });
 }

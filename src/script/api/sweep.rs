@@ -4,20 +4,20 @@
 use super::super::convert::*;
 use super::super::{say, Shared};
 use crate::expr::{const_eval, parse_expr, NameInfo, Namespace};
-use crate::units::{lookup, Quantity, QuantityArray};
+use crate::network::Values;
+use crate::units::{Quantity, QuantityArray};
 use rhai::{Dynamic, Engine, ImmutableString};
 
-/// Units are the only names allowed in a parameter value.
+/// A parameter value names no script variable: the one resolver with no values gives
+/// units and constants.
 struct UnitsOnly;
 
 impl Namespace for UnitsOnly {
     fn resolve(&self, name: &str) -> Option<NameInfo> {
-        lookup(name).map(NameInfo::Constant)
+        Values::new().resolve(name).map(NameInfo::Constant)
     }
     fn names(&self) -> Vec<String> {
-        ["ms", "mV", "nS", "Hz", "second", "volt"]
-            .map(String::from)
-            .to_vec()
+        Values::new().suggestions()
     }
 }
 
