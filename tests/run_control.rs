@@ -199,6 +199,35 @@ fn run_regularly_on_synapses_reads_pre_and_post() {
 }
 
 #[test]
+fn run_regularly_on_a_subgroup_sees_the_subgroup_and_goes_with_its_group() {
+    let d = data("run_regularly");
+    let mut s = session("rr-sub", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(4, "x : 1");
+        G[1..3].run_regularly("x += i + 10*N");
+        run(0.1*ms);
+        "#,
+    );
+    assert_eq!(floats(&mut s, "G.x"), nums(&d["g_x"]));
+    let mut s = session("rr-net", 1);
+    exec(
+        &mut s,
+        r#"
+        let A = NeuronGroup(1, "n : 1");
+        let B = NeuronGroup(1, "n : 1");
+        A.run_regularly("n += 1");
+        B.run_regularly("n += 1");
+        let net = Network(A);
+        net.run(0.5*ms);
+        "#,
+    );
+    assert_eq!(num(&mut s, "A.n[0]"), d["h_A"].as_f64().unwrap());
+    assert_eq!(num(&mut s, "B.n[0]"), d["h_B"].as_f64().unwrap());
+}
+
+#[test]
 fn run_regularly_errors_name_the_problem() {
     let mut s = session("rr-err", 1);
     exec(&mut s, r#"let G = NeuronGroup(1, "x : 1");"#);
@@ -346,6 +375,10 @@ fn the_custom_events_example_port_gives_brian2s_counts() {
         let sd = d["spread_std"][k].as_f64().unwrap();
         let se = (sd * sd / n as f64 + sd * sd / n_b2).sqrt();
         let what = d["spread_columns"][k].as_str().unwrap();
+        eprintln!(
+            "{what}: mean {mean} over {n} seeds, Brian 2 {b2_mean} +- {sd} (3 se = {})",
+            3.0 * se
+        );
         assert!(
             (mean - b2_mean).abs() < 3.0 * se,
             "{what}: mean {mean} over {n} seeds, Brian 2 {b2_mean} +- {sd}"

@@ -14,6 +14,10 @@ Cases (defaultclock.dt = 0.1 ms):
      Synapses(G, H, 'w : 1') all-to-all, run_regularly('w += x_pre + y_post', dt=1*ms)
      for 3 ms -> w per synapse (in Brian 2's synapse order).
  (f) the sorted objects (name, when, order, clock name) of case (a)'s network.
+ (g) subgroup: NeuronGroup(4, 'x : 1'), G[1:3].run_regularly('x += i + 10*N'), one step:
+     the code sees the subgroup alone (i from 0, N = 2).
+ (h) explicit network: two groups each with run_regularly('n += 1'), Network(A) runs
+     A's code only (the code goes with its group), 5 steps.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/run_regularly.py
 """
@@ -94,5 +98,24 @@ net.run(3 * ms)
 out["e_i"] = [int(v) for v in S.i[:]]
 out["e_j"] = [int(v) for v in S.j[:]]
 out["e_w"] = floats(S.w[:])
+
+# (g)
+start_scope()
+G = NeuronGroup(4, "x : 1")
+G[1:3].run_regularly("x += i + 10*N")
+net = Network(G)
+net.run(0.1 * ms)
+out["g_x"] = floats(G.x[:])
+
+# (h)
+start_scope()
+A = NeuronGroup(1, "n : 1")
+B = NeuronGroup(1, "n : 1")
+A.run_regularly("n += 1")
+B.run_regularly("n += 1")
+net = Network(A)
+net.run(0.5 * ms)
+out["h_A"] = float(A.n[0])
+out["h_B"] = float(B.n[0])
 
 write_json("run_regularly.json", out, args.out)
