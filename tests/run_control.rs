@@ -196,6 +196,20 @@ fn run_regularly_on_synapses_reads_pre_and_post() {
     assert_eq!(floats(&mut s, "S.i"), nums(&d["e_i"]));
     assert_eq!(floats(&mut s, "S.j"), nums(&d["e_j"]));
     assert_eq!(floats(&mut s, "S.w"), nums(&d["e_w"]));
+    let mut s = session("rr-syn-post", 1);
+    exec(
+        &mut s,
+        r#"
+        let G = NeuronGroup(3, "x : 1");
+        let H = NeuronGroup(2, "y : 1");
+        let S = Synapses(G, H, "w : 1");
+        S.connect();
+        S.w = "i + 1";
+        S.run_regularly("y_post += w");
+        run(0.1*ms);
+        "#,
+    );
+    assert_eq!(floats(&mut s, "H.y"), nums(&d["i_y"]));
 }
 
 #[test]

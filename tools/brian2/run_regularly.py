@@ -18,6 +18,8 @@ Cases (defaultclock.dt = 0.1 ms):
      the code sees the subgroup alone (i from 0, N = 2).
  (h) explicit network: two groups each with run_regularly('n += 1'), Network(A) runs
      A's code only (the code goes with its group), 5 steps.
+ (i) synapses writing their target: G (3), H 'y : 1' (2), all-to-all, w = i + 1,
+     run_regularly('y_post += w'), one step: each y the sum over its synapses.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/run_regularly.py
 """
@@ -117,5 +119,17 @@ net = Network(A)
 net.run(0.5 * ms)
 out["h_A"] = float(A.n[0])
 out["h_B"] = float(B.n[0])
+
+# (i)
+start_scope()
+G = NeuronGroup(3, "x : 1")
+H = NeuronGroup(2, "y : 1")
+S = Synapses(G, H, "w : 1")
+S.connect()
+S.w = "i + 1"
+S.run_regularly("y_post += w")
+net = Network(G, H, S)
+net.run(0.1 * ms)
+out["i_y"] = floats(H.y[:])
 
 write_json("run_regularly.json", out, args.out)
