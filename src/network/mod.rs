@@ -6,11 +6,13 @@
 mod clock;
 mod connect;
 mod connection;
+mod events;
 mod inputs;
 mod monitors;
 mod names;
 pub mod namespace;
 mod neuron_group;
+mod run_regularly;
 pub mod schedule;
 mod spike_queue;
 mod store;
@@ -22,10 +24,12 @@ pub use connect::{random_targets, ConnectRule};
 pub use connection::{
     full_rows, one_to_one_rows, random_rows, Connection, ConnectionDelay, RowBuilder, WeightFn,
 };
+pub use events::{check_event_name, CustomEvent, Slot};
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
 pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, Window};
 pub use namespace::Values;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+pub use run_regularly::{CodeOwner, RunRegularly, RunRegularlyOptions};
 pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
 pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
@@ -177,6 +181,8 @@ impl Members {
             Kind::StateMonitor => self.state_monitor(k),
             Kind::RateMonitor => self.rate_monitor(k),
             Kind::PoissonInput => self.poisson_input(k),
+            // Code of a group or synapses goes with its owner (Network::takes_part).
+            Kind::RunRegularly => true,
         }
     }
 }
@@ -251,6 +257,8 @@ pub struct Network {
     pub state_monitors: Vec<StateMonitor>,
     pub rate_monitors: Vec<PopulationRateMonitor>,
     pub poisson_inputs: Vec<PoissonInput>,
+    /// `run_regularly` code of groups and synapses (run_regularly.rs).
+    pub run_regularly: Vec<RunRegularly>,
     pub rng: SmallRng,
     /// The objects taking part in runs (all by default; an explicit Network sets them).
     pub members: Members,
@@ -291,6 +299,7 @@ impl Network {
             state_monitors: Vec::new(),
             rate_monitors: Vec::new(),
             poisson_inputs: Vec::new(),
+            run_regularly: Vec::new(),
             stored: Default::default(),
             members: Members::default(),
             rng: SmallRng::from_rng(&mut rand::rng()),
@@ -394,6 +403,7 @@ impl Network {
                 m.prepare(&self.groups, &self.synapses, dt, externals)?;
             }
         }
+        self.prepare_run_regularly(&clocks, externals)?;
         Ok(clocks)
     }
 
@@ -423,7 +433,7 @@ impl Network {
         let (t_start, t_end) = (self.t, self.t + duration);
         let mut used: Vec<usize> = clocks
             .iter()
-            .filter(|(id, _)| act.has_object(**id))
+            .filter(|(id, _)| self.takes_part(&act, **id))
             .map(|(_, &c)| c)
             .collect();
         used.push(0);
@@ -543,10 +553,10 @@ impl Network {
                 }
                 return out.len() as u64;
             }
-            Part::SpikeRecord => {
-                let m = &mut self.spike_monitors[k];
-                m.record(&self.spikes[m.source.group], t);
-            }
+            Part::SpikeRecord => self.record_events(k, t),
+            Part::EventThreshold(e) => self.event_threshold(k, e, t),
+            Part::EventReset(e) => self.event_reset(k, e, t),
+            Part::RunRegularly => self.run_regularly_step(k, t),
             Part::RateRecord => {
                 let m = &mut self.rate_monitors[k];
                 m.record(&self.spikes[m.source.group], t, dt);

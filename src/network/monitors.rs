@@ -18,6 +18,14 @@ pub struct SpikeMonitor {
     /// Whether indices and times are kept (Brian 2's `record`); without, only the counts.
     pub record: bool,
     pub name: String,
+    /// The recorded event: `spike`, or a custom event of the source (events.rs).
+    pub event: String,
+    /// Its number among the source's custom events (`None`: spikes).
+    pub event_index: Option<usize>,
+    /// Variables recorded at each event, their stored arrays and values (events.rs).
+    pub variables: Vec<String>,
+    pub(super) var_indices: Vec<usize>,
+    pub values: Vec<Vec<f64>>,
 }
 
 impl SpikeMonitor {
@@ -29,6 +37,11 @@ impl SpikeMonitor {
             count: vec![0; source.len],
             record: true,
             name,
+            event: "spike".into(),
+            event_index: None,
+            variables: Vec::new(),
+            var_indices: Vec::new(),
+            values: Vec::new(),
         }
     }
 
@@ -67,6 +80,7 @@ impl SpikeMonitor {
         self.i.clear();
         self.t.clear();
         self.count.iter_mut().for_each(|c| *c = 0);
+        self.values.iter_mut().for_each(Vec::clear);
     }
 }
 

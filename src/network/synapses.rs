@@ -44,6 +44,9 @@ pub struct SynapsesSpec {
     pub on_post: Vec<(String, String)>,
     /// A delay for every `on_pre` pathway, in seconds.
     pub delay: Option<f64>,
+    /// (pathway name, event) for pathways triggered by a custom event of their side's
+    /// group instead of its spikes (Brian 2's `on_event`).
+    pub on_event: Vec<(String, String)>,
     pub method: Option<String>,
     pub name: String,
 }
@@ -75,6 +78,9 @@ struct SynapticCode {
     masked: Vec<bool>,
 }
 
+/// Synaptic code compiled for `run_regularly`.
+pub(super) struct CompiledCode(SynapticCode);
+
 /// Delays of a pathway.
 #[derive(Clone, Debug)]
 pub enum Delay {
@@ -90,6 +96,10 @@ pub struct Pathway {
     /// Triggered by the target's spikes (`on_post`) rather than the source's.
     pub on_post: bool,
     pub delay: Delay,
+    /// The triggering event of the side's group (`spike` unless `on_event` says).
+    pub event: String,
+    /// Its number among that group's custom events (`None`: spikes), as of `prepare`.
+    event_index: Option<usize>,
     queue: SpikeQueue,
     steps: Vec<u32>,
     homogeneous_steps: Option<usize>,
@@ -406,6 +416,18 @@ impl Synapses {
                 spec.name
             )));
         }
+        if let Some((p, _)) = spec.on_event.iter().find(|(p, _)| {
+            !spec
+                .on_pre
+                .iter()
+                .chain(&spec.on_post)
+                .any(|(n, c)| n == p && !c.is_empty())
+        }) {
+            return Err(NetworkError::Other(format!(
+                "{}: on_event names the pathway '{p}', which has no code (give it in on_pre or on_post)",
+                spec.name
+            )));
+        }
         let mut array_names: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
         array_names.push("lastupdate".into());
         let arrays = array_names.iter().map(|_| Vec::new()).collect();
@@ -417,11 +439,18 @@ impl Synapses {
                 } else {
                     spec.delay.unwrap_or(0.0)
                 };
+                let event = spec
+                    .on_event
+                    .iter()
+                    .find(|(p, _)| p == name)
+                    .map_or("spike".to_string(), |(_, e)| e.clone());
                 pathways.push(Pathway {
                     name: name.clone(),
                     code: code.clone(),
                     on_post,
                     delay: Delay::Homogeneous(delay),
+                    event,
+                    event_index: None,
                     queue: SpikeQueue::default(),
                     steps: Vec::new(),
                     homogeneous_steps: None,
@@ -780,6 +809,32 @@ impl Synapses {
         self.by_pre = index_by(&self.pre, pre.n);
         self.by_post = index_by(&self.post, post.n);
         let to_steps = |d: f64| (d / dt + 0.5).floor().max(0.0) as u32;
+        for p in &mut self.pathways {
+            let side = if p.on_post {
+                self.spec.target
+            } else {
+                self.spec.source
+            };
+            p.event_index = match groups.get(side.group) {
+                Some(Group::Neurons(g)) => g.event_index(&p.event).map_err(|e| {
+                    NetworkError::Other(format!(
+                        "{}: the pathway '{}' is triggered by '{}': {e}",
+                        name, p.name, p.event
+                    ))
+                })?,
+                _ if p.event == "spike" => None,
+                Some(g) => {
+                    return Err(NetworkError::Other(format!(
+                        "{}: the pathway '{}' is triggered by '{}', but {} has only spikes",
+                        name,
+                        p.name,
+                        p.event,
+                        g.name()
+                    )))
+                }
+                None => None,
+            };
+        }
         for (p, code) in self.pathways.iter_mut().zip(compiled) {
             p.compiled = Some(code);
             match &p.delay {
@@ -865,6 +920,7 @@ impl Synapses {
             model: String::new(),
             on_pre: Vec::new(),
             on_post: Vec::new(),
+            on_event: Vec::new(),
             delay: None,
             ..spec.clone()
         })?;
@@ -1156,7 +1212,11 @@ impl Synapses {
                 let (indptr, order) = if on_post { &self.by_post } else { &self.by_pre };
                 let (lo, hi) = (side.start as u32, (side.start + side.len) as u32);
                 let path = &mut self.pathways[p];
-                for &n in spikes[side.group].iter().filter(|&&s| s >= lo && s < hi) {
+                let events: &[u32] = match (path.event_index, groups.get(side.group)) {
+                    (Some(e), Some(Group::Neurons(g))) => g.event_list(e),
+                    _ => &spikes[side.group],
+                };
+                for &n in events.iter().filter(|&&s| s >= lo && s < hi) {
                     let k = (n - lo) as usize;
                     let syn = &order[indptr[k] as usize..indptr[k + 1] as usize];
                     match path.homogeneous_steps {
@@ -1177,6 +1237,66 @@ impl Synapses {
                 self.pathways[p].compiled = Some(code);
             }
         }
+    }
+
+    /// Compiles statements over the synapses (and the neurons they connect) to run on
+    /// all synapses (`run_regularly`): conditional writes to neuron variables as for
+    /// pathways.
+    pub(super) fn compile_code(
+        &self,
+        what: &str,
+        text: &str,
+        groups: &[Group],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<CompiledCode, NetworkError> {
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let ns = self.namespace(&pre, &post, dt, externals);
+        let stmts = parse_statements(text).map_err(|e| self.code_error(what, text, e))?;
+        let mut all = self.subexpression_code();
+        for st in &stmts {
+            let (dim, decl) = match ns.resolve_name(&st.target) {
+                Some(Resolved::Slot(Space::Synapse(_), d)) => {
+                    (d, self.eqs.get(&st.target).cloned())
+                }
+                Some(Resolved::Slot(Space::Pre(k), d)) => (d, pre.decls.get(k).cloned().flatten()),
+                Some(Resolved::Slot(Space::Post(k), d)) => {
+                    (d, post.decls.get(k).cloned().flatten())
+                }
+                _ => {
+                    let msg = format!(
+                        "'{}' is not a variable of the synapses or of the neurons they connect",
+                        st.target
+                    );
+                    return Err(self.code_error(what, text, ExprError::other(msg, st.span)));
+                }
+            };
+            check_statement(st, dim, &ns).map_err(|e| self.code_error(what, text, e))?;
+            all.push(
+                super::namespace::writable(decl.as_ref(), st)
+                    .map_err(|e| self.code_error(what, text, e))?,
+            );
+        }
+        Ok(CompiledCode(
+            ns.compile(&all)
+                .map_err(|e| self.code_error(what, text, e))?,
+        ))
+    }
+
+    /// Runs compiled code (`compile_code`) on every synapse.
+    pub(super) fn run_code(
+        &mut self,
+        code: &CompiledCode,
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let sides = std::sync::Arc::clone(&self.sides);
+        let (pre, post) = (&sides.0, &sides.1);
+        let n = self.len();
+        self.execute(&code.0, Ids::Range(n), pre, post, groups, t, rng, scratch);
     }
 
     pub fn reinit_queues(&mut self) {

@@ -606,6 +606,7 @@ impl Session {
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
         api::io::register(&mut engine, &state);
+        api::run_control::register(&mut engine, &state);
         Session {
             engine,
             scope: {

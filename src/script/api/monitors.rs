@@ -159,7 +159,11 @@ fn check_spikes(shared: &Shared, g: &GroupHandle, what: &str) -> RResult<()> {
 }
 
 fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMonitorHandle> {
-    check_keys(&opts, &["record", "name", "when", "order"], "SpikeMonitor")?;
+    check_keys(
+        &opts,
+        &["record", "name", "when", "order", "variables"],
+        "SpikeMonitor",
+    )?;
     if opts.contains_key("order") && !opts.contains_key("when") {
         // Brian 2: without `when` the monitor runs right after the source's threshold.
         return err("SpikeMonitor: cannot give order without when");
@@ -183,6 +187,7 @@ fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMon
     m.record = record;
     st.net.spike_monitors.push(m);
     let index = st.net.spike_monitors.len() - 1;
+    super::run_control::record_variables(&mut st, index, opts.get("variables"))?;
     let id = crate::network::ObjectId {
         kind: crate::network::Kind::SpikeMonitor,
         index,

@@ -84,6 +84,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             "dt",
             "order",
             "clock",
+            "events",
         ],
         "NeuronGroup",
     )?;
@@ -101,6 +102,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
         n: n as usize,
         model,
         name,
+        events: super::run_control::events_option(opts.get("events"))?,
         ..Default::default()
     };
     if let Some(th) = opts.get("threshold") {
@@ -240,6 +242,10 @@ fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RRes
             .map_err(|e| e.to_string().into());
     }
     let what = format!("the value for '{name}'");
+    // `G.flag = true` for a boolean variable (stored as 1 or 0), as Brian 2's True.
+    let value = value
+        .as_bool()
+        .map_or(value, |b| Dynamic::from_float(f64::from(u8::from(b))));
     let arr = to_qarray(&value, &what)?;
     let unit_free =
         arr.dim.is_dimensionless() && arr.values.iter().all(|v| crate::units::is_unit_free(*v));

@@ -47,7 +47,7 @@ fn synapses(
         &opts,
         &[
             "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name", "order", "dt",
-            "clock",
+            "clock", "on_event",
         ],
         "Synapses",
     )?;
@@ -59,6 +59,7 @@ fn synapses(
     let mut on_pre = pathways(opts.get("on_pre").or(opts.get("pre")), "pre")?;
     let on_post = pathways(opts.get("on_post").or(opts.get("post")), "post")?;
     on_pre.sort();
+    let on_event = super::run_control::on_event_option(opts.get("on_event"))?;
     let delay = match opts.get("delay") {
         Some(d) => Some(to_si(d, Dimension::TIME, "delay")?),
         None => None,
@@ -72,7 +73,10 @@ fn synapses(
     // target), so a NeuronGroup there must have a threshold.
     for (side, group, code) in [("source", src.0, &on_pre), ("target", tgt.0, &on_post)] {
         if let Some(ng) = st.net.neurons(group) {
-            if !code.is_empty() && ng.spec.threshold.is_none() {
+            let spiking = code
+                .iter()
+                .any(|(p, _)| !super::run_control::custom_event_pathway(&on_event, p));
+            if spiking && ng.spec.threshold.is_none() {
                 return err(format!(
                     "Synapses: the {side} group '{}' has no spikes for on_{}: it has no threshold (did you forget to set a 'threshold'?)",
                     ng.spec.name,
@@ -92,6 +96,7 @@ fn synapses(
         on_pre,
         on_post,
         delay,
+        on_event,
         method,
         name,
     };
