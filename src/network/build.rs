@@ -628,31 +628,6 @@ impl Network {
         ))
     }
 
-    /// Values of a Synapses variable (`i`, `j`, `delay` of the pre pathway, or a stored
-    /// variable) with its unit.
-    pub fn synapse_variable(&self, s: usize, name: &str) -> Result<QuantityArray, NetworkError> {
-        let syn = &self.synapses[s];
-        let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
-        match name {
-            "i" => return Ok(QuantityArray::dimensionless(as_f64(&syn.pre))),
-            "j" => return Ok(QuantityArray::dimensionless(as_f64(&syn.post))),
-            "delay" => {
-                return Ok(QuantityArray::new(
-                    self.synapse_delays(s, "pre")?,
-                    Dimension::TIME,
-                ))
-            }
-            _ => {}
-        }
-        let k = syn
-            .var_index(name)
-            .ok_or_else(|| self.synapse_unknown(s, name))?;
-        Ok(QuantityArray::new(
-            syn.arrays[k].clone(),
-            syn.var_dim(name).unwrap_or_default(),
-        ))
-    }
-
     /// The delay of every synapse on a pathway (`"pre"`, `"post"`), in seconds.
     pub fn synapse_delays(&self, s: usize, pathway: &str) -> Result<Vec<f64>, NetworkError> {
         let syn = &self.synapses[s];
@@ -831,8 +806,9 @@ impl Network {
 }
 
 impl Network {
-    /// As Brian 2: a Synapses pathway needs spikes of its group (`on_pre`: the source,
-    /// `on_post`: the target), so a NeuronGroup there must have a threshold.
+    /// As Brian 2: a Synapses pathway triggered by spikes needs spikes of its group
+    /// (`on_pre`: the source, `on_post`: the target), so a NeuronGroup there must have a
+    /// threshold; `has_pre`/`has_post` say whether such pathways exist.
     pub fn check_synapse_groups(
         &self,
         source: GroupRef,

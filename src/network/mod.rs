@@ -7,11 +7,13 @@ mod build;
 mod clock;
 mod connect;
 mod connection;
+mod events;
 mod inputs;
 mod monitors;
 mod names;
 pub mod namespace;
 mod neuron_group;
+mod run_regularly;
 pub mod schedule;
 mod spike_queue;
 mod store;
@@ -27,14 +29,16 @@ pub use connect::{random_targets, ConnectRule};
 pub use connection::{
     full_rows, one_to_one_rows, random_rows, Connection, ConnectionDelay, RowBuilder, WeightFn,
 };
+pub use events::{check_event_name, CustomEvent, Slot};
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
 pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, Window};
 pub use namespace::Values;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+pub use run_regularly::{CodeOwner, RunRegularly, RunRegularlyOptions};
 pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
 pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
-pub use variables::{VarKind, Variable};
+pub use variables::{VarIndex, VarKind, Variable};
 
 use crate::equations::EquationError;
 use crate::eval::{Elements, Scratch};
@@ -182,6 +186,8 @@ impl Members {
             Kind::StateMonitor => self.state_monitor(k),
             Kind::RateMonitor => self.rate_monitor(k),
             Kind::PoissonInput => self.poisson_input(k),
+            // Code of a group or synapses goes with its owner (Network::takes_part).
+            Kind::RunRegularly => true,
         }
     }
 }
@@ -256,6 +262,8 @@ pub struct Network {
     pub state_monitors: Vec<StateMonitor>,
     pub rate_monitors: Vec<PopulationRateMonitor>,
     pub poisson_inputs: Vec<PoissonInput>,
+    /// `run_regularly` code of groups and synapses (run_regularly.rs).
+    pub run_regularly: Vec<RunRegularly>,
     pub rng: SmallRng,
     /// The objects taking part in runs (all by default; an explicit Network sets them).
     pub members: Members,
@@ -296,6 +304,7 @@ impl Network {
             state_monitors: Vec::new(),
             rate_monitors: Vec::new(),
             poisson_inputs: Vec::new(),
+            run_regularly: Vec::new(),
             stored: Default::default(),
             members: Members::default(),
             rng: SmallRng::from_rng(&mut rand::rng()),
@@ -393,6 +402,13 @@ impl Network {
                 s.prepare(&self.groups, syn_dt[k], externals)?;
             }
         }
+        for (k, m) in self.state_monitors.iter_mut().enumerate() {
+            if act.state_monitor(k) {
+                let dt = dt_of(Kind::StateMonitor, k);
+                m.prepare(&self.groups, &self.synapses, dt, externals)?;
+            }
+        }
+        self.prepare_run_regularly(&clocks, externals)?;
         Ok(clocks)
     }
 
@@ -422,7 +438,7 @@ impl Network {
         let (t_start, t_end) = (self.t, self.t + duration);
         let mut used: Vec<usize> = clocks
             .iter()
-            .filter(|(id, _)| act.has_object(**id))
+            .filter(|(id, _)| self.takes_part(&act, **id))
             .map(|(_, &c)| c)
             .collect();
         used.push(0);
@@ -502,14 +518,6 @@ impl Network {
                     return 0;
                 };
                 let n = ng.len();
-                if let Some(ref_steps) = ng.refractory_steps {
-                    let m = ng.arrays.len();
-                    let (last, nr) = ng.arrays.split_at_mut(m - 1);
-                    for (flag, &ls) in nr[0].iter_mut().zip(&last[m - 2]) {
-                        *flag =
-                            f64::from(u8::from(crate::eval::timestep(t - ls, ng.dt) >= ref_steps));
-                    }
-                }
                 if let Some(c) = &ng.compiled {
                     c.update.run(
                         &mut ng.arrays,
@@ -550,10 +558,10 @@ impl Network {
                 }
                 return out.len() as u64;
             }
-            Part::SpikeRecord => {
-                let m = &mut self.spike_monitors[k];
-                m.record(&self.spikes[m.source.group], t);
-            }
+            Part::SpikeRecord => self.record_events(k, t),
+            Part::EventThreshold(e) => self.event_threshold(k, e, t),
+            Part::EventReset(e) => self.event_reset(k, e, t),
+            Part::RunRegularly => self.run_regularly_step(k, t),
             Part::RateRecord => {
                 let m = &mut self.rate_monitors[k];
                 m.record(&self.spikes[m.source.group], t, dt);
@@ -563,14 +571,13 @@ impl Network {
                 if !step.is_multiple_of(m.every) {
                     return 0;
                 }
-                match m.synapses {
-                    Some(s) => m.record(&self.synapses[s].arrays, t),
-                    None => {
-                        if let Group::Neurons(g) = &self.groups[m.source.group] {
-                            m.record(&g.arrays, t);
-                        }
-                    }
-                }
+                m.record(
+                    &self.groups,
+                    &self.synapses,
+                    t,
+                    &mut self.rng,
+                    &mut self.scratch,
+                );
             }
             Part::Propagate => {
                 let c = &mut self.connections[k];

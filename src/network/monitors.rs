@@ -1,7 +1,11 @@
 //! Recording: SpikeMonitor (indices and times of spikes) and StateMonitor (traces of
 //! variables of chosen neurons, at its own interval, before or after the update).
 
-use super::GroupRef;
+use super::synapses::SynapseReader;
+use super::variables::{SubexpressionReader, VarKind, Variable};
+use super::{Group, GroupRef, NetworkError, Synapses, Values};
+use crate::eval::Scratch;
+use rand::rngs::SmallRng;
 
 pub struct SpikeMonitor {
     pub source: GroupRef,
@@ -14,6 +18,14 @@ pub struct SpikeMonitor {
     /// Whether indices and times are kept (Brian 2's `record`); without, only the counts.
     pub record: bool,
     pub name: String,
+    /// The recorded event: `spike`, or a custom event of the source (events.rs).
+    pub event: String,
+    /// Its number among the source's custom events (`None`: spikes).
+    pub event_index: Option<usize>,
+    /// Variables recorded at each event, their stored arrays and values (events.rs).
+    pub variables: Vec<String>,
+    pub(super) var_indices: Vec<usize>,
+    pub values: Vec<Vec<f64>>,
 }
 
 impl SpikeMonitor {
@@ -25,6 +37,11 @@ impl SpikeMonitor {
             count: vec![0; source.len],
             record: true,
             name,
+            event: "spike".into(),
+            event_index: None,
+            variables: Vec::new(),
+            var_indices: Vec::new(),
+            values: Vec::new(),
         }
     }
 
@@ -63,6 +80,7 @@ impl SpikeMonitor {
         self.i.clear();
         self.t.clear();
         self.count.iter_mut().for_each(|c| *c = 0);
+        self.values.iter_mut().for_each(Vec::clear);
     }
 }
 
@@ -73,7 +91,11 @@ pub struct StateMonitor {
     pub source: GroupRef,
     /// Records the variables of these synapses (by position in `Network::synapses`).
     pub synapses: Option<usize>,
+    /// The recorded variables: any name of the source's variables table (stored
+    /// variables, subexpressions, `i`, `N`; for synapses also `v_post`, ...).
     pub vars: Vec<String>,
+    /// Storage index of each variable (stored variables only), as given to `new`;
+    /// `prepare` resolves every name again through the source's variables table.
     pub(super) var_indices: Vec<usize>,
     /// Recorded neurons, local to the monitored (sub)group.
     pub record: Vec<usize>,
@@ -84,9 +106,33 @@ pub struct StateMonitor {
     /// values[var][k][time]: trace of recorded neuron k.
     pub values: Vec<Vec<Vec<f64>>>,
     pub name: String,
+    /// What `prepare` compiled for this run.
+    plan: Plan,
+}
+
+/// How a StateMonitor gets its values, set by `prepare` for a run: stored variables are
+/// copied from their arrays (as before there were computed ones: the same cost), the
+/// others computed by one compiled reader, constant ones (`i`, `N`) kept.
+#[derive(Default)]
+struct Plan {
+    /// (position in `vars`, stored array).
+    stored: Vec<(usize, usize)>,
+    /// Positions in `vars` of the computed variables, in the reader's order.
+    computed: Vec<usize>,
+    reader: Option<Reader>,
+    /// (position in `vars`, the value of each recorded element).
+    constant: Vec<(usize, Vec<f64>)>,
+}
+
+enum Reader {
+    /// A group's subexpressions, for these neurons (indices in the whole group).
+    Group(SubexpressionReader, Vec<usize>),
+    Synapses(SynapseReader),
 }
 
 impl StateMonitor {
+    /// A monitor of stored variables (`var_indices`: their storage indices; `prepare`
+    /// checks them against the source's variables table).
     pub fn new(
         source: GroupRef,
         vars: Vec<String>,
@@ -111,14 +157,174 @@ impl StateMonitor {
             t: Vec::new(),
             values,
             name,
+            plan: Plan::default(),
         }
     }
 
-    pub(super) fn record(&mut self, arrays: &[Vec<f64>], t: f64) {
+    /// A monitor of any variables of the source's table, by name (resolved, and the code
+    /// of computed ones compiled, in `prepare`).
+    pub fn of_variables(
+        source: GroupRef,
+        synapses: Option<usize>,
+        vars: Vec<String>,
+        record: Vec<usize>,
+        when: When,
+        every: u64,
+        name: String,
+    ) -> StateMonitor {
+        let mut m = StateMonitor::new(source, vars, Vec::new(), record, when, every, name);
+        m.synapses = synapses;
+        m
+    }
+
+    /// Resolves the recorded names through the source's variables table and compiles the
+    /// code of computed variables (with the monitor's time step and the script's values),
+    /// once per run; recording then runs that code only.
+    pub(super) fn prepare(
+        &mut self,
+        groups: &[Group],
+        synapses: &[Synapses],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        let fail = |what: String| NetworkError::Other(format!("{}: {what}", self.name));
+        let (table, owner): (Vec<Variable>, String) = match self.synapses {
+            Some(s) => {
+                let syn = synapses
+                    .get(s)
+                    .ok_or_else(|| fail("its synapses are missing".into()))?;
+                (syn.variables(groups), syn.spec.name.clone())
+            }
+            None => match groups.get(self.source.group) {
+                Some(Group::Neurons(g)) => (g.variables(), g.spec.name.clone()),
+                Some(other) => {
+                    return Err(fail(format!(
+                        "'{}' has no state variables to record",
+                        other.name()
+                    )))
+                }
+                None => return Err(fail("its group is missing".into())),
+            },
+        };
+        let size = match self.synapses {
+            Some(s) => synapses[s].len(),
+            None => self.source.len,
+        };
+        if let Some(bad) = self.record.iter().find(|&&k| k >= size) {
+            return Err(fail(format!(
+                "cannot record element {bad} of {owner}: it has {size}"
+            )));
+        }
+        let mut plan = Plan::default();
+        let mut computed_names = Vec::new();
+        for (pos, name) in self.vars.iter().enumerate() {
+            let var = table
+                .iter()
+                .find(|v| &v.name == name)
+                .ok_or_else(|| fail(format!("{owner} has no variable '{name}' to record")))?;
+            match var.kind {
+                // Fixed during a run: kept, not read at every recording.
+                VarKind::Index | VarKind::Size | VarKind::Delay => {
+                    let values = match self.synapses {
+                        Some(s) => synapses[s].values(name, groups, 0.0, dt, externals)?.0,
+                        None if var.kind == VarKind::Index => {
+                            self.record.iter().map(|&k| k as f64).collect()
+                        }
+                        None => vec![self.source.len as f64],
+                    };
+                    let fixed = if var.shared {
+                        vec![values[0]; self.record.len()]
+                    } else {
+                        self.record.iter().map(|&k| values[k]).collect()
+                    };
+                    plan.constant.push((pos, fixed));
+                }
+                _ if var.is_computed() => {
+                    plan.computed.push(pos);
+                    computed_names.push(name.clone());
+                }
+                _ => match var.array {
+                    Some(a) => plan.stored.push((pos, a)),
+                    None => return Err(fail(format!("cannot record '{name}' of {owner}"))),
+                },
+            }
+        }
+        if !computed_names.is_empty() {
+            plan.reader = Some(match self.synapses {
+                Some(s) => {
+                    let ids = self.record.iter().map(|&k| k as u32).collect();
+                    Reader::Synapses(synapses[s].reader(
+                        &computed_names,
+                        ids,
+                        groups,
+                        dt,
+                        externals,
+                    )?)
+                }
+                None => {
+                    let Some(Group::Neurons(g)) = groups.get(self.source.group) else {
+                        unreachable!("checked above")
+                    };
+                    let neurons = self.record.iter().map(|&k| self.source.start + k).collect();
+                    Reader::Group(
+                        g.subexpression_reader(&computed_names, dt, externals)?,
+                        neurons,
+                    )
+                }
+            });
+        }
+        self.var_indices = plan.stored.iter().map(|&(_, a)| a).collect();
+        self.plan = plan;
+        Ok(())
+    }
+
+    /// Records the variables at time `t` from the source's current state.
+    pub(super) fn record(
+        &mut self,
+        groups: &[Group],
+        synapses: &[Synapses],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let arrays = match self.synapses {
+            Some(s) => &synapses[s].arrays,
+            None => match &groups[self.source.group] {
+                Group::Neurons(g) => &g.arrays,
+                _ => return,
+            },
+        };
         self.t.push(t);
-        for (v, &a) in self.var_indices.iter().enumerate() {
+        for &(v, a) in &self.plan.stored {
             for (k, &n) in self.record.iter().enumerate() {
                 self.values[v][k].push(arrays[a][self.source.start + n]);
+            }
+        }
+        for (v, fixed) in &self.plan.constant {
+            for (trace, &x) in self.values[*v].iter_mut().zip(fixed) {
+                trace.push(x);
+            }
+        }
+        let Some(reader) = &mut self.plan.reader else {
+            return;
+        };
+        match reader {
+            Reader::Group(r, neurons) => {
+                r.read(arrays, neurons, t, rng, scratch);
+                for (m, &v) in self.plan.computed.iter().enumerate() {
+                    for (trace, &x) in self.values[v].iter_mut().zip(r.output(m)) {
+                        trace.push(x);
+                    }
+                }
+            }
+            Reader::Synapses(r) => {
+                let s = self.synapses.expect("a synapse monitor");
+                r.read(&synapses[s], groups, t, rng, scratch);
+                for (m, &v) in self.plan.computed.iter().enumerate() {
+                    for (trace, &x) in self.values[v].iter_mut().zip(r.output(m)) {
+                        trace.push(x);
+                    }
+                }
             }
         }
     }

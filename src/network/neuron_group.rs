@@ -53,6 +53,8 @@ pub struct NeuronGroupSpec {
     pub name: String,
     /// The group's own time step (a multiple of the network's), if not the network's.
     pub dt: Option<f64>,
+    /// Custom events (Brian 2's `events`): (name, condition), checked after the threshold.
+    pub events: Vec<(String, String)>,
 }
 
 /// Compiled, ready to step.
@@ -86,6 +88,12 @@ pub struct NeuronGroup {
     /// need no per-synapse test while nobody is refractory.
     latest_spike: f64,
     maybe_refractory: bool,
+    /// Custom events, in the order given (events.rs).
+    pub events: Vec<super::events::CustomEvent>,
+    /// Where the threshold and the reset run, if `set_event_schedule` / `run_on_event`
+    /// moved them from `thresholds` / `resets`.
+    pub(super) spike_check: Option<super::events::Slot>,
+    pub(super) spike_code_at: Option<super::events::Slot>,
 }
 
 impl NeuronGroup {
@@ -99,6 +107,11 @@ impl NeuronGroup {
         let k = array_names.len();
         arrays[k - 2].fill(-1e9);
         arrays[k - 1].fill(1.0);
+        let events = spec
+            .events
+            .iter()
+            .map(|(name, cond)| super::events::CustomEvent::new(name, cond))
+            .collect();
         Ok(NeuronGroup {
             spec,
             eqs,
@@ -111,6 +124,9 @@ impl NeuronGroup {
             conditional: Vec::new(),
             latest_spike: f64::NEG_INFINITY,
             maybe_refractory: true,
+            events,
+            spike_check: None,
+            spike_code_at: None,
         })
         .map(|mut g| {
             g.conditional = g.conditional_writes();
@@ -353,9 +369,31 @@ impl NeuronGroup {
         self.refractory_steps = refractory.map(|r| crate::eval::timestep(r, dt));
         // Refractoriness from an expression: `not_refractory` is computed by the state
         // update kernel itself, before the update, as Brian 2's abstract code does.
-        let refractory_code = match &self.spec.refractory_code {
-            Some(text) => Some(self.refractory_statement(text, &ns)?),
-            None => None,
+        // A refractory period (a time) is the same abstract code with the period's steps
+        // as a constant: nothing in the step loop knows of refractoriness.
+        let refractory_code = match (&self.spec.refractory_code, self.refractory_steps) {
+            (Some(text), _) => Some(self.refractory_statement(text, &ns)?),
+            (None, Some(steps)) => Some(Statement {
+                target: "not_refractory".into(),
+                op: AssignOp::Set,
+                span: crate::expr::Span { start: 0, end: 0 },
+                value: Expr::binary(
+                    crate::expr::BinOp::Ge,
+                    Expr::call(
+                        "timestep",
+                        vec![
+                            Expr::binary(
+                                crate::expr::BinOp::Sub,
+                                Expr::name("t"),
+                                Expr::name("lastspike"),
+                            ),
+                            Expr::name("dt"),
+                        ],
+                    ),
+                    Expr::number(steps),
+                ),
+            }),
+            (None, None) => None,
         };
         let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
         self.refractory_active = refractory.is_some();
@@ -395,61 +433,44 @@ impl NeuronGroup {
 
         let subexprs = self.subexpression_code();
         let threshold = match &threshold_text {
-            Some(text) => {
-                let mut cond =
-                    parse_expr(text).map_err(|e| self.code_error("threshold", text, e))?;
-                let d = infer(&cond, &ns).map_err(|e| self.code_error("threshold", text, e))?;
-                if !d.is_dimensionless() {
-                    return Err(self.code_error(
-                        "threshold",
-                        text,
-                        ExprError::other(
-                            format!("a threshold must be a condition, but this has units of {d}"),
-                            cond.span,
-                        ),
-                    ));
-                }
-                if !self.is_boolean(&cond) {
-                    let msg = "a threshold must be a condition, as in 'v > -50*mV' (a comparison, a boolean variable, or 'and'/'or'/'not' of them)";
-                    return Err(self.code_error(
-                        "threshold",
-                        text,
-                        ExprError::other(msg, cond.span),
-                    ));
-                }
-                if refractory.is_some() {
-                    cond =
-                        Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
-                }
-                Some(
-                    compile_condition(&subexprs, &cond, &bind)
-                        .map_err(|e| self.code_error("threshold", text, e))?,
-                )
-            }
+            Some(text) => Some(self.compile_condition_text(
+                "threshold",
+                text,
+                refractory.is_some(),
+                &ns,
+                &bind,
+                &subexprs,
+            )?),
             None => None,
         };
         let reset = match &reset_code {
             Some((text, code)) => {
-                for s in code {
-                    let Some(dim) = self.var_dim(&s.target) else {
-                        let msg = format!("'{}' is not a state variable of this group", s.target);
-                        return Err(self.code_error("reset", text, ExprError::other(msg, s.span)));
-                    };
-                    check_statement(s, dim, &ns).map_err(|e| self.code_error("reset", text, e))?;
-                }
-                let mut all = subexprs.clone();
-                for s in code {
-                    let s = super::namespace::writable(self.eqs.get(&s.target), s)
-                        .map_err(|e| self.code_error("reset", text, e))?;
-                    all.push(s);
-                }
-                Some(
-                    compile_statements(&all, &bind)
-                        .map_err(|e| self.code_error("reset", text, e))?,
-                )
+                Some(self.compile_code("reset", text, code, false, &ns, &bind, &subexprs)?)
             }
             None => None,
         };
+        // Custom events: their conditions (not combined with not_refractory) and code.
+        let mut event_kernels = Vec::with_capacity(self.events.len());
+        for ev in &self.events {
+            let what = format!("condition of the event '{}'", ev.name);
+            let cond =
+                self.compile_condition_text(&what, &ev.condition, false, &ns, &bind, &subexprs)?;
+            let code = match &ev.code {
+                Some(text) => {
+                    let what = format!("code of the event '{}'", ev.name);
+                    let stmts =
+                        parse_statements(text).map_err(|e| self.code_error(&what, text, e))?;
+                    Some(self.compile_code(&what, text, &stmts, false, &ns, &bind, &subexprs)?)
+                }
+                None => None,
+            };
+            event_kernels.push((cond, code));
+        }
+        for (ev, (cond, code)) in self.events.iter_mut().zip(event_kernels) {
+            ev.threshold = Some(cond);
+            ev.reset = code;
+            ev.current.clear();
+        }
         self.compiled = Some(Compiled {
             update,
             threshold,
@@ -458,6 +479,86 @@ impl NeuronGroup {
             notes: su.notes,
         });
         Ok(())
+    }
+
+    /// Compiles a condition (threshold, custom event) over the group's variables; with
+    /// `refractory`, ANDed with `not_refractory` (the spike threshold of a group with
+    /// refractoriness).
+    pub(super) fn compile_condition_text(
+        &self,
+        what: &str,
+        text: &str,
+        refractory: bool,
+        ns: &GroupNamespace,
+        bind: &dyn crate::eval::Bindings,
+        subexprs: &[Statement],
+    ) -> Result<Kernel, NetworkError> {
+        let mut cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
+        let d = infer(&cond, ns).map_err(|e| self.code_error(what, text, e))?;
+        if !d.is_dimensionless() {
+            return Err(self.code_error(
+                what,
+                text,
+                ExprError::other(
+                    format!("a {what} must be a condition, but this has units of {d}"),
+                    cond.span,
+                ),
+            ));
+        }
+        if !self.is_boolean(&cond) {
+            let msg = format!("a {what} must be a condition, as in 'v > -50*mV' (a comparison, a boolean variable, or 'and'/'or'/'not' of them)");
+            return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
+        }
+        if refractory {
+            cond = Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
+        }
+        compile_condition(subexprs, &cond, bind).map_err(|e| self.code_error(what, text, e))
+    }
+
+    /// Compiles statements over the group's variables (reset, event code, run_regularly):
+    /// each target a state variable of matching units. With `conditional`, variables
+    /// flagged `(unless refractory)` keep their value in refractory neurons (Brian 2's
+    /// conditional write, which the reset and event code override).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn compile_code(
+        &self,
+        what: &str,
+        text: &str,
+        code: &[Statement],
+        conditional: bool,
+        ns: &GroupNamespace,
+        bind: &dyn crate::eval::Bindings,
+        subexprs: &[Statement],
+    ) -> Result<Kernel, NetworkError> {
+        for s in code {
+            let Some(dim) = self.var_dim(&s.target) else {
+                let msg = format!("'{}' is not a state variable of this group", s.target);
+                return Err(self.code_error(what, text, ExprError::other(msg, s.span)));
+            };
+            check_statement(s, dim, ns).map_err(|e| self.code_error(what, text, e))?;
+        }
+        let mut all = subexprs.to_vec();
+        for s in code {
+            let mut s = super::namespace::writable(self.eqs.get(&s.target), s)
+                .map_err(|e| self.code_error(what, text, e))?;
+            if conditional
+                && self
+                    .var_index(&s.target)
+                    .is_some_and(|k| self.is_conditional_write(k))
+            {
+                s.value = Expr::call(
+                    "_where",
+                    vec![
+                        Expr::name("not_refractory"),
+                        s.as_assignment(),
+                        Expr::name(&s.target),
+                    ],
+                );
+                s.op = AssignOp::Set;
+            }
+            all.push(s);
+        }
+        compile_statements(&all, bind).map_err(|e| self.code_error(what, text, e))
     }
 
     /// Whether an expression is a condition (Brian requires thresholds to be boolean).

@@ -90,6 +90,8 @@ pub enum Kind {
     StateMonitor,
     RateMonitor,
     PoissonInput,
+    /// Code run on a clock for a group or synapses (`run_regularly`).
+    RunRegularly,
 }
 
 /// An object of a network: its kind and its position in that kind's list.
@@ -119,6 +121,12 @@ pub enum Part {
     /// A Synapses' pathways (pre before post).
     Pathways,
     Reset,
+    /// A custom event's condition (the group's event number).
+    EventThreshold(usize),
+    /// The code run on a custom event (`run_on_event`).
+    EventReset(usize),
+    /// `run_regularly` code.
+    RunRegularly,
 }
 
 impl Part {
@@ -131,6 +139,9 @@ impl Part {
             Part::Propagate | Part::Pathways => "spike propagation",
             Part::PoissonInput => "Poisson input",
             Part::Reset => "reset",
+            Part::EventThreshold(_) => "event",
+            Part::EventReset(_) => "event code",
+            Part::RunRegularly => "run_regularly",
         }
     }
 }
@@ -272,6 +283,10 @@ impl Network {
                     Kind::PoissonInput => {
                         follow(Kind::Group, self.poisson_inputs[id.index].target.group)
                     }
+                    Kind::RunRegularly => match self.run_regularly[id.index].owner {
+                        super::CodeOwner::Neurons(r) => follow(Kind::Group, r.group),
+                        super::CodeOwner::Synapses(k) => follow(Kind::Synapses, k),
+                    },
                     Kind::Group | Kind::Synapses => unreachable!(),
                 },
             };
@@ -290,6 +305,7 @@ impl Network {
             (Kind::StateMonitor, self.state_monitors.len()),
             (Kind::RateMonitor, self.rate_monitors.len()),
             (Kind::PoissonInput, self.poisson_inputs.len()),
+            (Kind::RunRegularly, self.run_regularly.len()),
         ];
         lists
             .into_iter()
@@ -306,6 +322,31 @@ impl Network {
             Kind::StateMonitor => self.state_monitors[id.index].name.clone(),
             Kind::RateMonitor => self.rate_monitors[id.index].name.clone(),
             Kind::PoissonInput => self.poisson_inputs[id.index].name.clone(),
+            Kind::RunRegularly => self.run_regularly[id.index].name.clone(),
+        }
+    }
+
+    /// The object an operation is part of (Brian 2's "part of" column): code run
+    /// regularly is part of its group or synapses.
+    fn part_of(&self, id: ObjectId) -> String {
+        match id.kind {
+            Kind::RunRegularly => match self.run_regularly[id.index].owner {
+                super::CodeOwner::Neurons(r) => self.groups[r.group].name().to_string(),
+                super::CodeOwner::Synapses(k) => self.synapses[k].spec.name.clone(),
+            },
+            _ => self.object_name(id),
+        }
+    }
+
+    /// Whether an object takes part in the coming run: a member of the network, or code
+    /// (`run_regularly`) of a member (Brian 2: contained objects go with their owner).
+    pub fn takes_part(&self, members: &super::Members, id: ObjectId) -> bool {
+        match id.kind {
+            Kind::RunRegularly => match self.run_regularly[id.index].owner {
+                super::CodeOwner::Neurons(r) => members.group(r.group),
+                super::CodeOwner::Synapses(k) => members.synapse(k),
+            },
+            _ => members.has_object(id),
         }
     }
 
@@ -355,7 +396,7 @@ impl Network {
                 object: id,
                 part,
                 name,
-                owner: self.object_name(id),
+                owner: self.part_of(id),
                 clock,
                 when: when.to_string(),
                 position,
@@ -364,7 +405,7 @@ impl Network {
             });
             Ok(())
         };
-        for id in self.object_ids().filter(|id| members.has_object(*id)) {
+        for id in self.object_ids().filter(|id| self.takes_part(members, *id)) {
             let s = self.scheduling(id);
             let name = self.object_name(id);
             let when1 =
@@ -380,22 +421,44 @@ impl Network {
                             s.order,
                         )?;
                         if g.spec.threshold.is_some() {
+                            let (when, order) = g.event_slot(None, s.order);
                             push(
                                 id,
                                 Part::Threshold,
                                 format!("{name}_spike_thresholder"),
-                                "thresholds",
-                                s.order,
+                                &when,
+                                order,
                             )?;
                         }
                         if g.has_reset() {
+                            let (when, order) = g.reset_slot(None, s.order);
                             push(
                                 id,
                                 Part::Reset,
                                 format!("{name}_spike_resetter"),
-                                "resets",
-                                s.order,
+                                &when,
+                                order,
                             )?;
+                        }
+                        for (e, ev) in g.events.iter().enumerate() {
+                            let (when, order) = g.event_slot(Some(e), s.order);
+                            push(
+                                id,
+                                Part::EventThreshold(e),
+                                format!("{name}_{}_thresholder", ev.name),
+                                &when,
+                                order,
+                            )?;
+                            if ev.code.is_some() {
+                                let (when, order) = g.reset_slot(Some(e), s.order);
+                                push(
+                                    id,
+                                    Part::EventReset(e),
+                                    format!("{name}_{}_resetter", ev.name),
+                                    &when,
+                                    order,
+                                )?;
+                            }
                         }
                     }
                     _ => push(id, Part::Threshold, name, &when1("thresholds"), s.order)?,
@@ -438,15 +501,21 @@ impl Network {
                         index: source,
                     };
                     let (part, default_when, default_order) = if id.kind == Kind::SpikeMonitor {
-                        // After the source's thresholder (Brian 2: its slot, order + 1).
-                        let w = match &self.groups[source] {
-                            Group::Neurons(_) => "thresholds".to_string(),
-                            _ => self
-                                .scheduling(src)
-                                .when
-                                .map_or("thresholds".into(), |w| w.0),
+                        // After the thresholder of the recorded event (Brian 2: its slot,
+                        // order + 1).
+                        let src_order = self.scheduling(src).order;
+                        let (w, o) = match &self.groups[source] {
+                            Group::Neurons(g) => {
+                                g.event_slot(self.spike_monitors[id.index].event_index, src_order)
+                            }
+                            _ => (
+                                self.scheduling(src)
+                                    .when
+                                    .map_or("thresholds".into(), |w| w.0),
+                                src_order,
+                            ),
                         };
-                        (Part::SpikeRecord, w, self.scheduling(src).order + 1)
+                        (Part::SpikeRecord, w, o + 1)
                     } else {
                         (Part::RateRecord, "end".to_string(), 0)
                     };
@@ -464,6 +533,7 @@ impl Network {
                 Kind::PoissonInput => {
                     push(id, Part::PoissonInput, name, &when1("synapses"), s.order)?
                 }
+                Kind::RunRegularly => push(id, Part::RunRegularly, name, &when1("start"), s.order)?,
             }
         }
         ops.sort_by(|a, b| {

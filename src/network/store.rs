@@ -8,6 +8,8 @@ use rand::rngs::SmallRng;
 
 /// A StateMonitor's times and traces.
 type Traces = (Vec<f64>, Vec<Vec<Vec<f64>>>);
+/// A SpikeMonitor's (or EventMonitor's) indices, times, counts and recorded values.
+type Events = (Vec<u32>, Vec<f64>, Vec<u64>, Vec<Vec<f64>>);
 
 #[derive(Clone)]
 pub(super) struct Snapshot {
@@ -17,7 +19,7 @@ pub(super) struct Snapshot {
     groups: Vec<Vec<Vec<f64>>>,
     connections: Vec<(sprs::CsMatI<f64, u32>, super::ConnectionDelay, SpikeQueue)>,
     synapses: Vec<SynapsesState>,
-    spike_monitors: Vec<(Vec<u32>, Vec<f64>, Vec<u64>)>,
+    spike_monitors: Vec<Events>,
     state_monitors: Vec<Traces>,
     rate_monitors: Vec<(Vec<f64>, Vec<f64>)>,
 }
@@ -47,7 +49,7 @@ impl Network {
             spike_monitors: self
                 .spike_monitors
                 .iter()
-                .map(|m| (m.i.clone(), m.t.clone(), m.count.clone()))
+                .map(|m| (m.i.clone(), m.t.clone(), m.count.clone(), m.values.clone()))
                 .collect(),
             state_monitors: self
                 .state_monitors
@@ -107,8 +109,8 @@ impl Network {
         for (syn, state) in self.synapses.iter_mut().zip(s.synapses) {
             syn.set_state(state);
         }
-        for (m, (i, t, count)) in self.spike_monitors.iter_mut().zip(s.spike_monitors) {
-            (m.i, m.t, m.count) = (i, t, count);
+        for (m, (i, t, count, values)) in self.spike_monitors.iter_mut().zip(s.spike_monitors) {
+            (m.i, m.t, m.count, m.values) = (i, t, count, values);
         }
         for (m, (t, values)) in self.state_monitors.iter_mut().zip(s.state_monitors) {
             (m.t, m.values) = (t, values);

@@ -44,6 +44,9 @@ pub struct SynapsesSpec {
     pub on_post: Vec<(String, String)>,
     /// A delay for every `on_pre` pathway, in seconds.
     pub delay: Option<f64>,
+    /// (pathway name, event) for pathways triggered by a custom event of their side's
+    /// group instead of its spikes (Brian 2's `on_event`).
+    pub on_event: Vec<(String, String)>,
     pub method: Option<String>,
     pub name: String,
 }
@@ -75,6 +78,9 @@ struct SynapticCode {
     masked: Vec<bool>,
 }
 
+/// Synaptic code compiled for `run_regularly`.
+pub(super) struct CompiledCode(SynapticCode);
+
 /// Delays of a pathway.
 #[derive(Clone, Debug)]
 pub enum Delay {
@@ -90,6 +96,10 @@ pub struct Pathway {
     /// Triggered by the target's spikes (`on_post`) rather than the source's.
     pub on_post: bool,
     pub delay: Delay,
+    /// The triggering event of the side's group (`spike` unless `on_event` says).
+    pub event: String,
+    /// Its number among that group's custom events (`None`: spikes), as of `prepare`.
+    event_index: Option<usize>,
     queue: SpikeQueue,
     steps: Vec<u32>,
     homogeneous_steps: Option<usize>,
@@ -406,6 +416,18 @@ impl Synapses {
                 spec.name
             )));
         }
+        if let Some((p, _)) = spec.on_event.iter().find(|(p, _)| {
+            !spec
+                .on_pre
+                .iter()
+                .chain(&spec.on_post)
+                .any(|(n, c)| n == p && !c.is_empty())
+        }) {
+            return Err(NetworkError::Other(format!(
+                "{}: on_event names the pathway '{p}', which has no code (give it in on_pre or on_post)",
+                spec.name
+            )));
+        }
         let mut array_names: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
         array_names.push("lastupdate".into());
         let arrays = array_names.iter().map(|_| Vec::new()).collect();
@@ -417,11 +439,18 @@ impl Synapses {
                 } else {
                     spec.delay.unwrap_or(0.0)
                 };
+                let event = spec
+                    .on_event
+                    .iter()
+                    .find(|(p, _)| p == name)
+                    .map_or("spike".to_string(), |(_, e)| e.clone());
                 pathways.push(Pathway {
                     name: name.clone(),
                     code: code.clone(),
                     on_post,
                     delay: Delay::Homogeneous(delay),
+                    event,
+                    event_index: None,
                     queue: SpikeQueue::default(),
                     steps: Vec::new(),
                     homogeneous_steps: None,
@@ -780,6 +809,32 @@ impl Synapses {
         self.by_pre = index_by(&self.pre, pre.n);
         self.by_post = index_by(&self.post, post.n);
         let to_steps = |d: f64| (d / dt + 0.5).floor().max(0.0) as u32;
+        for p in &mut self.pathways {
+            let side = if p.on_post {
+                self.spec.target
+            } else {
+                self.spec.source
+            };
+            p.event_index = match groups.get(side.group) {
+                Some(Group::Neurons(g)) => g.event_index(&p.event).map_err(|e| {
+                    NetworkError::Other(format!(
+                        "{}: the pathway '{}' is triggered by '{}': {e}",
+                        name, p.name, p.event
+                    ))
+                })?,
+                _ if p.event == "spike" => None,
+                Some(g) => {
+                    return Err(NetworkError::Other(format!(
+                        "{}: the pathway '{}' is triggered by '{}', but {} has only spikes",
+                        name,
+                        p.name,
+                        p.event,
+                        g.name()
+                    )))
+                }
+                None => None,
+            };
+        }
         for (p, code) in self.pathways.iter_mut().zip(compiled) {
             p.compiled = Some(code);
             match &p.delay {
@@ -865,6 +920,7 @@ impl Synapses {
             model: String::new(),
             on_pre: Vec::new(),
             on_post: Vec::new(),
+            on_event: Vec::new(),
             delay: None,
             ..spec.clone()
         })?;
@@ -1156,7 +1212,11 @@ impl Synapses {
                 let (indptr, order) = if on_post { &self.by_post } else { &self.by_pre };
                 let (lo, hi) = (side.start as u32, (side.start + side.len) as u32);
                 let path = &mut self.pathways[p];
-                for &n in spikes[side.group].iter().filter(|&&s| s >= lo && s < hi) {
+                let events: &[u32] = match (path.event_index, groups.get(side.group)) {
+                    (Some(e), Some(Group::Neurons(g))) => g.event_list(e),
+                    _ => &spikes[side.group],
+                };
+                for &n in events.iter().filter(|&&s| s >= lo && s < hi) {
                     let k = (n - lo) as usize;
                     let syn = &order[indptr[k] as usize..indptr[k + 1] as usize];
                     match path.homogeneous_steps {
@@ -1177,6 +1237,66 @@ impl Synapses {
                 self.pathways[p].compiled = Some(code);
             }
         }
+    }
+
+    /// Compiles statements over the synapses (and the neurons they connect) to run on
+    /// all synapses (`run_regularly`): conditional writes to neuron variables as for
+    /// pathways.
+    pub(super) fn compile_code(
+        &self,
+        what: &str,
+        text: &str,
+        groups: &[Group],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<CompiledCode, NetworkError> {
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let ns = self.namespace(&pre, &post, dt, externals);
+        let stmts = parse_statements(text).map_err(|e| self.code_error(what, text, e))?;
+        let mut all = self.subexpression_code();
+        for st in &stmts {
+            let (dim, decl) = match ns.resolve_name(&st.target) {
+                Some(Resolved::Slot(Space::Synapse(_), d)) => {
+                    (d, self.eqs.get(&st.target).cloned())
+                }
+                Some(Resolved::Slot(Space::Pre(k), d)) => (d, pre.decls.get(k).cloned().flatten()),
+                Some(Resolved::Slot(Space::Post(k), d)) => {
+                    (d, post.decls.get(k).cloned().flatten())
+                }
+                _ => {
+                    let msg = format!(
+                        "'{}' is not a variable of the synapses or of the neurons they connect",
+                        st.target
+                    );
+                    return Err(self.code_error(what, text, ExprError::other(msg, st.span)));
+                }
+            };
+            check_statement(st, dim, &ns).map_err(|e| self.code_error(what, text, e))?;
+            all.push(
+                super::namespace::writable(decl.as_ref(), st)
+                    .map_err(|e| self.code_error(what, text, e))?,
+            );
+        }
+        Ok(CompiledCode(
+            ns.compile(&all)
+                .map_err(|e| self.code_error(what, text, e))?,
+        ))
+    }
+
+    /// Runs compiled code (`compile_code`) on every synapse.
+    pub(super) fn run_code(
+        &mut self,
+        code: &CompiledCode,
+        groups: &mut [Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let sides = std::sync::Arc::clone(&self.sides);
+        let (pre, post) = (&sides.0, &sides.1);
+        let n = self.len();
+        self.execute(&code.0, Ids::Range(n), pre, post, groups, t, rng, scratch);
     }
 
     pub fn reinit_queues(&mut self) {
@@ -1262,5 +1382,292 @@ impl Synapses {
             p.delay = delay;
             p.queue = queue;
         }
+    }
+}
+
+// Reading variables: the synapses' rows of the variables table (Brian 2's `Variables` of
+// a Synapses object) and their values, with subexpressions and the neuron variables the
+// synapses refer to computed by the same gather-and-kernel path as synaptic code.
+
+use super::variables::{VarIndex, VarKind, Variable};
+
+/// Compiled code computing variables of synapses (subexpressions, `v_post`, ...) for
+/// chosen synapses from the current state; a StateMonitor compiles one per run.
+pub(super) struct SynapseReader {
+    /// One block of code per variable, each with its output in a `_summed` slot.
+    codes: Vec<SynapticCode>,
+    sides: (SideVars, SideVars),
+    ids: Vec<u32>,
+    local: Vec<Vec<f64>>,
+    out: Vec<Vec<f64>>,
+}
+
+impl SynapseReader {
+    /// Computes the values of the chosen synapses of `syn` from its state and the
+    /// neurons' in `groups` at time `t`.
+    pub(super) fn read(
+        &mut self,
+        syn: &Synapses,
+        groups: &[Group],
+        t: f64,
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+    ) {
+        let (pre, post) = (&self.sides.0, &self.sides.1);
+        let len = self.ids.len();
+        for (code, out) in self.codes.iter().zip(self.out.iter_mut()) {
+            self.local.resize_with(code.slots.len(), Vec::new);
+            syn.gather(
+                code,
+                Ids::List(&self.ids),
+                0,
+                len,
+                pre,
+                post,
+                groups,
+                &mut self.local,
+            );
+            code.kernel.run(
+                &mut self.local,
+                Elements::Range(0, len),
+                &[t],
+                rng,
+                scratch,
+                |_| {},
+            );
+            out.clear();
+            if let Some(k) = code.slots.iter().position(|s| *s == Space::Output) {
+                out.extend_from_slice(&self.local[k][..len]);
+            }
+        }
+    }
+
+    /// The values of the k-th variable computed by the last `read`.
+    pub(super) fn output(&self, k: usize) -> &[f64] {
+        &self.out[k]
+    }
+}
+
+impl Synapses {
+    /// Every variable of the synapses: the model's (summed variables excepted: their name
+    /// is the target's variable), `lastupdate`, `i`, `j`, `N`, `N_pre`, `N_post`, `delay`
+    /// (with a `pre` pathway), then the source's variables as `x_pre`, the target's as
+    /// `x_post` and, where the synapses have no variable of that name, as plain `x`.
+    pub fn variables(&self, groups: &[Group]) -> Vec<Variable> {
+        let row = |name: &str, dim, kind, var_type, index, array| Variable {
+            name: name.to_string(),
+            dim,
+            kind,
+            flags: Vec::new(),
+            var_type,
+            shared: index == VarIndex::Shared,
+            index,
+            array,
+        };
+        let mut out: Vec<Variable> = self
+            .eqs
+            .equations
+            .iter()
+            .filter(|e| !e.has_flag("summed"))
+            .map(|e| Variable {
+                flags: e.flags.clone(),
+                ..row(
+                    &e.name,
+                    e.dim,
+                    match e.kind {
+                        EquationKind::Differential => VarKind::State,
+                        EquationKind::Parameter => VarKind::Parameter,
+                        EquationKind::Subexpression => VarKind::Subexpression,
+                    },
+                    e.var_type,
+                    if e.has_flag("shared") {
+                        VarIndex::Shared
+                    } else {
+                        VarIndex::Element
+                    },
+                    self.var_index(&e.name),
+                )
+            })
+            .collect();
+        use crate::equations::VarType;
+        let none = Dimension::DIMENSIONLESS;
+        out.push(row(
+            "lastupdate",
+            Dimension::TIME,
+            VarKind::LastUpdate,
+            VarType::Float,
+            VarIndex::Element,
+            self.var_index("lastupdate"),
+        ));
+        for name in ["i", "j"] {
+            out.push(row(
+                name,
+                none,
+                VarKind::Index,
+                VarType::Integer,
+                VarIndex::Element,
+                None,
+            ));
+        }
+        for name in ["N", "N_pre", "N_post"] {
+            out.push(row(
+                name,
+                none,
+                VarKind::Size,
+                VarType::Integer,
+                VarIndex::Shared,
+                None,
+            ));
+        }
+        if self.pathways.iter().any(|p| p.name == "pre") {
+            out.push(row(
+                "delay",
+                Dimension::TIME,
+                VarKind::Delay,
+                VarType::Float,
+                VarIndex::Element,
+                None,
+            ));
+        }
+        for (side, suffix, index) in [
+            (self.spec.source, "_pre", VarIndex::Pre),
+            (self.spec.target, "_post", VarIndex::Post),
+        ] {
+            let Some(Group::Neurons(g)) = groups.get(side.group) else {
+                continue;
+            };
+            let mut bare = Vec::new();
+            for v in g.variables() {
+                let Some(a) = v.array else { continue };
+                let reference = Variable {
+                    name: format!("{}{suffix}", v.name),
+                    kind: VarKind::Reference,
+                    index,
+                    shared: false,
+                    array: Some(a),
+                    ..v
+                };
+                if index == VarIndex::Post {
+                    bare.push(Variable {
+                        name: reference.name[..reference.name.len() - suffix.len()].to_string(),
+                        ..reference.clone()
+                    });
+                }
+                out.push(reference);
+            }
+            for v in bare {
+                if !out.iter().any(|o| o.name == v.name) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// A row of the table by name.
+    pub fn variable(&self, name: &str, groups: &[Group]) -> Option<Variable> {
+        self.variables(groups).into_iter().find(|v| v.name == name)
+    }
+
+    /// The values of a variable for every synapse at time `t` (seconds), in SI units: one
+    /// value for shared variables and sizes. Subexpressions and the neuron variables the
+    /// synapses refer to (`v_post`) are computed from the current state with the script's
+    /// values (`externals`).
+    pub fn values(
+        &self,
+        name: &str,
+        groups: &[Group],
+        t: f64,
+        dt: f64,
+        externals: &Values,
+    ) -> Result<(Vec<f64>, Dimension), NetworkError> {
+        let var = self.variable(name, groups).ok_or_else(|| {
+            NetworkError::Other(format!("{} has no variable '{name}'", self.spec.name))
+        })?;
+        let as_f64 = |v: &[u32]| v.iter().map(|&x| x as f64).collect();
+        let side_len = |r: GroupRef| r.len as f64;
+        let values = match (var.kind, name) {
+            (VarKind::Index, "i") => as_f64(&self.pre),
+            (VarKind::Index, _) => as_f64(&self.post),
+            (VarKind::Size, "N") => vec![self.len() as f64],
+            (VarKind::Size, "N_pre") => vec![side_len(self.spec.source)],
+            (VarKind::Size, _) => vec![side_len(self.spec.target)],
+            (VarKind::Delay, _) => {
+                let p = self.pathways.iter().find(|p| p.name == "pre");
+                match p.map(|p| &p.delay) {
+                    Some(Delay::PerSynapse(d)) => d.clone(),
+                    Some(Delay::Homogeneous(d)) => vec![*d; self.len()],
+                    None => Vec::new(),
+                }
+            }
+            (VarKind::Subexpression | VarKind::Reference, _) => {
+                let ids: Vec<u32> = (0..self.len() as u32).collect();
+                let mut reader = self.reader(&[name.to_string()], ids, groups, dt, externals)?;
+                let mut rng = rand::SeedableRng::seed_from_u64(0);
+                reader.read(self, groups, t, &mut rng, &mut Scratch::default());
+                reader.output(0).to_vec()
+            }
+            _ => {
+                let a = var.array.expect("a stored variable");
+                if var.shared {
+                    let v = self.arrays[a].first().copied().ok_or_else(|| {
+                        NetworkError::Other(format!(
+                            "{}: the shared variable '{name}' has no value while there are no synapses (connect them first)",
+                            self.spec.name
+                        ))
+                    })?;
+                    vec![v]
+                } else {
+                    self.arrays[a].clone()
+                }
+            }
+        };
+        Ok((values, var.dim))
+    }
+
+    /// Compiles the code computing the variables `names` (subexpressions, references to
+    /// neuron variables, or stored ones) of the synapses `ids` from the current state, with
+    /// the time step `dt` and the script's values; a StateMonitor does this once per run.
+    pub(super) fn reader(
+        &self,
+        names: &[String],
+        ids: Vec<u32>,
+        groups: &[Group],
+        dt: f64,
+        externals: &Values,
+    ) -> Result<SynapseReader, NetworkError> {
+        if let Some(bad) = ids.iter().find(|&&s| s as usize >= self.len()) {
+            return Err(NetworkError::Other(format!(
+                "{}: there is no synapse {bad} (it has {} synapses)",
+                self.spec.name,
+                self.len()
+            )));
+        }
+        let pre = SideVars::of(groups, self.spec.source);
+        let post = SideVars::of(groups, self.spec.target);
+        let codes = {
+            let ns = self.namespace(&pre, &post, dt, externals);
+            names
+                .iter()
+                .map(|name| {
+                    let mut code = self.subexpression_code();
+                    code.push(Statement {
+                        target: "_summed".into(),
+                        op: AssignOp::Set,
+                        span: Default::default(),
+                        value: Expr::name(name),
+                    });
+                    ns.compile(&code)
+                        .map_err(|e| self.code_error("variable", name, e))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(SynapseReader {
+            out: vec![Vec::new(); codes.len()],
+            codes,
+            sides: (pre, post),
+            ids,
+            local: Vec::new(),
+        })
     }
 }

@@ -55,6 +55,21 @@ impl ObjectId {
         None
     }
 
+    /// The same object as the core names it.
+    pub fn core(self) -> crate::network::ObjectId {
+        use crate::network::Kind;
+        let (kind, index) = match self {
+            ObjectId::Group(k) => (Kind::Group, k),
+            ObjectId::Connection(k) => (Kind::Connection, k),
+            ObjectId::Synapses(k) => (Kind::Synapses, k),
+            ObjectId::SpikeMonitor(k) => (Kind::SpikeMonitor, k),
+            ObjectId::StateMonitor(k) => (Kind::StateMonitor, k),
+            ObjectId::RateMonitor(k) => (Kind::RateMonitor, k),
+            ObjectId::PoissonInput(k) => (Kind::PoissonInput, k),
+        };
+        crate::network::ObjectId { kind, index }
+    }
+
     /// The object the magic network collects from a variable: as [`ObjectId::of`], except
     /// that a subgroup is not collected (Brian 2: a Subgroup does not run its group).
     pub fn collected(v: &Dynamic, net: &Network) -> Option<ObjectId> {
@@ -335,6 +350,8 @@ pub fn plan_magic(st: &mut SimState, collected: &[ObjectId]) -> Result<Plan, Str
                 o.name(net)
             ));
             runs.inactive.insert(o);
+            // Brian 2 sets the object's `active` to False: scripts read it there too.
+            net.scheduling_mut(o.core()).active = false;
         }
     }
     claim(runs, net, &objects, id)?;

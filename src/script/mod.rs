@@ -282,6 +282,14 @@ impl SimState {
         if self.no_plots {
             return Ok(());
         }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "could not make the folder {} for figures: {e}",
+                    dir.display()
+                )
+            })?;
+        }
         self.figure
             .save(path)
             .map_err(|e| format!("could not write the figure {}: {e}", path.display()))?;
@@ -598,6 +606,7 @@ impl Session {
         api::monitors::register(&mut engine, &state);
         api::plot::register(&mut engine, &state);
         api::io::register(&mut engine, &state);
+        api::run_control::register(&mut engine, &state);
         Session {
             engine,
             scope: {

@@ -5,6 +5,7 @@ pub mod io;
 pub mod monitors;
 pub mod network;
 pub mod plot;
+pub mod run_control;
 pub mod schedule;
 pub mod sweep;
 pub mod synapses;

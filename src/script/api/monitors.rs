@@ -46,31 +46,18 @@ fn state_monitor(
         return err("StateMonitor needs a variable name or a list of names");
     };
     let mut st = shared.borrow_mut();
-    // The recorded range and each variable's storage index.
-    let (range, synapses, idx) = match &source {
+    // The recorded range; every name must be a variable of the source's table (stored,
+    // subexpression, `i`, `N`, ...; for synapses also the neurons' `v_post`, ...).
+    let (range, synapses, table, owner) = match &source {
         Recorded::Group(g) => {
             let ng = st
                 .net
                 .neurons(g.0)
                 .ok_or("a StateMonitor records a NeuronGroup or Synapses")?;
-            let idx = names
-                .iter()
-                .map(|n| {
-                    ng.var_index(n)
-                        .ok_or_else(|| format!("{} has no variable '{n}' to record", ng.spec.name))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            (g.0, None, idx)
+            (g.0, None, ng.variables(), ng.spec.name.clone())
         }
         Recorded::Synapses(h) => {
             let syn = &st.net.synapses[h.0];
-            let idx = names
-                .iter()
-                .map(|n| {
-                    syn.var_index(n)
-                        .ok_or_else(|| format!("{} has no variable '{n}' to record", syn.spec.name))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
             (
                 GroupRef {
                     group: 0,
@@ -78,10 +65,23 @@ fn state_monitor(
                     len: syn.len(),
                 },
                 Some(h.0),
-                idx,
+                syn.variables(&st.net.groups),
+                syn.spec.name.clone(),
             )
         }
     };
+    for n in &names {
+        if !table.iter().any(|v| &v.name == n) {
+            let known: Vec<&str> = table.iter().map(|v| v.name.as_str()).collect();
+            let hint = crate::expr::closest(n, known.iter().copied())
+                .map(|h| format!(" (did you mean '{h}'?)"))
+                .unwrap_or_default();
+            return err(format!(
+                "{owner} has no variable '{n}' to record{hint}; its variables are: {}",
+                known.join(", ")
+            ));
+        }
+    }
     let g = GroupHandle(range);
     let record: Vec<usize> = match opts.get("record") {
         None => (0..g.0.len).collect(),
@@ -134,8 +134,7 @@ fn state_monitor(
         Some(n) => to_string(n, "name")?,
         None => next_name(&mut st, "statemonitor"),
     };
-    let mut monitor = StateMonitor::new(g.0, names, idx, record, when, every, name);
-    monitor.synapses = synapses;
+    let monitor = StateMonitor::of_variables(g.0, synapses, names, record, when, every, name);
     st.net.state_monitors.push(monitor);
     let index = st.net.state_monitors.len() - 1;
     let id = crate::network::ObjectId {
@@ -160,7 +159,11 @@ fn check_spikes(shared: &Shared, g: &GroupHandle, what: &str) -> RResult<()> {
 }
 
 fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMonitorHandle> {
-    check_keys(&opts, &["record", "name", "when", "order"], "SpikeMonitor")?;
+    check_keys(
+        &opts,
+        &["record", "name", "when", "order", "variables"],
+        "SpikeMonitor",
+    )?;
     if opts.contains_key("order") && !opts.contains_key("when") {
         // Brian 2: without `when` the monitor runs right after the source's threshold.
         return err("SpikeMonitor: cannot give order without when");
@@ -184,6 +187,7 @@ fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMon
     m.record = record;
     st.net.spike_monitors.push(m);
     let index = st.net.spike_monitors.len() - 1;
+    super::run_control::record_variables(&mut st, index, opts.get("variables"))?;
     let id = crate::network::ObjectId {
         kind: crate::network::Kind::SpikeMonitor,
         index,
@@ -218,11 +222,18 @@ fn rate_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<RateMonit
     Ok(RateMonitorHandle(st.net.rate_monitors.len() - 1))
 }
 
+/// The dimension of a recorded variable, from the source's variables table.
 fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
     let st = shared.borrow();
     match m.synapses {
-        Some(k) => st.net.synapses[k].var_dim(var),
-        None => st.net.neurons(m.source).and_then(|g| g.var_dim(var)),
+        Some(k) => st.net.synapses[k]
+            .variable(var, &st.net.groups)
+            .map(|v| v.dim),
+        None => st
+            .net
+            .neurons(m.source)
+            .and_then(|g| g.variable(var))
+            .map(|v| v.dim),
     }
     .unwrap_or_default()
 }

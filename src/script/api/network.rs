@@ -82,6 +82,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             "dt",
             "order",
             "clock",
+            "events",
         ],
         "NeuronGroup",
     )?;
@@ -95,6 +96,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
         n,
         model,
         name,
+        events: super::run_control::events_option(opts.get("events"))?,
         ..Default::default()
     };
     if let Some(th) = opts.get("threshold") {
@@ -166,7 +168,13 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
             let var = ng.variable(base).ok_or_else(|| unknown_var(ng, name))?;
             let externals = st.namespace_values();
             let (values, dim) = ng
-                .values(base, (r.start, r.len), st.net.default_dt(), &externals)
+                .values(
+                    base,
+                    (r.start, r.len),
+                    st.net.t(),
+                    st.net.default_dt(),
+                    &externals,
+                )
                 .map_err(|e| e.to_string())?;
             let dim = if unitless {
                 Dimension::DIMENSIONLESS
@@ -199,6 +207,10 @@ fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
 /// Writes a variable: a quantity, an array, a number, or a code string like
 /// `"-60*mV + 10*mV*rand()"` evaluated per neuron.
 fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
+    // `G.flag = true` for a boolean variable (stored as 1 or 0), as Brian 2's True.
+    let value = value
+        .as_bool()
+        .map_or(value, |b| Dynamic::from_float(f64::from(u8::from(b))));
     let value = if value.is_string() {
         Assigned::Code(to_string(&value, name)?)
     } else {

@@ -47,7 +47,7 @@ fn synapses(
         &opts,
         &[
             "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name", "order", "dt",
-            "clock",
+            "clock", "on_event",
         ],
         "Synapses",
     )?;
@@ -59,6 +59,7 @@ fn synapses(
     let mut on_pre = pathways(opts.get("on_pre").or(opts.get("pre")), "pre")?;
     let on_post = pathways(opts.get("on_post").or(opts.get("post")), "post")?;
     on_pre.sort();
+    let on_event = super::run_control::on_event_option(opts.get("on_event"))?;
     let delay = match opts.get("delay") {
         Some(d) => Some(to_si(d, Dimension::TIME, "delay")?),
         None => None,
@@ -68,8 +69,12 @@ fn synapses(
         .map(|m| to_string(m, "method"))
         .transpose()?;
     let mut st = shared.borrow_mut();
+    let spiking = |code: &[(String, String)]| {
+        code.iter()
+            .any(|(p, _)| !super::run_control::custom_event_pathway(&on_event, p))
+    };
     st.net
-        .check_synapse_groups(src.0, tgt.0, !on_pre.is_empty(), !on_post.is_empty())
+        .check_synapse_groups(src.0, tgt.0, spiking(&on_pre), spiking(&on_post))
         .map_err(|e| e.to_string())?;
     let name = match opts.get("name") {
         Some(n) => to_string(n, "name")?,
@@ -82,6 +87,7 @@ fn synapses(
         on_pre,
         on_post,
         delay,
+        on_event,
         method,
         name,
     };
@@ -129,12 +135,57 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
     Ok(())
 }
 
-fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<QuantityArray> {
-    shared
-        .borrow()
-        .net
-        .synapse_variable(s.0, name)
-        .map_err(|e| e.to_string().into())
+/// Reads a variable through the synapses' variables table: per-synapse arrays (`w`,
+/// `i`, `j`, `delay`, subexpressions, the neurons' `v_post`, ...), shared values and sizes
+/// (`N`, `N_pre`, `N_post`) as one value, and `w_` without units.
+fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<Dynamic> {
+    let st = shared.borrow();
+    let syn = &st.net.synapses[s.0];
+    let groups = &st.net.groups;
+    let (base, unitless) = match name.strip_suffix('_') {
+        Some(b) if syn.variable(name, groups).is_none() && syn.variable(b, groups).is_some() => {
+            (b, true)
+        }
+        _ => (name, false),
+    };
+    let var = syn
+        .variable(base, groups)
+        .ok_or_else(|| unknown_read(syn, groups, name))?;
+    let externals = st.namespace_values();
+    let (values, dim) = syn
+        .values(base, groups, st.net.t(), st.net.default_dt(), &externals)
+        .map_err(|e| e.to_string())?;
+    let dim = if unitless {
+        Dimension::DIMENSIONLESS
+    } else {
+        dim
+    };
+    if var.shared {
+        let v = values.first().copied().unwrap_or(0.0);
+        return Ok(match var.var_type {
+            crate::equations::VarType::Integer if dim.is_dimensionless() => Dynamic::from(v as INT),
+            _ => Dynamic::from(crate::units::Quantity::new(v, dim)),
+        });
+    }
+    Ok(Dynamic::from(QuantityArray::new(values, dim)))
+}
+
+fn unknown_read(
+    syn: &Synapses,
+    groups: &[crate::network::Group],
+    name: &str,
+) -> Box<rhai::EvalAltResult> {
+    let table = syn.variables(groups);
+    let names: Vec<&str> = table.iter().map(|v| v.name.as_str()).collect();
+    let hint = crate::expr::closest(name, names.iter().copied())
+        .map(|h| format!(" (did you mean '{h}'?)"))
+        .unwrap_or_default();
+    format!(
+        "{} has no variable '{name}'{hint}; its variables are: {}",
+        syn.spec.name,
+        names.join(", ")
+    )
+    .into()
 }
 
 /// A value written into every synapse: a code string, or a quantity or array.
