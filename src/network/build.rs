@@ -250,6 +250,27 @@ impl Network {
         Ok(TargetVariable { name, index, dim })
     }
 
+    /// The unit of connection `c`'s weights (its target variable's).
+    pub fn connection_weight_dim(&self, c: usize) -> Dimension {
+        let conn = &self.connections[c];
+        self.neurons(conn.target)
+            .and_then(|g| g.var_dim(&conn.target_var_name))
+            .unwrap_or_default()
+    }
+
+    /// `C.W = M` (see [`Connection::set_dense`]), in the unit of the target variable.
+    pub fn set_connection_weights(
+        &mut self,
+        c: usize,
+        rows: &[Vec<f64>],
+        dim: Dimension,
+    ) -> Result<(), NetworkError> {
+        let target_dim = self.connection_weight_dim(c);
+        self.connections[c]
+            .set_dense(rows, dim, target_dim)
+            .map_err(NetworkError::Other)
+    }
+
     /// Builds and adds a Brian 1 Connection; returns its index in `connections`.
     pub fn add_connection(
         &mut self,
@@ -291,10 +312,7 @@ impl Network {
                 "the target of connect_* must be a part of the connection's target group",
             ));
         }
-        Ok(self
-            .neurons(conn.target)
-            .and_then(|g| g.var_dim(&conn.target_var_name))
-            .unwrap_or_default())
+        Ok(self.connection_weight_dim(c))
     }
 
     /// Brian 1's `C.connect_full/connect_random/connect_one_to_one(src, tgt, weight)`:

@@ -746,15 +746,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_get("W", move |c: &mut ConnectionHandle| -> Matrix {
         let st = s.borrow();
-        let conn = &st.net.connections[c.0];
-        let dim = st
-            .net
-            .neurons(conn.target)
-            .and_then(|g| g.var_dim(&conn.target_var_name))
-            .unwrap_or_default();
         Matrix {
-            rows: conn.dense(),
-            dim,
+            rows: st.net.connections[c.0].dense(),
+            dim: st.net.connection_weight_dim(c.0),
         }
     });
     // `C.W[i][j] = w` reads W, changes the copy and writes it back through this setter,
@@ -764,17 +758,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_set(
         "W",
         move |c: &mut ConnectionHandle, m: Matrix| -> RResult<()> {
-            let mut st = s.borrow_mut();
-            let dim = {
-                let conn = &st.net.connections[c.0];
-                st.net
-                    .neurons(conn.target)
-                    .and_then(|g| g.var_dim(&conn.target_var_name))
-                    .unwrap_or_default()
-            };
-            st.net.connections[c.0]
-                .set_dense(&m.rows, m.dim, dim)
-                .map_err(|e| e.into())
+            s.borrow_mut()
+                .net
+                .set_connection_weights(c.0, &m.rows, m.dim)
+                .map_err(|e| e.to_string().into())
         },
     );
     let s = shared.clone();
