@@ -252,7 +252,7 @@ fn the_core_checks_what_it_is_given() {
         .err()
         .unwrap()
         .to_string();
-    assert!(e.contains("index 5 is out of range"), "{e}");
+    assert!(e.starts_with("sg: index 5 is out of range"), "{e}");
     let e = TimedArray::from_values(&QuantityArray::dimensionless(vec![1.0]), 0.0)
         .unwrap_err()
         .to_string();

@@ -20,6 +20,16 @@ fn other(object: &str, message: impl std::fmt::Display) -> NetworkError {
     NetworkError::Other(format!("{object}: {message}"))
 }
 
+/// An error naming the object when it has a name already (a script names objects once
+/// they are built).
+fn named(name: &str, message: String) -> NetworkError {
+    if name.is_empty() {
+        NetworkError::Other(message)
+    } else {
+        other(name, message)
+    }
+}
+
 /// A count given as a signed number (a script's integer), which cannot be negative:
 /// "`what` needs a non-negative number of `of`, got -3".
 pub fn count(n: i64, what: &str, of: &str) -> Result<usize, NetworkError> {
@@ -496,18 +506,22 @@ impl PoissonGroup {
         if rates.dim != hz
             && !(rates.dim.is_dimensionless() && rates.values.iter().all(|v| *v == 0.0))
         {
-            return Err(NetworkError::Other(format!(
-                "the rates of a PoissonGroup should be in Hz, got units of {}",
-                rates.dim
-            )));
+            return Err(named(
+                &name,
+                format!(
+                    "the rates of a PoissonGroup should be in Hz, got units of {}",
+                    rates.dim
+                ),
+            ));
         }
         let values = match rates.len() {
             1 => vec![rates.values[0]; n],
             k if k == n => rates.values.clone(),
             k => {
-                return Err(NetworkError::Other(format!(
-                    "PoissonGroup of {n} neurons got {k} rates"
-                )))
+                return Err(named(
+                    &name,
+                    format!("PoissonGroup of {n} neurons got {k} rates"),
+                ))
             }
         };
         Ok(PoissonGroup::new(values, name))
@@ -524,7 +538,7 @@ impl SpikeGeneratorGroup {
         period: f64,
         name: String,
     ) -> Result<SpikeGeneratorGroup, NetworkError> {
-        let fail = |m: String| Err(NetworkError::Other(m));
+        let fail = |m: String| Err(named(&name, m));
         if times.dim != Dimension::TIME
             && !(times.dim.is_dimensionless() && times.values.iter().all(|v| *v == 0.0))
         {
@@ -594,11 +608,14 @@ impl Network {
         name: String,
     ) -> Result<usize, NetworkError> {
         let ng = self.neurons(target).ok_or_else(|| {
-            NetworkError::Other("the target of a PoissonInput must be a NeuronGroup".into())
+            named(
+                &name,
+                "the target of a PoissonInput must be a NeuronGroup".into(),
+            )
         })?;
         let k = ng.var_index(var).ok_or_else(|| unknown_variable(ng, var))?;
         let dim = ng.var_dim(var).unwrap_or_default();
-        let unit = |e: crate::units::UnitError| NetworkError::Other(e.to_string());
+        let unit = |e: crate::units::UnitError| named(&name, e.to_string());
         let rate = rate
             .in_dim(Dimension::TIME.inverse(), "the rate of a PoissonInput")
             .map_err(unit)?;
