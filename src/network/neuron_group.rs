@@ -758,7 +758,7 @@ impl NeuronGroup {
         let ns = GroupNamespace {
             eqs: &self.eqs,
             arrays: &self.array_names,
-            n: len,
+            n: self.spec.n,
             dt,
             externals,
         };
@@ -787,22 +787,21 @@ impl NeuronGroup {
                 vec![Expr::name("not_refractory"), stmt.value, Expr::name(var)],
             );
         }
-        code_all.push(stmt);
-        // `i` local to the subgroup (`N` is bound to its size above).
-        if start > 0 {
-            let local_i = |n: &str| {
-                (n == "i").then(|| {
-                    Expr::binary(
-                        crate::expr::BinOp::Sub,
-                        Expr::name("i"),
-                        Expr::number(start as f64),
-                    )
-                })
+        // The code sees `i` and `N` local to the subgroup; the group's subexpressions keep
+        // the group's own `i` and `N` (Brian 2).
+        if start > 0 || len != self.spec.n {
+            let local = |n: &str| match n {
+                "i" => Some(Expr::binary(
+                    crate::expr::BinOp::Sub,
+                    Expr::name("i"),
+                    Expr::number(start as f64),
+                )),
+                "N" => Some(Expr::number(len as f64)),
+                _ => None,
             };
-            for s in &mut code_all {
-                s.value = s.value.substitute(&local_i);
-            }
+            stmt.value = stmt.value.substitute(&local);
         }
+        code_all.push(stmt);
         let tables = externals.tables();
         let bind = crate::eval::WithTables {
             bind: |n: &str| ns.bind(n),
