@@ -67,3 +67,23 @@ fn group_variables_read_as_brian2_reads_them() {
     let e = eval(&mut s, "G.E / volt").as_float().unwrap();
     close(&[e], &[d["E"].as_f64().unwrap()], "shared E");
 }
+
+#[test]
+fn code_on_a_subgroup_keeps_the_groups_subexpressions() {
+    let d = data();
+    let mut s = session("variables-sub-code", 1);
+    exec(
+        &mut s,
+        r#"
+        let H = NeuronGroup(4, `x : 1
+                                d = i*1.0 + N*100.0 : 1`);
+        let SH = H[1..3];
+        SH.x = "d + 1000*i + 10000*N";
+    "#,
+    );
+    close(
+        &floats(&mut s, "H.x"),
+        &nums(&d["sub_code_with_subexpression"]),
+        "H.x",
+    );
+}

@@ -1,6 +1,7 @@
 //! Variables recorded and read as Brian 2 does, against tests/data/variables_more.json
 //! (made by tools/brian2/variables_more.py): StateMonitors of subexpressions (all
-//! neurons, a list, one index, a subgroup: a group's subexpression keeps the group's `i`)
+//! neurons, a list, one index, a subgroup: a group's subexpression keeps the group's `i`;
+//! a subgroup's `i` recorded in list order)
 //! computed at recording time over 2 ms of an integrating model, a subexpression of `t`
 //! read after the run, and a Synapses object's variables (`i`, `j`, `N`, `N_pre`,
 //! `N_post`, subexpressions read and recorded, `w_`, a shared parameter, `v_post`, `v`).
@@ -76,6 +77,8 @@ const MODEL: &str = r#"
     let M_one = StateMonitor(G, "I_syn", #{ record: 3 });
     let M_sub = StateMonitor(G[1..3], "drive", #{ record: true });
     let M_syn = StateMonitor(S, "wx", #{ record: true });
+    let SG = G[1..4];
+    let M_idx = StateMonitor(SG, ["i", "I_syn"], #{ record: [2, 0] });
 "#;
 
 #[test]
@@ -130,6 +133,29 @@ fn state_monitors_record_subexpressions_as_brian2_does() {
         // x integrates exactly (exp(-dt/taug) per step): Brian 2's closed form and the
         // matrix exponential differ in the last bits, a few rounding errors by 2 ms.
         close(ours, &b2, 1e-14, &format!("wx of synapse {k}"));
+    }
+    // A subgroup's monitor with a list in any order: the group's neurons 3 and 1, and the
+    // subgroup's own `i` (Brian 2.11 records `i` with the offset subtracted twice:
+    // idx_i_brian2_recorded; what it means is the subgroup's `SG.i[[2, 0]]`).
+    for (k, (ours, b2)) in trace_rows(&mut s, "M_idx.I_syn", "nA", 2)
+        .iter()
+        .zip(rows(&d["idx_I_syn"]))
+        .enumerate()
+    {
+        close(
+            ours,
+            &b2,
+            1e-15,
+            &format!("I_syn of listed subgroup neuron {k}"),
+        );
+    }
+    for (k, b2) in nums(&d["idx_i"]).into_iter().enumerate() {
+        close(
+            &floats(&mut s, &format!("M_idx.i[{k}]")),
+            &[b2; 20],
+            0.0,
+            &format!("i of listed subgroup neuron {k}"),
+        );
     }
     // Read after the run: the subexpression of `t` at the network's time.
     close(

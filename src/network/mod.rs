@@ -41,7 +41,7 @@ pub use synapses::{Delay, Pathway, Synapses, SynapsesSpec};
 pub use variables::{VarIndex, VarKind, Variable};
 
 use crate::equations::EquationError;
-use crate::eval::{Elements, Scratch};
+use crate::eval::Scratch;
 use crate::expr::ExprError;
 use crate::integrate::IntegrationError;
 use rand::rngs::SmallRng;
@@ -82,6 +82,27 @@ impl Group {
             Group::Generator(g) => &g.name,
         }
     }
+    /// The group's spikes of this step, into `out` (cleared first): a NeuronGroup's
+    /// threshold (which also makes its spiking neurons refractory), Poisson draws, or
+    /// a generator's spikes due at this step.
+    pub(crate) fn emit_spikes(
+        &mut self,
+        (t, dt, step): (f64, f64, u64),
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        match self {
+            Group::Neurons(ng) => ng.threshold(t, rng, scratch, out),
+            Group::Poisson(p) => {
+                p.update_rates(t, rng, scratch);
+                p.spikes(dt, rng, out)
+            }
+            Group::Generator(sg) => sg.spikes_at(step, dt, out),
+        }
+    }
+
     pub fn as_neurons(&self) -> Option<&NeuronGroup> {
         match self {
             Group::Neurons(g) => Some(g),
@@ -288,6 +309,12 @@ struct Tick {
     t: f64,
     dt: f64,
     step: u64,
+}
+
+impl From<Tick> for (f64, f64, u64) {
+    fn from(k: Tick) -> Self {
+        (k.t, k.dt, k.step)
+    }
 }
 
 impl Network {
@@ -504,7 +531,6 @@ impl Network {
     /// Runs one operation; returns the number of spikes it emitted.
     fn execute(&mut self, op: &Operation, tick: Tick) -> u64 {
         let Tick { t, dt, step } = tick;
-        let scalars = [t];
         let k = op.object.index;
         match op.part {
             Part::Summed => self.synapses[k].update_summed(
@@ -514,19 +540,8 @@ impl Network {
                 &mut self.scratch,
             ),
             Part::StateUpdate => {
-                let Group::Neurons(ng) = &mut self.groups[k] else {
-                    return 0;
-                };
-                let n = ng.len();
-                if let Some(c) = &ng.compiled {
-                    c.update.run(
-                        &mut ng.arrays,
-                        Elements::Range(0, n),
-                        &scalars,
-                        &mut self.rng,
-                        &mut self.scratch,
-                        |_| {},
-                    );
+                if let Group::Neurons(ng) = &mut self.groups[k] {
+                    ng.state_update(t, &mut self.rng, &mut self.scratch);
                 }
             }
             Part::SynapsesStateUpdate => {
@@ -534,28 +549,7 @@ impl Network {
             }
             Part::Threshold => {
                 let out = &mut self.spikes[k];
-                out.clear();
-                match &mut self.groups[k] {
-                    Group::Neurons(ng) => {
-                        if let Some(th) = ng.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
-                            let n = ng.spec.n;
-                            th.run(
-                                &mut ng.arrays,
-                                Elements::Range(0, n),
-                                &scalars,
-                                &mut self.rng,
-                                &mut self.scratch,
-                                |j| out.push(j),
-                            );
-                        }
-                        ng.mark_spiked(out, t);
-                    }
-                    Group::Poisson(p) => {
-                        p.update_rates(t, &mut self.rng, &mut self.scratch);
-                        p.spikes(dt, &mut self.rng, out)
-                    }
-                    Group::Generator(sg) => sg.spikes_at(step, dt, out),
-                }
+                self.groups[k].emit_spikes(tick.into(), &mut self.rng, &mut self.scratch, out);
                 return out.len() as u64;
             }
             Part::SpikeRecord => self.record_events(k, t),
@@ -611,22 +605,8 @@ impl Network {
                 );
             }
             Part::Reset => {
-                let Group::Neurons(ng) = &mut self.groups[k] else {
-                    return 0;
-                };
-                let spikes = &self.spikes[k];
-                if spikes.is_empty() {
-                    return 0;
-                }
-                if let Some(reset) = ng.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
-                    reset.run(
-                        &mut ng.arrays,
-                        Elements::Indices(spikes),
-                        &scalars,
-                        &mut self.rng,
-                        &mut self.scratch,
-                        |_| {},
-                    );
+                if let Group::Neurons(ng) = &mut self.groups[k] {
+                    ng.reset(&self.spikes[k], t, &mut self.rng, &mut self.scratch);
                 }
             }
         }

@@ -228,7 +228,7 @@ impl StateMonitor {
                     let values = match self.synapses {
                         Some(s) => synapses[s].values(name, groups, 0.0, dt, externals)?.0,
                         None if var.kind == VarKind::Index => {
-                            self.record.iter().map(|&k| k as f64).collect()
+                            (0..self.source.len).map(|k| k as f64).collect()
                         }
                         None => vec![self.source.len as f64],
                     };

@@ -177,6 +177,72 @@ impl NeuronGroup {
         &self.arrays[self.arrays.len() - 1]
     }
 
+    /// The state update of one step at time `t` (refractoriness first, in the kernel).
+    pub(super) fn state_update(
+        &mut self,
+        t: f64,
+        rng: &mut rand::rngs::SmallRng,
+        scratch: &mut crate::eval::Scratch,
+    ) {
+        let n = self.len();
+        if let Some(c) = &self.compiled {
+            c.update.run(
+                &mut self.arrays,
+                Elements::Range(0, n),
+                &[t],
+                rng,
+                scratch,
+                |_| {},
+            );
+        }
+    }
+
+    /// The threshold at time `t`: the neurons that spike go into `out` (sorted) and
+    /// become refractory.
+    pub(super) fn threshold(
+        &mut self,
+        t: f64,
+        rng: &mut rand::rngs::SmallRng,
+        scratch: &mut crate::eval::Scratch,
+        out: &mut Vec<u32>,
+    ) {
+        let n = self.spec.n;
+        if let Some(th) = self.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
+            th.run(
+                &mut self.arrays,
+                Elements::Range(0, n),
+                &[t],
+                rng,
+                scratch,
+                |j| out.push(j),
+            );
+        }
+        self.mark_spiked(out, t);
+    }
+
+    /// The reset code on the neurons that spiked.
+    pub(super) fn reset(
+        &mut self,
+        spikes: &[u32],
+        t: f64,
+        rng: &mut rand::rngs::SmallRng,
+        scratch: &mut crate::eval::Scratch,
+    ) {
+        if spikes.is_empty() {
+            return;
+        }
+        if let Some(reset) = self.compiled.as_ref().and_then(|c| c.reset.as_ref()) {
+            reset.run(
+                &mut self.arrays,
+                Elements::Indices(spikes),
+                &[t],
+                rng,
+                scratch,
+                |_| {},
+            );
+        }
+    }
+
     /// Brian 2's thresholder: the neurons that spiked at time `t` become refractory now
     /// (`lastspike = t`, `not_refractory = False`), so code later in the same step (the
     /// synapses, the reset) already sees them refractory.
@@ -692,7 +758,7 @@ impl NeuronGroup {
         let ns = GroupNamespace {
             eqs: &self.eqs,
             arrays: &self.array_names,
-            n: len,
+            n: self.spec.n,
             dt,
             externals,
         };
@@ -721,22 +787,21 @@ impl NeuronGroup {
                 vec![Expr::name("not_refractory"), stmt.value, Expr::name(var)],
             );
         }
-        code_all.push(stmt);
-        // `i` local to the subgroup (`N` is bound to its size above).
-        if start > 0 {
-            let local_i = |n: &str| {
-                (n == "i").then(|| {
-                    Expr::binary(
-                        crate::expr::BinOp::Sub,
-                        Expr::name("i"),
-                        Expr::number(start as f64),
-                    )
-                })
+        // The code sees `i` and `N` local to the subgroup; the group's subexpressions keep
+        // the group's own `i` and `N` (Brian 2).
+        if start > 0 || len != self.spec.n {
+            let local = |n: &str| match n {
+                "i" => Some(Expr::binary(
+                    crate::expr::BinOp::Sub,
+                    Expr::name("i"),
+                    Expr::number(start as f64),
+                )),
+                "N" => Some(Expr::number(len as f64)),
+                _ => None,
             };
-            for s in &mut code_all {
-                s.value = s.value.substitute(&local_i);
-            }
+            stmt.value = stmt.value.substitute(&local);
         }
+        code_all.push(stmt);
         let tables = externals.tables();
         let bind = crate::eval::WithTables {
             bind: |n: &str| ns.bind(n),

@@ -25,5 +25,12 @@ out["I"] = floats(G.I[:] / nA)
 out["sub_I"] = floats(SG.I[:] / nA)
 out["v_"] = floats(G.v_[:])
 out["E"] = float(G.E / volt)
+# Code on a subgroup sees the subgroup's i and N; the group's subexpressions keep the
+# group's own.
+H = NeuronGroup(4, """x : 1
+                      d = i*1.0 + N*100.0 : 1""")
+SH = H[1:3]
+SH.x = "d + 1000*i + 10000*N"
+out["sub_code_with_subexpression"] = floats(H.x[:])
 write_json("variables.json", out, args.out)
 print(out)

@@ -1,9 +1,10 @@
-"""Variables read and recorded as Brian 2 does, for tests/variables_more.rs: a
-StateMonitor of subexpressions (all neurons, a list, one index, a subgroup) over 2 ms of
-an integrating model, computed at recording time from the state with the script's
-values and `t`; a group's subexpression of `t` read after the run; and a Synapses
-object's variables: `i`, `j`, `N`, `N_pre`, `N_post`, synaptic subexpressions (read and
-recorded: Brian 2 cannot record one that reads neuron variables), `w_` without units, a shared parameter, `v_post` and the implicit post `v`.
+"""Variables read and recorded as Brian 2 does, for tests/variables_more.rs: StateMonitors
+of subexpressions (all neurons, a list, one index, a subgroup; a subgroup's `i` with a
+list in any order) over 2 ms of an integrating model, computed at recording time from the
+state with the script's values and `t`; a group's subexpression of `t` read after the
+run; and a Synapses object's variables: `i`, `j`, `N`, `N_pre`, `N_post`, synaptic
+subexpressions (read and recorded; Brian 2 cannot record one that reads neuron
+variables), `w_` without units, a shared parameter, `v_post` and the implicit post `v`.
 
 Re-run:  /work/venv-brian2/bin/python tools/brian2/variables_more.py
 """
@@ -47,6 +48,8 @@ M_list = StateMonitor(G, "drive", record=[0, 2])
 M_one = StateMonitor(G, "I_syn", record=3)
 M_sub = StateMonitor(G[1:3], "drive", record=True)
 M_syn = StateMonitor(S, "wx", record=True)
+SG = G[1:4]
+M_idx = StateMonitor(SG, ["i", "I_syn"], record=[2, 0])
 run(2 * ms)
 
 out = {"meta": meta(args.target, dt=float(defaultclock.dt))}
@@ -58,6 +61,11 @@ out["one_I_syn"] = [floats(row / nA) for row in M_one.I_syn]
 out["sub_drive"] = [floats(row / nA) for row in M_sub.drive]
 out["syn_wx_trace"] = [floats(row / nS) for row in M_syn.wx]
 out["S_wx"] = floats(S.wx[:] / nS)
+# Brian 2.11 records a subgroup's `i` with its offset subtracted twice ([1, -1] here);
+# the subgroup's own `i` of the recorded neurons is what recording `i` means.
+out["idx_i_brian2_recorded"] = [int(row[0]) for row in M_idx.i]
+out["idx_i"] = [int(x) for x in SG.i[[2, 0]]]
+out["idx_I_syn"] = [floats(row / nA) for row in M_idx.I_syn]
 out["G_drive_end"] = floats(G.drive[:] / nA)
 out["S_i"] = [int(x) for x in S.i[:]]
 out["S_j"] = [int(x) for x in S.j[:]]
