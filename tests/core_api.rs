@@ -265,3 +265,64 @@ fn the_core_checks_what_it_is_given() {
         "a PulsePacket needs a non-negative number of neurons, got -3"
     );
 }
+
+/// `rand()` in a weight closure draws from the network's generator, in the order the
+/// synapses are built (each row's targets first): it depends on the seed, two connections
+/// get different weights, and a Rust closure drawing from the generator it is handed gets
+/// the same numbers.
+#[test]
+fn rand_in_a_weight_closure_draws_from_the_network_generator() {
+    let script = |seed| {
+        let mut s = common::session("core-api-closure-rand", seed);
+        common::exec(
+            &mut s,
+            r#"let G = NeuronGroup(30, "dv/dt = -v/(10*ms) : volt");
+               let C = Connection(G, G, "v", #{ weight: |i, j| rand()*mV, sparseness: 0.5 });
+               let D = Connection(G, G, "v", #{ weight: 1*mV, delay: |i, j| rand()*ms });"#,
+        );
+        let st = s.state.borrow();
+        let c = &st.net.connections;
+        let d = match &c[1].delay {
+            ConnectionDelay::PerSynapse(d) => d.clone(),
+            ConnectionDelay::Homogeneous(_) => panic!("one delay"),
+        };
+        (c[0].weights.clone(), d)
+    };
+    let rust = |seed| {
+        let mut net = Network::new();
+        net.seed(seed);
+        let ns = Values::new();
+        let spec = NeuronGroupSpec {
+            n: 30,
+            model: "dv/dt = -v/(10*ms) : volt".into(),
+            name: "g".into(),
+            ..Default::default()
+        };
+        let g = net.add_group(Group::Neurons(NeuronGroup::new(spec).unwrap()));
+        let mut c = ConnectionSpec::new(g, g, "c");
+        c.weight = Some(PairValue::function_with_rng(|_, _, rng| {
+            Ok(volts(rng.random::<f64>() * MV))
+        }));
+        c.sparseness = Some(0.5);
+        net.add_connection(c, &ns).unwrap();
+        let mut d = ConnectionSpec::new(g, g, "d");
+        d.weight = Some(PairValue::Quantity(volts(MV)));
+        d.delay = Some(ConnectionDelaySpec::PerPair(PairValue::function_with_rng(
+            |_, _, rng| Ok(seconds(rng.random::<f64>() * MS)),
+        )));
+        net.add_connection(d, &ns).unwrap();
+        (net.connections[0].weights.clone(), delays(&net, 1))
+    };
+    let (w1, d1) = script(1);
+    let (w2, _) = script(2);
+    assert_ne!(w1, w2, "the same weights for two seeds");
+    assert_eq!((w1.clone(), d1.clone()), rust(1));
+    assert_eq!(script(2).0, rust(2).0);
+    let w = w1.data();
+    assert!(w.len() > 300 && w.iter().all(|&x| (0.0..MV).contains(&x)));
+    assert_eq!(d1.len(), 900);
+    assert_ne!(
+        &d1[..w.len()],
+        w.iter().map(|x| x / MV * MS).collect::<Vec<_>>().as_slice()
+    );
+}

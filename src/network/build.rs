@@ -63,13 +63,25 @@ pub enum PairValue<'a> {
     Code(String),
     /// A function of `(i, j)` (a script's closure; any Rust closure), whose values are
     /// checked against the target's unit.
-    Function(Box<dyn FnMut(usize, usize) -> Result<Quantity, String> + 'a>),
+    /// It gets the network's random generator, drawn from in the order of the pairs.
+    Function(PairFn<'a>),
 }
 
+/// A function of `(i, j)` and the network's random generator.
+pub type PairFn<'a> = Box<dyn FnMut(usize, usize, &mut SmallRng) -> Result<Quantity, String> + 'a>;
+
 impl PairValue<'_> {
-    /// A Rust closure as a pair value.
+    /// A Rust closure of `(i, j)` as a pair value.
     pub fn function<'a>(
-        f: impl FnMut(usize, usize) -> Result<Quantity, String> + 'a,
+        mut f: impl FnMut(usize, usize) -> Result<Quantity, String> + 'a,
+    ) -> PairValue<'a> {
+        PairValue::Function(Box::new(move |i, j, _: &mut SmallRng| f(i, j)))
+    }
+
+    /// A Rust closure of `(i, j)` and the network's random generator (rows' targets are
+    /// drawn before their weights).
+    pub fn function_with_rng<'a>(
+        f: impl FnMut(usize, usize, &mut SmallRng) -> Result<Quantity, String> + 'a,
     ) -> PairValue<'a> {
         PairValue::Function(Box::new(f))
     }
@@ -141,7 +153,7 @@ pub enum Pattern {
 /// A weight prepared before the synapses are built.
 enum WeightSource<'s, 'a> {
     Constant(f64),
-    Function(&'s mut Box<dyn FnMut(usize, usize) -> Result<Quantity, String> + 'a>),
+    Function(&'s mut PairFn<'a>),
     /// A string in `i` and `j`, compiled once.
     Code(crate::eval::Kernel),
 }
@@ -211,8 +223,8 @@ pub fn with_pair_values<R>(
     match weight_source(value, target_dim, externals)? {
         WeightSource::Constant(w) => build(&mut WeightFn::Constant(w), rng),
         WeightSource::Function(f) => {
-            let mut call = |i: usize, j: usize| -> Result<f64, String> {
-                f(i, j)?
+            let mut call = |i: usize, j: usize, rng: &mut SmallRng| -> Result<f64, String> {
+                f(i, j, rng)?
                     .in_dim(target_dim, "the weight")
                     .map_err(|e| e.to_string())
             };
@@ -221,7 +233,7 @@ pub fn with_pair_values<R>(
         WeightSource::Code(kernel) => {
             let mut scratch = crate::eval::Scratch::default();
             let mut code_rng: SmallRng = rand::SeedableRng::seed_from_u64(rng.random());
-            let mut call = |i: usize, j: usize| -> Result<f64, String> {
+            let mut call = |i: usize, j: usize, _: &mut SmallRng| -> Result<f64, String> {
                 let mut arrays = vec![vec![i as f64], vec![j as f64]];
                 let mut out = 0.0;
                 kernel.run_value(&mut arrays, &mut code_rng, &mut scratch, &mut out);
@@ -388,9 +400,9 @@ pub fn connection_block(
         }
     }
     with_pair_values(weight, dim, externals, rng, |wf, rng| match pattern {
-        Pattern::Full => full_rows(rows, cols, wf),
+        Pattern::Full => full_rows(rows, cols, wf, rng),
         Pattern::Random(p) => random_rows(rows, cols, p, wf, rng, None),
-        Pattern::OneToOne => one_to_one_rows(rows, wf),
+        Pattern::OneToOne => one_to_one_rows(rows, wf, rng),
     })
     .map_err(|e| other(object, e))
 }
@@ -423,9 +435,9 @@ pub fn build_connection(
         (Some(w), Some(p)) => with_pair_values(w, dim, externals, rng, |wf, rng| {
             random_rows(rows, cols, p, wf, rng, None)
         }),
-        (Some(w), None) => {
-            with_pair_values(w, dim, externals, rng, |wf, _| full_rows(rows, cols, wf))
-        }
+        (Some(w), None) => with_pair_values(w, dim, externals, rng, |wf, rng| {
+            full_rows(rows, cols, wf, rng)
+        }),
         (None, Some(_)) => Err("a Connection with sparseness needs a weight".to_string()),
         (None, None) => Ok(RowBuilder::new(cols).finish_empty(rows)),
     }
@@ -486,9 +498,10 @@ fn connection_delay(
             ))
         }
         ConnectionDelaySpec::PerPair(mut value) => {
-            let values = with_pair_values(&mut value, Dimension::TIME, externals, rng, |wf, _| {
-                pairs.iter().map(|&(i, j)| wf.at(i, j)).collect()
-            })?;
+            let values =
+                with_pair_values(&mut value, Dimension::TIME, externals, rng, |wf, rng| {
+                    pairs.iter().map(|&(i, j)| wf.at(i, j, rng)).collect()
+                })?;
             Ok(ConnectionDelay::PerSynapse(values))
         }
     }

@@ -36,17 +36,18 @@ pub enum ConnectionDelay {
     PerSynapse(Vec<f64>),
 }
 
-/// How a weight is given for a pair (i, j) of local indices.
+/// How a weight is given for a pair (i, j) of local indices. A function gets the
+/// network's random generator (a script's `rand()` in a weight closure draws from it).
 pub enum WeightFn<'a> {
     Constant(f64),
-    Function(&'a mut dyn FnMut(usize, usize) -> Result<f64, String>),
+    Function(&'a mut dyn FnMut(usize, usize, &mut SmallRng) -> Result<f64, String>),
 }
 
 impl WeightFn<'_> {
-    pub fn at(&mut self, i: usize, j: usize) -> Result<f64, String> {
+    pub fn at(&mut self, i: usize, j: usize, rng: &mut SmallRng) -> Result<f64, String> {
         match self {
             WeightFn::Constant(w) => Ok(*w),
-            WeightFn::Function(f) => f(i, j),
+            WeightFn::Function(f) => f(i, j, rng),
         }
     }
 }
@@ -89,7 +90,8 @@ impl RowBuilder {
 }
 
 /// Random connectivity: each pair present with probability `p`, drawn by geometric skips
-/// so building costs O(number of synapses), not O(rows * cols).
+/// so building costs O(number of synapses), not O(rows * cols). A row's targets are drawn
+/// before its weights.
 pub fn random_rows(
     nrows: usize,
     ncols: usize,
@@ -104,18 +106,16 @@ pub fn random_rows(
         ));
     }
     let mut b = RowBuilder::new(ncols);
+    let mut targets = Vec::new();
     for i in 0..nrows {
-        let mut failure = None;
+        targets.clear();
         super::connect::random_targets(ncols, p, rng, |j| {
-            if failure.is_none() && skip_self.is_none_or(|off| off + i != j) {
-                match weight.at(i, j) {
-                    Ok(w) => b.push(j as u32, w),
-                    Err(e) => failure = Some(e),
-                }
+            if skip_self.is_none_or(|off| off + i != j) {
+                targets.push(j);
             }
         });
-        if let Some(e) = failure {
-            return Err(e);
+        for &j in &targets {
+            b.push(j as u32, weight.at(i, j, rng)?);
         }
         b.end_row();
     }
@@ -127,11 +127,12 @@ pub fn full_rows(
     nrows: usize,
     ncols: usize,
     weight: &mut WeightFn,
+    rng: &mut SmallRng,
 ) -> Result<CsMatI<f64, u32>, String> {
     let mut b = RowBuilder::new(ncols);
     for i in 0..nrows {
         for j in 0..ncols {
-            b.push(j as u32, weight.at(i, j)?);
+            b.push(j as u32, weight.at(i, j, rng)?);
         }
         b.end_row();
     }
@@ -139,10 +140,14 @@ pub fn full_rows(
 }
 
 /// Neuron i onto neuron i.
-pub fn one_to_one_rows(n: usize, weight: &mut WeightFn) -> Result<CsMatI<f64, u32>, String> {
+pub fn one_to_one_rows(
+    n: usize,
+    weight: &mut WeightFn,
+    rng: &mut SmallRng,
+) -> Result<CsMatI<f64, u32>, String> {
     let mut b = RowBuilder::new(n);
     for i in 0..n {
-        b.push(i as u32, weight.at(i, i)?);
+        b.push(i as u32, weight.at(i, i, rng)?);
         b.end_row();
     }
     Ok(b.finish())

@@ -254,13 +254,20 @@ fn count(n: INT, what: &str) -> RResult<usize> {
 }
 
 /// A weight or per-synapse delay as the core takes it: a quantity, a string in i and j,
-/// or a script closure `|i, j| ...` called per pair.
-fn pair_value<'a>(ctx: &'a NativeCallContext, v: &Dynamic) -> RResult<PairValue<'a>> {
+/// or a script closure `|i, j| ...` called per pair. The core hands the closure the
+/// network's generator, put back into the shared state for the call so that `rand()` in
+/// the closure draws from it.
+fn pair_value<'a>(
+    ctx: &'a NativeCallContext,
+    shared: &'a Shared,
+    v: &Dynamic,
+) -> RResult<PairValue<'a>> {
     if let Some(f) = v.clone().try_cast::<FnPtr>() {
-        return Ok(PairValue::function(move |i, j| {
-            let v: Dynamic = f
-                .call_within_context(ctx, (i as INT, j as INT))
-                .map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
+        return Ok(PairValue::function_with_rng(move |i, j, rng| {
+            std::mem::swap(&mut shared.borrow_mut().net.rng, rng);
+            let v: Result<Dynamic, _> = f.call_within_context(ctx, (i as INT, j as INT));
+            std::mem::swap(&mut shared.borrow_mut().net.rng, rng);
+            let v = v.map_err(|e| format!("the weight function failed for ({i}, {j}): {e}"))?;
             to_quantity(&v, "the weight").map_err(|e| e.to_string())
         }));
     }
@@ -271,7 +278,8 @@ fn pair_value<'a>(ctx: &'a NativeCallContext, v: &Dynamic) -> RResult<PairValue<
 }
 
 /// Runs `f` with the network's random generator taken out of the shared state, because
-/// a closure weight runs script code that may itself borrow the state.
+/// a closure weight runs script code that may itself borrow the state (the closure gets
+/// the generator back for each call: `pair_value`).
 fn with_rng<R>(shared: &Shared, f: impl FnOnce(&mut rand::rngs::SmallRng) -> R) -> R {
     let placeholder = rand::SeedableRng::seed_from_u64(0);
     let mut rng = std::mem::replace(&mut shared.borrow_mut().net.rng, placeholder);
@@ -320,13 +328,13 @@ fn connection(
         spec.sparseness = Some(p);
     }
     if let Some(w) = opts.get("weight") {
-        spec.weight = Some(pair_value(ctx, w)?);
+        spec.weight = Some(pair_value(ctx, shared, w)?);
     }
     if let Some(d) = opts.get("delay") {
         spec.delay = Some(if d.is_array() || d.is::<QuantityArray>() {
             ConnectionDelaySpec::Uniform(to_qarray(d, "the delay range")?)
         } else if d.is_string() || d.clone().try_cast::<FnPtr>().is_some() {
-            ConnectionDelaySpec::PerPair(pair_value(ctx, d)?)
+            ConnectionDelaySpec::PerPair(pair_value(ctx, shared, d)?)
         } else {
             ConnectionDelaySpec::Homogeneous(to_quantity(d, "delay")?)
         });
@@ -364,7 +372,7 @@ fn connect_part(
         let name = st.net.connections[c.0].name.clone();
         (dim, name, st.namespace_values())
     };
-    let mut w = pair_value(ctx, &weight)?;
+    let mut w = pair_value(ctx, shared, &weight)?;
     let (rows, cols) = (src.0.len, tgt.0.len);
     let block = with_rng(shared, |rng| {
         connection_block(&name, pattern, rows, cols, &mut w, dim, &ns, rng)
