@@ -22,7 +22,7 @@ mod variables;
 
 pub use build::{
     build_connection, connection_block, count, unknown_variable, with_pair_values, Assigned,
-    ConnectionDelaySpec, ConnectionSpec, DelayValue, PairValue, Pattern, TargetVariable,
+    ConnectionDelaySpec, ConnectionSpec, DelayValue, PairFn, PairValue, Pattern, TargetVariable,
 };
 pub use clock::Clock;
 pub use connect::{random_targets, ConnectRule};
