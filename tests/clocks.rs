@@ -271,3 +271,21 @@ fn scheduling_summary_lists_the_objects_run_would_run() {
         "{inside}"
     );
 }
+
+#[test]
+fn a_poisson_group_with_its_own_dt_spikes_on_its_clock() {
+    let d = data();
+    assert!(d["j_all_on_1ms_grid"].as_bool().unwrap() && d["j_some_spikes"].as_bool().unwrap());
+    let mut s = session("clock-poisson", 3);
+    exec(
+        &mut s,
+        r#"
+        let P = PoissonGroup(50, #{ rates: 200*Hz, dt: 1*ms });
+        let S = SpikeMonitor(P);
+        run(20*ms);
+    "#,
+    );
+    let t = floats(&mut s, "S.t / ms");
+    assert!(!t.is_empty());
+    assert!(t.iter().all(|x| (x - x.round()).abs() < 1e-9), "{t:?}");
+}

@@ -25,6 +25,7 @@ from common import floats, meta, parse_args, setup_brian, write_json
 
 args = parse_args()
 b2 = setup_brian(args.target)
+import numpy as np  # noqa: E402
 from brian2 import (  # noqa: E402
     Network, NeuronGroup, SpikeMonitor, StateMonitor, defaultclock, ms, second, start_scope,
 )
@@ -155,6 +156,18 @@ net.schedule = ["start", "groups", "synapses", "resets", "thresholds", "end"]
 net.run(0.3 * ms)
 out["i_v"] = floats(M.v[0])
 out["i_spikes"] = floats(S.t / second)
+
+# (j) a PoissonGroup with its own dt spikes on its clock's steps only
+start_scope()
+defaultclock.dt = 0.1 * ms
+from brian2 import PoissonGroup, Hz  # noqa: E402
+P = PoissonGroup(50, rates=200 * Hz, dt=1 * ms)
+S = SpikeMonitor(P)
+net = Network(P, S)
+net.run(20 * ms)
+steps = (S.t / ms)
+out["j_all_on_1ms_grid"] = bool(np.all(np.abs(steps - np.round(steps)) < 1e-9))
+out["j_some_spikes"] = int(S.num_spikes) > 0
 
 write_json("clocks.json", out, args.out)
 for k, v in out.items():

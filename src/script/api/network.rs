@@ -305,6 +305,8 @@ fn connection(
             "max_delay",
             "structure",
             "name",
+            "when",
+            "order",
         ],
         "Connection",
     )?;
@@ -350,7 +352,13 @@ fn connection(
         c.name = next_name(&mut st, "connection");
     }
     st.net.connections.push(c);
-    Ok(ConnectionHandle(st.net.connections.len() - 1))
+    let index = st.net.connections.len() - 1;
+    let id = ObjectId {
+        kind: Kind::Connection,
+        index,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(ConnectionHandle(index))
 }
 
 /// Brian 1's connect_* on parts of a connection's source and target.
@@ -394,7 +402,11 @@ fn spike_generator(
     times: Dynamic,
     opts: Map,
 ) -> RResult<GroupHandle> {
-    check_keys(&opts, &["period", "name"], "SpikeGeneratorGroup")?;
+    check_keys(
+        &opts,
+        &["period", "name", "when", "order", "dt", "clock"],
+        "SpikeGeneratorGroup",
+    )?;
     let n = count(n, "a SpikeGeneratorGroup")?;
     let idx = to_indices(&indices, "the indices")?;
     let times = to_qarray(&times, "the times")?;
@@ -407,7 +419,40 @@ fn spike_generator(
         .map_err(|e| e.to_string())?;
     let mut st = shared.borrow_mut();
     group.name = name.unwrap_or_else(|| next_name(&mut st, "spikegeneratorgroup"));
-    Ok(GroupHandle(st.net.add_group(Group::Generator(group))))
+    let g = st.net.add_group(Group::Generator(group));
+    let id = ObjectId {
+        kind: Kind::Group,
+        index: g.group,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(GroupHandle(g))
+}
+
+/// Brian 2's PoissonGroup: rates as a quantity, an array, or an expression in t and i.
+fn poisson_group(shared: &Shared, n: INT, rates: Dynamic, opts: Map) -> RResult<GroupHandle> {
+    let mut keys: Vec<&str> = vec!["rates", "name"];
+    keys.extend(super::schedule::SCHEDULING_KEYS);
+    check_keys(&opts, &keys, "PoissonGroup")?;
+    count(n, "a PoissonGroup")?;
+    let name = opts.get("name").map(|v| to_string(v, "name")).transpose()?;
+    let mut group = if rates.is_string() {
+        // An expression in t and i, checked to be in Hz and compiled at run().
+        let code = to_string(&rates, "the rates")?;
+        PoissonGroup::with_code(n.max(0) as usize, code, String::new())
+    } else {
+        let arr = to_qarray(&rates, "the rates")?;
+        PoissonGroup::from_rates(n.max(0) as usize, &arr, String::new())
+            .map_err(|e| e.to_string())?
+    };
+    let mut st = shared.borrow_mut();
+    group.name = name.unwrap_or_else(|| next_name(&mut st, "poissongroup"));
+    let g = st.net.add_group(Group::Poisson(group));
+    let id = ObjectId {
+        kind: Kind::Group,
+        index: g.group,
+    };
+    super::schedule::apply(&mut st, id, &opts, true)?;
+    Ok(GroupHandle(g))
 }
 
 fn kind_name(g: &Group) -> &'static str {
@@ -620,23 +665,23 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "PoissonGroup",
         move |n: INT, rates: Dynamic| -> RResult<GroupHandle> {
-            count(n, "a PoissonGroup")?;
-            if rates.is_string() {
-                // An expression in t and i, checked to be in Hz and compiled at run().
-                let code = to_string(&rates, "the rates")?;
-                let mut st = s.borrow_mut();
-                let name = next_name(&mut st, "poissongroup");
-                let group = PoissonGroup::with_code(n.max(0) as usize, code, name);
-                return Ok(GroupHandle(st.net.add_group(Group::Poisson(group))));
+            // Brian 2's keyword form: PoissonGroup(n, #{ rates: ..., ... }).
+            match rates.clone().try_cast::<Map>() {
+                Some(opts) => {
+                    let r = opts
+                        .get("rates")
+                        .cloned()
+                        .ok_or("PoissonGroup needs rates")?;
+                    poisson_group(&s, n, r, opts)
+                }
+                None => poisson_group(&s, n, rates, Map::new()),
             }
-            let arr = to_qarray(&rates, "the rates")?;
-            let mut group = PoissonGroup::from_rates(n.max(0) as usize, &arr, String::new())
-                .map_err(|e| e.to_string())?;
-            let mut st = s.borrow_mut();
-            group.name = next_name(&mut st, "poissongroup");
-            Ok(GroupHandle(st.net.add_group(Group::Poisson(group))))
         },
     );
+    let s = shared.clone();
+    engine.register_fn("PoissonGroup", move |n: INT, rates: Dynamic, opts: Map| {
+        poisson_group(&s, n, rates, opts)
+    });
     let s = shared.clone();
     engine.register_fn(
         "SpikeGeneratorGroup",
