@@ -5,18 +5,13 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
 
-fn data() -> Value {
-    serde_json::from_str(&std::fs::read_to_string("tests/data/clocks.json").unwrap()).unwrap()
+fn data() -> serde_json::Value {
+    reference_data("clocks")
 }
 
-fn nums(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+fn nums(v: &serde_json::Value) -> Vec<f64> {
+    json_floats(v)
 }
 
 fn close(a: &[f64], b: &[f64], what: &str) {

@@ -3,19 +3,15 @@
 //! tests/data/magic_run.json (tools/brian2/magic_run.py).
 
 mod common;
-use common::{eval, exec, floats, session};
+use common::{eval, exec, floats, json_floats, reference_data, session};
 use serde_json::Value;
 
 fn data() -> Value {
-    serde_json::from_str(&std::fs::read_to_string("tests/data/magic_run.json").unwrap()).unwrap()
+    reference_data("magic_run")
 }
 
 fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+    json_floats(v)
 }
 
 /// Brian 2's message without its object name and final period, for comparison.

@@ -6,15 +6,11 @@ mod common;
 use common::*;
 
 fn data() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string("tests/data/variables.json").unwrap()).unwrap()
+    reference_data("variables")
 }
 
 fn nums(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+    json_floats(v)
 }
 
 fn close(a: &[f64], b: &[f64], what: &str) {

@@ -10,16 +10,11 @@ mod common;
 use common::*;
 
 fn data() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string("tests/data/variables_more.json").unwrap())
-        .unwrap()
+    reference_data("variables_more")
 }
 
 fn nums(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+    json_floats(v)
 }
 
 fn rows(v: &serde_json::Value) -> Vec<Vec<f64>> {

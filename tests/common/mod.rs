@@ -51,3 +51,19 @@ pub fn first_change(trace: &[f64]) -> usize {
         .position(|v| *v != trace[0])
         .expect("the trace changes")
 }
+
+/// Reference data made by a script in tools/brian2: `tests/data/<name>.json`.
+pub fn reference_data(name: &str) -> serde_json::Value {
+    let path = format!("tests/data/{name}.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The numbers of a JSON array.
+pub fn json_floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
