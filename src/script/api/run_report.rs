@@ -223,10 +223,10 @@ impl RunReporter {
             }
             Report::Auto if self.bar_possible => {
                 if self.bar.is_none() && elapsed > BAR_AFTER {
-                    let bar = indicatif::ProgressBar::new(1000);
+                    let bar = indicatif::ProgressBar::new(1000).with_elapsed(p.started.elapsed());
                     bar.set_style(
                         indicatif::ProgressStyle::with_template(
-                            "{bar:40} {percent:>3}% simulated, {elapsed} elapsed, about {eta} remaining",
+                            "{bar:40} {percent:>3}% simulated, {msg}",
                         )
                         .expect("a valid template"),
                     );
@@ -234,7 +234,17 @@ impl RunReporter {
                     self.bar = Some(bar);
                 }
                 if let Some(bar) = &self.bar {
-                    bar.set_position((self.completed(p.t) * 1000.0) as u64);
+                    // indicatif's own ETA misreads a bar that starts part-way.
+                    let done = self.completed(p.t);
+                    bar.set_position((done * 1000.0) as u64);
+                    if done > 0.0 {
+                        let left = ((1.0 - done) / done * elapsed).round();
+                        bar.set_message(format!(
+                            "{} elapsed, about {} remaining",
+                            format_wall(elapsed),
+                            format_wall(left)
+                        ));
+                    }
                 }
             }
             _ => {}
