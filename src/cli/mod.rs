@@ -34,9 +34,28 @@ pub struct Args {
 
 /// Runs the command line; returns the process exit code.
 pub fn main_with(args: Args) -> i32 {
+    install_ctrl_c(args.script.is_some());
     match &args.script {
         Some(path) => run_file(path, &args),
         None => repl::run(&args),
+    }
+}
+
+/// Ctrl-C stops a run before its next step (the run's callback reads the flag). Outside a
+/// run, a script ends at once with status 130; the REPL's line editor reads Ctrl-C as a
+/// key (no signal), so it keeps its own behaviour there.
+fn install_ctrl_c(script: bool) {
+    use crate::script::api::run_report::{INTERRUPT, IN_RUN};
+    use std::sync::atomic::Ordering;
+    let installed = ctrlc::set_handler(move || {
+        INTERRUPT.store(true, Ordering::SeqCst);
+        if script && !IN_RUN.load(Ordering::SeqCst) {
+            eprintln!("interrupted (Ctrl-C)");
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
 }
 
@@ -85,7 +104,11 @@ fn run_file(path: &Path, args: &Args) -> i32 {
         }
         Err(e) => {
             eprintln!("{}", e.render(&name, &source));
-            1
+            if crate::script::api::run_report::interrupted() {
+                130
+            } else {
+                1
+            }
         }
     };
     // Figures written before an error are worth a look too.

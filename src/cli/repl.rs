@@ -173,6 +173,8 @@ pub fn run(args: &Args) -> i32 {
                     continue;
                 }
                 let _ = editor.add_history_entry(input.trim_end());
+                // A Ctrl-C pressed before this line is not meant for its runs.
+                crate::script::api::run_report::clear_interrupt();
                 match session.eval(&input, None) {
                     Ok(v) if !v.is_unit() => println!("{}", display(&session, v)),
                     Ok(_) => {}

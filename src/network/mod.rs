@@ -265,6 +265,30 @@ pub struct RunStats {
     pub steps: u64,
     pub spikes: u64,
     pub seconds: f64,
+    /// The run's callback stopped it before its end (Brian 2's `Network.stop()`).
+    pub stopped: bool,
+}
+
+/// Where a run is, as its callback sees it before each step (see [`Network::run_with`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// The time of the step about to be taken (the time reached so far).
+    pub t: f64,
+    pub t_start: f64,
+    pub t_end: f64,
+    /// Steps taken so far in this run.
+    pub steps: u64,
+    /// When the run's loop started (wall time).
+    pub started: std::time::Instant,
+}
+
+/// What a run's callback tells the loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    /// End the run now, before the next step: the network's time is the time reached,
+    /// state and recorded data as they are.
+    Stop,
 }
 
 pub struct Network {
@@ -451,6 +475,18 @@ impl Network {
     /// step at or after the start to its first step at or after the end (Brian 2 rounds
     /// the end time, not each run's length).
     pub fn run(&mut self, duration: f64, externals: &Values) -> Result<RunStats, NetworkError> {
+        self.run_with(duration, externals, &mut |_| Control::Continue)
+    }
+
+    /// [`Network::run`] with a callback called before every step. It should be cheap:
+    /// read a flag, look at the wall clock every few hundred steps. Returning
+    /// [`Control::Stop`] ends the run there, as Brian 2's `Network.stop()`.
+    pub fn run_with(
+        &mut self,
+        duration: f64,
+        externals: &Values,
+        on_step: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<RunStats, NetworkError> {
         if !(duration >= 0.0) || !duration.is_finite() {
             return Err(NetworkError::Other(format!(
                 "run() needs a positive, finite duration, got {duration} s"
@@ -492,6 +528,17 @@ impl Network {
             if !self.clocks[first].running() {
                 break;
             }
+            let progress = Progress {
+                t: self.clocks[first].t(),
+                t_start,
+                t_end,
+                steps: stats.steps,
+                started,
+            };
+            if on_step(&progress) == Control::Stop {
+                stats.stopped = true;
+                break;
+            }
             if !single {
                 for &c in &used {
                     ticking[c] = self.clocks[c].same_time(&self.clocks[first]);
@@ -522,8 +569,18 @@ impl Network {
                 self.check_finite(self.clocks[first].t())?;
             }
         }
-        self.check_finite(self.clocks[0].t())?;
-        self.t = t_end;
+        if stats.stopped {
+            // Brian 2: the time of the earliest clock's next step.
+            let reached = used
+                .iter()
+                .map(|&c| self.clocks[c].t())
+                .fold(f64::INFINITY, f64::min);
+            self.check_finite(reached)?;
+            self.t = reached;
+        } else {
+            self.check_finite(self.clocks[0].t())?;
+            self.t = t_end;
+        }
         stats.seconds = started.elapsed().as_secs_f64();
         Ok(stats)
     }

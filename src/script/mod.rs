@@ -131,6 +131,7 @@ impl SimState {
         &mut self,
         duration: f64,
         collected: &[magic::ObjectId],
+        opts: api::run_report::RunOptions,
     ) -> convert::RResult<()> {
         let plan = magic::plan_magic(self, collected)?;
         if plan.empty {
@@ -138,7 +139,7 @@ impl SimState {
             return Ok(());
         }
         self.net.set_t(self.runs.magic_t);
-        let out = self.run_members(duration, plan.flags);
+        let out = self.run_members(duration, plan.flags, opts);
         self.runs.magic_t = self.net.t();
         out
     }
@@ -189,11 +190,12 @@ impl SimState {
         &mut self,
         duration: f64,
         members: crate::network::MemberFlags,
+        opts: api::run_report::RunOptions,
     ) -> convert::RResult<()> {
         self.net.members = crate::network::Members {
             only: Some(members),
         };
-        let result = self.run(duration);
+        let result = self.run(duration, opts);
         self.net.members = crate::network::Members::default();
         result
     }
@@ -213,10 +215,17 @@ impl SimState {
     }
 
     /// Runs the core's current members and reports the run.
-    fn run(&mut self, duration: f64) -> convert::RResult<()> {
+    fn run(&mut self, duration: f64, opts: api::run_report::RunOptions) -> convert::RResult<()> {
         let ns = self.namespace_values();
         let t0 = self.net.t();
-        let result = self.net.run(duration, &ns);
+        let mut report = api::run_report::RunReporter::start(opts, t0, duration);
+        let started = std::time::Instant::now();
+        let result = self.net.run_with(duration, &ns, &mut |p| report.on_step(p));
+        report.finish(
+            started.elapsed().as_secs_f64(),
+            self.net.t(),
+            result.is_ok(),
+        );
         // The time each SpikeMonitor of the run has recorded, for its mean rate.
         let elapsed = self.net.t() - t0;
         let running: Vec<usize> = (0..self.net.spike_monitors.len())
@@ -239,6 +248,17 @@ impl SimState {
             stats.steps,
             stats.spikes
         );
+        if stats.stopped {
+            line = format!(
+                "run: {} at t = {}, {} into a run of {} ({} steps), {} spikes",
+                api::run_report::INTERRUPTED,
+                Quantity::new(self.net.t(), crate::units::Dimension::TIME),
+                Quantity::new(self.net.t() - t0, crate::units::Dimension::TIME),
+                Quantity::new(duration, crate::units::Dimension::TIME),
+                stats.steps,
+                stats.spikes
+            );
+        }
         // Per-monitor rates for small scripts; a chain of ten monitors gets only the total.
         for &k in running.iter().filter(|_| running.len() <= 3) {
             let m = &self.net.spike_monitors[k];
@@ -253,6 +273,11 @@ impl SimState {
                     n
                 ));
             }
+        }
+        if stats.stopped {
+            // State and recorded data are kept; the script (not the REPL) ends here.
+            self.log.push(line.clone());
+            return Err(line.into());
         }
         if !self.quiet {
             say(&line);
@@ -441,8 +466,8 @@ fn frame_call(
     {
         let rest = &args[1..];
         return match name {
-            "run" if rest.len() == 1 => {
-                en::run(shared, &net, rest[0].clone()).map(|_| Dynamic::UNIT)
+            "run" if rest.len() <= 2 && !rest.is_empty() => {
+                en::run(shared, &net, rest[0].clone(), rest.get(1).cloned()).map(|_| Dynamic::UNIT)
             }
             "store" if rest.len() <= 1 => {
                 let n = rest.first().map(|v| text(v, "the name")).transpose()?;
@@ -467,9 +492,9 @@ fn frame_call(
     }
     match name {
         "run" => {
-            if args.len() != 1 {
+            if args.is_empty() || args.len() > 2 {
                 return convert::err(format!(
-                    "run() takes the duration, got {} arguments",
+                    "run() takes the duration and an options map, got {} arguments",
                     args.len()
                 ));
             }
@@ -478,8 +503,9 @@ fn frame_call(
                 crate::units::Dimension::TIME,
                 "the duration of run()",
             )?;
+            let opts = api::run_report::options_arg(args.get(1))?;
             let ids = ids();
-            shared.borrow_mut().magic_run(d, &ids)?;
+            shared.borrow_mut().magic_run(d, &ids, opts)?;
             Ok(Dynamic::UNIT)
         }
         "collect" => {

@@ -91,8 +91,14 @@ fn with_time<R>(
     out
 }
 
-pub fn run(shared: &Shared, net: &NetworkHandle, duration: Dynamic) -> RResult<()> {
+pub fn run(
+    shared: &Shared,
+    net: &NetworkHandle,
+    duration: Dynamic,
+    opts: Option<Dynamic>,
+) -> RResult<()> {
     let duration = to_si(&duration, Dimension::TIME, "the duration of run()")?;
+    let opts = super::run_report::options_arg(opts.as_ref())?;
     let (objects, id) = {
         let n = net.0.borrow();
         (n.objects.clone(), n.id)
@@ -103,7 +109,7 @@ pub fn run(shared: &Shared, net: &NetworkHandle, duration: Dynamic) -> RResult<(
             // Brian 2 runs nothing, and the network's time stays.
             return Ok(());
         }
-        st.run_members(duration, plan.flags)
+        st.run_members(duration, plan.flags, opts)
     })
 }
 
@@ -191,8 +197,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     }
     let s = shared.clone();
     engine.register_fn("run", move |n: &mut NetworkHandle, d: Dynamic| {
-        run(&s, n, d)
+        run(&s, n, d, None)
     });
+    let s = shared.clone();
+    engine.register_fn(
+        "run",
+        move |n: &mut NetworkHandle, d: Dynamic, o: Dynamic| run(&s, n, d, Some(o)),
+    );
     let s = shared.clone();
     engine.register_fn(
         "store",

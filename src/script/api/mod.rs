@@ -6,6 +6,7 @@ pub mod monitors;
 pub mod network;
 pub mod plot;
 pub mod run_control;
+pub mod run_report;
 pub mod schedule;
 pub mod sweep;
 pub mod synapses;
