@@ -3,7 +3,7 @@
 //! spiking source neurons into the slot of its (homogeneous) delay; Synapses pushes
 //! synapse indices into the slot of each synapse's delay. Popping takes the current slot.
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpikeQueue {
     ring: Vec<Vec<u32>>,
     pos: usize,

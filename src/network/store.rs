@@ -6,6 +6,9 @@ use super::synapses::SynapsesState;
 use super::{Clock, Group, Network, NetworkError, SpikeQueue};
 use rand::rngs::SmallRng;
 
+#[path = "store_file.rs"]
+mod store_file;
+
 /// A StateMonitor's times and traces.
 type Traces = (Vec<f64>, Vec<Vec<Vec<f64>>>);
 /// A SpikeMonitor's (or EventMonitor's) indices, times, counts and recorded values.
@@ -27,7 +30,13 @@ pub(super) struct Snapshot {
 impl Network {
     /// Keeps the current state under `name`.
     pub fn store(&mut self, name: &str) {
-        let snapshot = Snapshot {
+        let snapshot = self.snapshot();
+        self.stored.insert(name.to_string(), snapshot);
+    }
+
+    /// The current state.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
             clocks: self.clocks.clone(),
             t: self.t(),
             rng: self.rng.clone(),
@@ -61,8 +70,7 @@ impl Network {
                 .iter()
                 .map(|m| (m.t.clone(), m.rate.clone()))
                 .collect(),
-        };
-        self.stored.insert(name.to_string(), snapshot);
+        }
     }
 
     /// Returns to the state stored under `name`. Objects created since are an error, as
@@ -73,6 +81,16 @@ impl Network {
                 "restore: nothing was stored under the name '{name}'"
             ))
         })?;
+        self.apply(s, name, restore_random_state)
+    }
+
+    /// Puts the state `s` (stored under `name`) in place.
+    fn apply(
+        &mut self,
+        s: Snapshot,
+        name: &str,
+        restore_random_state: bool,
+    ) -> Result<(), NetworkError> {
         let counts = [
             (s.groups.len(), self.groups.len()),
             (s.connections.len(), self.connections.len()),

@@ -82,7 +82,7 @@ struct SynapticCode {
 pub(super) struct CompiledCode(SynapticCode);
 
 /// Delays of a pathway.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Delay {
     /// The same delay for every synapse, in seconds.
     Homogeneous(f64),
@@ -1352,7 +1352,7 @@ fn index_by(side: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
 }
 
 /// What `store()` keeps of a Synapses object: connectivity, variables, delays, queues.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct SynapsesState {
     pre: Vec<u32>,
     post: Vec<u32>,

@@ -148,40 +148,66 @@ impl SimState {
     pub fn magic_store(
         &mut self,
         name: &str,
+        file: Option<&str>,
         collected: &[magic::ObjectId],
     ) -> convert::RResult<()> {
         magic::plan_magic(self, collected)?;
         self.net.set_t(self.runs.magic_t);
-        self.store(name);
-        Ok(())
+        self.store(name, file)
     }
 
     /// `restore()` of the magic network: its state and time as stored.
     pub fn magic_restore(
         &mut self,
         name: &str,
+        file: Option<&str>,
         random: bool,
         collected: &[magic::ObjectId],
     ) -> convert::RResult<()> {
         magic::plan_magic(self, collected)?;
         self.net.set_t(self.runs.magic_t);
-        let out = self.restore(name, random);
+        let out = self.restore(name, file, random);
         self.runs.magic_t = self.net.t();
         out
     }
 
-    /// Stores the core's state (at the core's current time) under `name`.
-    pub fn store(&mut self, name: &str) {
-        self.net.store(name);
-        self.runs.remember_recorded(name);
+    /// Stores the core's state (at the core's current time) under `name`, in memory or
+    /// in `file` (with the time each SpikeMonitor has recorded).
+    pub fn store(&mut self, name: &str, file: Option<&str>) -> convert::RResult<()> {
+        let Some(file) = file else {
+            self.net.store(name);
+            self.runs.remember_recorded(name);
+            return Ok(());
+        };
+        let recorded = (0..self.net.spike_monitors.len())
+            .map(|k| self.runs.recorded.get(&k).copied().unwrap_or(0.0))
+            .collect();
+        let extra = [(RECORDED_KEY.to_string(), recorded)].into();
+        self.net
+            .store_to_file(name, std::path::Path::new(file), extra)
+            .map_err(|e| e.to_string().into())
     }
 
-    /// Restores the core's state stored under `name`.
-    pub fn restore(&mut self, name: &str, random: bool) -> convert::RResult<()> {
-        self.net
-            .restore(name, random)
+    /// Restores the core's state stored under `name`, in memory or in `file`.
+    pub fn restore(
+        &mut self,
+        name: &str,
+        file: Option<&str>,
+        random: bool,
+    ) -> convert::RResult<()> {
+        let Some(file) = file else {
+            self.net
+                .restore(name, random)
+                .map_err(|e| -> Box<EvalAltResult> { e.to_string().into() })?;
+            self.runs.recall_recorded(name);
+            return Ok(());
+        };
+        let extra = self
+            .net
+            .restore_from_file(name, std::path::Path::new(file), random)
             .map_err(|e| -> Box<EvalAltResult> { e.to_string().into() })?;
-        self.runs.recall_recorded(name);
+        let recorded = extra.get(RECORDED_KEY).cloned().unwrap_or_default();
+        self.runs.recorded = recorded.into_iter().enumerate().collect();
         Ok(())
     }
 
@@ -389,6 +415,9 @@ fn snapshot(scope: &Scope, state: &Shared) {
     }
 }
 
+/// The time each SpikeMonitor has recorded, kept in a store file beside the state.
+const RECORDED_KEY: &str = "script: spike monitors' recorded seconds";
+
 /// Plain functions that need the calling scope (Brian 2's frame): the token mapper turns
 /// `run(...)` (not `x.run(...)`) into the custom syntax `__brian_run(...)`, whose callback
 /// sees the scope.
@@ -469,21 +498,28 @@ fn frame_call(
             "run" if rest.len() <= 2 && !rest.is_empty() => {
                 en::run(shared, &net, rest[0].clone(), rest.get(1).cloned()).map(|_| Dynamic::UNIT)
             }
-            "store" if rest.len() <= 1 => {
+            "store" if rest.len() <= 2 => {
                 let n = rest.first().map(|v| text(v, "the name")).transpose()?;
-                en::store(shared, &net, n.as_deref().unwrap_or("default")).map(|_| Dynamic::UNIT)
+                let f = rest.get(1).map(|v| text(v, "the file name")).transpose()?;
+                en::store(
+                    shared,
+                    &net,
+                    n.as_deref().unwrap_or("default"),
+                    f.as_deref(),
+                )
+                .map(|_| Dynamic::UNIT)
             }
-            "restore" if rest.len() <= 2 => {
+            "restore" if rest.len() <= 3 => {
                 let n = rest.first().map(|v| text(v, "the name")).transpose()?;
-                let o = match rest.get(1) {
-                    Some(m) => m
-                        .clone()
-                        .try_cast::<rhai::Map>()
-                        .ok_or("restore's options should be a map")?,
-                    None => rhai::Map::new(),
-                };
-                en::restore(shared, &net, n.as_deref().unwrap_or("default"), o)
-                    .map(|_| Dynamic::UNIT)
+                let (f, o) = restore_file_and_options(&rest[rest.len().min(1)..])?;
+                en::restore(
+                    shared,
+                    &net,
+                    n.as_deref().unwrap_or("default"),
+                    f.as_deref(),
+                    o,
+                )
+                .map(|_| Dynamic::UNIT)
             }
             _ => convert::err(format!(
                 "{name}() does not take a Network and these arguments"
@@ -527,33 +563,56 @@ fn frame_call(
             Ok(Dynamic::UNIT)
         }
         "store" => {
-            no_more(1)?;
+            no_more(2)?;
             let n = args.first().map(|v| text(v, "the name")).transpose()?;
+            let f = args.get(1).map(|v| text(v, "the file name")).transpose()?;
             let ids = ids();
-            shared
-                .borrow_mut()
-                .magic_store(n.as_deref().unwrap_or("default"), &ids)?;
+            shared.borrow_mut().magic_store(
+                n.as_deref().unwrap_or("default"),
+                f.as_deref(),
+                &ids,
+            )?;
             Ok(Dynamic::UNIT)
         }
         "restore" => {
-            no_more(2)?;
+            no_more(3)?;
             let n = args.first().map(|v| text(v, "the name")).transpose()?;
-            let random = match args.get(1) {
-                Some(m) => en::restore_random_state(
-                    &m.clone()
-                        .try_cast::<rhai::Map>()
-                        .ok_or("restore's options should be a map")?,
-                )?,
-                None => false,
-            };
+            let (f, o) = restore_file_and_options(&args[args.len().min(1)..])?;
+            let random = en::restore_random_state(&o)?;
             let ids = ids();
-            shared
-                .borrow_mut()
-                .magic_restore(n.as_deref().unwrap_or("default"), random, &ids)?;
+            shared.borrow_mut().magic_restore(
+                n.as_deref().unwrap_or("default"),
+                f.as_deref(),
+                random,
+                &ids,
+            )?;
             Ok(Dynamic::UNIT)
         }
         _ => convert::err(format!("unknown function {name}()")),
     }
+}
+
+/// `restore(name, [filename], [#{restore_random_state: ...}])`: the arguments after the
+/// name.
+fn restore_file_and_options(rest: &[Dynamic]) -> convert::RResult<(Option<String>, rhai::Map)> {
+    let (file, opts) = match rest {
+        [] => (None, None),
+        [a] if a.is_map() => (None, Some(a)),
+        [a] => (Some(a), None),
+        [a, b] => (Some(a), Some(b)),
+        _ => return convert::err("restore() takes a name, a file name and options"),
+    };
+    let file = file
+        .map(|v| convert::to_string(v, "restore's file name"))
+        .transpose()?;
+    let opts = match opts {
+        Some(m) => m
+            .clone()
+            .try_cast::<rhai::Map>()
+            .ok_or("restore's options should be a map")?,
+        None => rhai::Map::new(),
+    };
+    Ok((file, opts))
 }
 
 impl Session {

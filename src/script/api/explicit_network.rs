@@ -207,43 +207,68 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn(
         "store",
-        move |n: &mut NetworkHandle, name: ImmutableString| store(&s, n, &name),
+        move |n: &mut NetworkHandle, name: ImmutableString| store(&s, n, &name, None),
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "store",
+        move |n: &mut NetworkHandle, name: ImmutableString, file: ImmutableString| {
+            store(&s, n, &name, Some(&file))
+        },
     );
     let s = shared.clone();
     engine.register_fn("store", move |n: &mut NetworkHandle| {
-        store(&s, n, "default")
+        store(&s, n, "default", None)
     });
     let s = shared.clone();
     engine.register_fn(
         "restore",
-        move |n: &mut NetworkHandle, name: ImmutableString| restore(&s, n, &name, Map::new()),
+        move |n: &mut NetworkHandle, name: ImmutableString| restore(&s, n, &name, None, Map::new()),
     );
     let s = shared.clone();
     engine.register_fn(
         "restore",
-        move |n: &mut NetworkHandle, name: ImmutableString, o: Map| restore(&s, n, &name, o),
+        move |n: &mut NetworkHandle, name: ImmutableString, file: ImmutableString| {
+            restore(&s, n, &name, Some(&file), Map::new())
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "restore",
+        move |n: &mut NetworkHandle, name: ImmutableString, file: ImmutableString, o: Map| {
+            restore(&s, n, &name, Some(&file), o)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "restore",
+        move |n: &mut NetworkHandle, name: ImmutableString, o: Map| restore(&s, n, &name, None, o),
     );
     let s = shared.clone();
     engine.register_fn("restore", move |n: &mut NetworkHandle| {
-        restore(&s, n, "default", Map::new())
+        restore(&s, n, "default", None, Map::new())
     });
     engine.register_get("t", |n: &mut NetworkHandle| {
         Quantity::new(n.0.borrow().t, Dimension::TIME)
     });
 }
 
-/// `net.store(name)`: the state, at the network's time.
-pub fn store(shared: &Shared, net: &NetworkHandle, name: &str) -> RResult<()> {
-    with_time(shared, net, |st| {
-        st.store(name);
-        Ok(())
-    })
+/// `net.store(name)`, `net.store(name, filename)`: the state, at the network's time.
+pub fn store(shared: &Shared, net: &NetworkHandle, name: &str, file: Option<&str>) -> RResult<()> {
+    with_time(shared, net, |st| st.store(name, file))
 }
 
-/// `net.restore(name)`: the state and the network's time as stored.
-pub fn restore(shared: &Shared, net: &NetworkHandle, name: &str, opts: Map) -> RResult<()> {
+/// `net.restore(name)`, `net.restore(name, filename)`: the state and the network's time
+/// as stored.
+pub fn restore(
+    shared: &Shared,
+    net: &NetworkHandle,
+    name: &str,
+    file: Option<&str>,
+    opts: Map,
+) -> RResult<()> {
     let random = restore_random_state(&opts)?;
-    with_time(shared, net, |st| st.restore(name, random))
+    with_time(shared, net, |st| st.restore(name, file, random))
 }
 
 /// Reads `#{ restore_random_state: bool }`.
