@@ -368,16 +368,21 @@ pub fn plan_magic(st: &mut SimState, collected: &[ObjectId]) -> Result<Plan, Str
             ));
         }
     }
+    Ok(plan(runs, net, &objects, id))
+}
+
+/// The run of `objects` in network `id`: those not set inactive take part.
+fn plan(runs: &Runs, net: &Network, objects: &BTreeSet<ObjectId>, id: u64) -> Plan {
     let running: BTreeSet<ObjectId> = objects
         .iter()
         .filter(|o| !runs.inactive.contains(o))
         .copied()
         .collect();
-    Ok(Plan {
+    Plan {
         flags: flags_of(net, &running),
         id,
         empty: objects.is_empty(),
-    })
+    }
 }
 
 /// An explicit network's objects: Brian 2 refuses an object included without one it
@@ -394,16 +399,7 @@ pub fn plan_explicit(st: &mut SimState, objects: &[ObjectId], id: u64) -> Result
         }
     }
     claim(runs, net, &objects, id)?;
-    let running: BTreeSet<ObjectId> = objects
-        .iter()
-        .filter(|o| !runs.inactive.contains(o))
-        .copied()
-        .collect();
-    Ok(Plan {
-        flags: flags_of(net, &running),
-        id,
-        empty: objects.is_empty(),
-    })
+    Ok(plan(runs, net, &objects, id))
 }
 
 fn all_objects(net: &Network) -> Vec<ObjectId> {

@@ -176,21 +176,7 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
                     &externals,
                 )
                 .map_err(|e| e.to_string())?;
-            let dim = if unitless {
-                Dimension::DIMENSIONLESS
-            } else {
-                dim
-            };
-            if var.shared {
-                let v = values.first().copied().unwrap_or(0.0);
-                return Ok(match var.var_type {
-                    crate::equations::VarType::Integer if unitless || dim.is_dimensionless() => {
-                        Dynamic::from(v as INT)
-                    }
-                    _ => Dynamic::from(Quantity::new(v, dim)),
-                });
-            }
-            Ok(Dynamic::from(QuantityArray::new(values, dim)))
+            Ok(variable_value(&var, values, dim, unitless))
         }
         Group::Poisson(p) if name == "rates" => Ok(Dynamic::from(QuantityArray::new(
             p.rates[r.start..r.start + r.len].to_vec(),
@@ -198,6 +184,29 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
         ))),
         other => err(format!("{} has no variable '{name}'", other.name())),
     }
+}
+
+/// A variable's values as scripts see them: one value for a shared variable (an integer
+/// for a dimensionless integer), else an array; `unitless` (`v_`) drops the unit.
+pub(super) fn variable_value(
+    var: &crate::network::Variable,
+    values: Vec<f64>,
+    dim: Dimension,
+    unitless: bool,
+) -> Dynamic {
+    let dim = if unitless {
+        Dimension::DIMENSIONLESS
+    } else {
+        dim
+    };
+    if var.shared {
+        let v = values.first().copied().unwrap_or(0.0);
+        return match var.var_type {
+            crate::equations::VarType::Integer if dim.is_dimensionless() => Dynamic::from(v as INT),
+            _ => Dynamic::from(Quantity::new(v, dim)),
+        };
+    }
+    Dynamic::from(QuantityArray::new(values, dim))
 }
 
 fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {

@@ -6,7 +6,7 @@ use super::super::{Shared, SimState};
 use super::monitors::{RateMonitorHandle, SpikeMonitorHandle, StateMonitorHandle};
 use super::network::{ConnectionHandle, GroupHandle, PoissonInputHandle};
 use super::synapses::SynapsesHandle;
-use crate::network::{Kind, ObjectId, When};
+use crate::network::{ObjectId, When};
 use crate::units::{Dimension, Quantity};
 use rhai::{Dynamic, Engine, ImmutableString, Map};
 
@@ -74,26 +74,10 @@ pub fn apply(st: &mut SimState, id: ObjectId, opts: &Map, takes_when: bool) -> R
     Ok(())
 }
 
-/// The object a handle stands for, if it is one the schedule runs.
+/// The object a handle stands for, if it is one the schedule runs (as the magic
+/// network identifies it).
 pub fn object_of(d: &Dynamic) -> Option<ObjectId> {
-    let (kind, index) = if let Some(g) = d.clone().try_cast::<GroupHandle>() {
-        (Kind::Group, g.0.group)
-    } else if let Some(c) = d.clone().try_cast::<ConnectionHandle>() {
-        (Kind::Connection, c.0)
-    } else if let Some(s) = d.clone().try_cast::<SynapsesHandle>() {
-        (Kind::Synapses, s.0)
-    } else if let Some(m) = d.clone().try_cast::<SpikeMonitorHandle>() {
-        (Kind::SpikeMonitor, m.0)
-    } else if let Some(m) = d.clone().try_cast::<StateMonitorHandle>() {
-        (Kind::StateMonitor, m.0)
-    } else if let Some(m) = d.clone().try_cast::<RateMonitorHandle>() {
-        (Kind::RateMonitor, m.0)
-    } else if let Some(p) = d.clone().try_cast::<PoissonInputHandle>() {
-        (Kind::PoissonInput, p.0)
-    } else {
-        return None;
-    };
-    Some(ObjectId { kind, index })
+    super::super::magic::ObjectId::of(d).map(|o| o.core())
 }
 
 /// `active`, `order` and `when` read and set on every kind of object.

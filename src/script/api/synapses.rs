@@ -155,19 +155,7 @@ fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<Dynamic> 
     let (values, dim) = syn
         .values(base, groups, st.net.t(), st.net.default_dt(), &externals)
         .map_err(|e| e.to_string())?;
-    let dim = if unitless {
-        Dimension::DIMENSIONLESS
-    } else {
-        dim
-    };
-    if var.shared {
-        let v = values.first().copied().unwrap_or(0.0);
-        return Ok(match var.var_type {
-            crate::equations::VarType::Integer if dim.is_dimensionless() => Dynamic::from(v as INT),
-            _ => Dynamic::from(crate::units::Quantity::new(v, dim)),
-        });
-    }
-    Ok(Dynamic::from(QuantityArray::new(values, dim)))
+    Ok(super::network::variable_value(&var, values, dim, unitless))
 }
 
 fn unknown_read(
