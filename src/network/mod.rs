@@ -85,9 +85,9 @@ impl Group {
     /// The group's spikes of this step, into `out` (cleared first): a NeuronGroup's
     /// threshold (which also makes its spiking neurons refractory), Poisson draws, or
     /// a generator's spikes due at this step.
-    pub(crate) fn emit_spikes(
+    fn emit_spikes(
         &mut self,
-        (t, dt, step): (f64, f64, u64),
+        Tick { t, dt, step }: Tick,
         rng: &mut SmallRng,
         scratch: &mut Scratch,
         out: &mut Vec<u32>,
@@ -335,12 +335,6 @@ struct Tick {
     step: u64,
 }
 
-impl From<Tick> for (f64, f64, u64) {
-    fn from(k: Tick) -> Self {
-        (k.t, k.dt, k.step)
-    }
-}
-
 impl Network {
     pub fn new() -> Network {
         Network {
@@ -466,9 +460,10 @@ impl Network {
     /// The sorted operations of the next run, with everything compiled (Brian 2's
     /// `scheduling_summary()` shows them).
     pub fn summary(&mut self, externals: &Values) -> Result<String, NetworkError> {
-        self.prepare(externals)?;
+        let clocks = self.prepare(externals)?;
         let act = self.members.clone();
-        self.scheduling_summary(&act).map_err(NetworkError::Other)
+        self.scheduling_summary(&act, &clocks)
+            .map_err(NetworkError::Other)
     }
 
     /// Runs for `duration` seconds from the network's time, every clock from its first
@@ -606,7 +601,7 @@ impl Network {
             }
             Part::Threshold => {
                 let out = &mut self.spikes[k];
-                self.groups[k].emit_spikes(tick.into(), &mut self.rng, &mut self.scratch, out);
+                self.groups[k].emit_spikes(tick, &mut self.rng, &mut self.scratch, out);
                 return out.len() as u64;
             }
             Part::SpikeRecord => self.record_events(k, t),

@@ -545,9 +545,12 @@ impl Network {
     }
 
     /// Brian 2's `scheduling_summary()`: one row per operation, in running order.
-    pub fn scheduling_summary(&mut self, members: &super::Members) -> Result<String, String> {
-        let clocks = self.resolve_clocks()?;
-        let ops = self.operations(members, &clocks)?;
+    pub fn scheduling_summary(
+        &self,
+        members: &super::Members,
+        clocks: &HashMap<ObjectId, usize>,
+    ) -> Result<String, String> {
+        let ops = self.operations(members, clocks)?;
         let rows: Vec<[String; 6]> = ops
             .iter()
             .map(|op| {
