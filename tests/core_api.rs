@@ -326,3 +326,49 @@ fn rand_in_a_weight_closure_draws_from_the_network_generator() {
         w.iter().map(|x| x / MV * MS).collect::<Vec<_>>().as_slice()
     );
 }
+
+/// A network operation pauses the loop: the caller runs its code with the network free
+/// (here: writes a variable), resumes, and the rest of the step follows. Without a
+/// caller for it, `run` refuses the network.
+#[test]
+fn a_run_pauses_at_network_operations_and_resumes() {
+    use brian::network::{Control, Kind, ObjectId, Pause};
+    let mut net = Network::new();
+    let spec = NeuronGroupSpec {
+        n: 1,
+        model: "dx/dt = 1/second : 1".into(),
+        name: "neurongroup".into(),
+        ..Default::default()
+    };
+    net.add_group(Group::Neurons(NeuronGroup::new(spec).unwrap()));
+    let op = net.add_network_operation(None).unwrap();
+    net.scheduling_mut(ObjectId {
+        kind: Kind::NetworkOperation,
+        index: op,
+    })
+    .dt = Some(1.0 * MS);
+    let ns = Values::new();
+    assert!(net.run(5.0 * MS, &ns).is_err());
+    let mut run = net.begin_run(5.0 * MS, &ns, false).unwrap();
+    let mut times = Vec::new();
+    loop {
+        match net.resume(&mut run, &mut |_| Control::Continue).unwrap() {
+            Pause::Done => break,
+            Pause::Operation { index, t } => {
+                assert_eq!(index, op);
+                times.push((t / MS).round() as i64);
+                // In `start`, before the group's update of this step.
+                if let Group::Neurons(g) = &mut net.groups[0] {
+                    g.arrays[0][0] = 0.0;
+                }
+            }
+        }
+    }
+    let stats = net.finish_run(run).unwrap();
+    assert_eq!(times, vec![0, 1, 2, 3, 4]);
+    assert_eq!(stats.steps, 50);
+    assert!((net.t() - 5.0 * MS).abs() < 1e-12);
+    // Reset at 4 ms, then 10 steps of 0.1 ms.
+    let x = net.groups[0].as_neurons().unwrap().arrays[0][0];
+    assert!((x - 1.0 * MS).abs() < 1e-9, "{x}");
+}

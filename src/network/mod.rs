@@ -12,7 +12,9 @@ mod inputs;
 mod monitors;
 mod names;
 pub mod namespace;
+mod network_operation;
 mod neuron_group;
+mod run;
 mod run_regularly;
 pub mod schedule;
 mod spike_queue;
@@ -33,7 +35,9 @@ pub use events::{check_event_name, CustomEvent, Slot};
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
 pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, Window};
 pub use namespace::Values;
+pub use network_operation::NetworkOperation;
 pub use neuron_group::{NeuronGroup, NeuronGroupSpec, Reset, Threshold};
+pub use run::{Control, Pause, Progress, RunState, RunStats};
 pub use run_regularly::{CodeOwner, RunRegularly, RunRegularlyOptions};
 pub use schedule::{Kind, ObjectId, Operation, Part, Scheduling, When};
 pub use spike_queue::SpikeQueue;
@@ -166,6 +170,7 @@ pub struct MemberFlags {
     pub state_monitors: Vec<bool>,
     pub rate_monitors: Vec<bool>,
     pub poisson_inputs: Vec<bool>,
+    pub network_operations: Vec<bool>,
 }
 
 fn flag(v: &[bool], k: usize) -> bool {
@@ -197,6 +202,9 @@ impl Members {
     pub fn poisson_input(&self, k: usize) -> bool {
         self.has(|f| &f.poisson_inputs, k)
     }
+    pub fn network_operation(&self, k: usize) -> bool {
+        self.has(|f| &f.network_operations, k)
+    }
     pub fn has_object(&self, id: ObjectId) -> bool {
         let k = id.index;
         match id.kind {
@@ -207,6 +215,7 @@ impl Members {
             Kind::StateMonitor => self.state_monitor(k),
             Kind::RateMonitor => self.rate_monitor(k),
             Kind::PoissonInput => self.poisson_input(k),
+            Kind::NetworkOperation => self.network_operation(k),
             // Code of a group or synapses goes with its owner (Network::takes_part).
             Kind::RunRegularly => true,
         }
@@ -259,38 +268,6 @@ impl NetworkError {
     }
 }
 
-/// Counters of one run, for reports and benchmarks.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RunStats {
-    pub steps: u64,
-    pub spikes: u64,
-    pub seconds: f64,
-    /// The run's callback stopped it before its end (Brian 2's `Network.stop()`).
-    pub stopped: bool,
-}
-
-/// Where a run is, as its callback sees it before each step (see [`Network::run_with`]).
-#[derive(Clone, Copy, Debug)]
-pub struct Progress {
-    /// The time of the step about to be taken (the time reached so far).
-    pub t: f64,
-    pub t_start: f64,
-    pub t_end: f64,
-    /// Steps taken so far in this run.
-    pub steps: u64,
-    /// When the run's loop started (wall time).
-    pub started: std::time::Instant,
-}
-
-/// What a run's callback tells the loop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    Continue,
-    /// End the run now, before the next step: the network's time is the time reached,
-    /// state and recorded data as they are.
-    Stop,
-}
-
 pub struct Network {
     /// The clocks objects run on; clock 0 is `defaultclock`.
     pub clocks: Vec<Clock>,
@@ -309,6 +286,10 @@ pub struct Network {
     pub poisson_inputs: Vec<PoissonInput>,
     /// `run_regularly` code of groups and synapses (run_regularly.rs).
     pub run_regularly: Vec<RunRegularly>,
+    /// Script code run in the loop (network_operation.rs).
+    pub network_operations: Vec<NetworkOperation>,
+    /// Seconds per operation of the last run made with `profile` (run.rs).
+    profiling: Option<Vec<(String, f64)>>,
     pub rng: SmallRng,
     /// The objects taking part in runs (all by default; an explicit Network sets them).
     pub members: Members,
@@ -350,6 +331,8 @@ impl Network {
             rate_monitors: Vec::new(),
             poisson_inputs: Vec::new(),
             run_regularly: Vec::new(),
+            network_operations: Vec::new(),
+            profiling: None,
             stored: Default::default(),
             members: Members::default(),
             rng: SmallRng::from_rng(&mut rand::rng()),
@@ -466,120 +449,6 @@ impl Network {
             .map_err(NetworkError::Other)
     }
 
-    /// Runs for `duration` seconds from the network's time, every clock from its first
-    /// step at or after the start to its first step at or after the end (Brian 2 rounds
-    /// the end time, not each run's length).
-    pub fn run(&mut self, duration: f64, externals: &Values) -> Result<RunStats, NetworkError> {
-        self.run_with(duration, externals, &mut |_| Control::Continue)
-    }
-
-    /// [`Network::run`] with a callback called before every step. It should be cheap:
-    /// read a flag, look at the wall clock every few hundred steps. Returning
-    /// [`Control::Stop`] ends the run there, as Brian 2's `Network.stop()`.
-    pub fn run_with(
-        &mut self,
-        duration: f64,
-        externals: &Values,
-        on_step: &mut dyn FnMut(&Progress) -> Control,
-    ) -> Result<RunStats, NetworkError> {
-        if !(duration >= 0.0) || !duration.is_finite() {
-            return Err(NetworkError::Other(format!(
-                "run() needs a positive, finite duration, got {duration} s"
-            )));
-        }
-        let clocks = self.prepare(externals)?;
-        let act = self.members.clone();
-        let mut ops = self
-            .operations(&act, &clocks)
-            .map_err(NetworkError::Other)?;
-        ops.retain(|op| op.active);
-        let (t_start, t_end) = (self.t, self.t + duration);
-        let mut used: Vec<usize> = clocks
-            .iter()
-            .filter(|(id, _)| self.takes_part(&act, **id))
-            .map(|(_, &c)| c)
-            .collect();
-        used.push(0);
-        used.sort_unstable();
-        used.dedup();
-        for &c in &used {
-            self.clocks[c]
-                .set_interval(t_start, t_end)
-                .map_err(NetworkError::Other)?;
-        }
-        // Spikes of an earlier run (or of groups outside this network) are not this run's.
-        self.spikes.iter_mut().for_each(Vec::clear);
-        let started = std::time::Instant::now();
-        let mut stats = RunStats::default();
-        let single = used.len() == 1;
-        let mut ticking: Vec<bool> = vec![false; self.clocks.len()];
-        let mut since_check = 0u32;
-        loop {
-            // The clocks at the earliest time tick together.
-            let first = *used
-                .iter()
-                .min_by(|&&a, &&b| self.clocks[a].t().total_cmp(&self.clocks[b].t()))
-                .expect("the default clock is always used");
-            if !self.clocks[first].running() {
-                break;
-            }
-            let progress = Progress {
-                t: self.clocks[first].t(),
-                t_start,
-                t_end,
-                steps: stats.steps,
-                started,
-            };
-            if on_step(&progress) == Control::Stop {
-                stats.stopped = true;
-                break;
-            }
-            if !single {
-                for &c in &used {
-                    ticking[c] = self.clocks[c].same_time(&self.clocks[first]);
-                }
-            } else {
-                ticking[first] = true;
-            }
-            for op in &ops {
-                if ticking[op.clock] {
-                    let c = &self.clocks[op.clock];
-                    let tick = Tick {
-                        t: c.t(),
-                        dt: c.dt,
-                        step: c.timestep,
-                    };
-                    stats.spikes += self.execute(op, tick);
-                }
-            }
-            for &c in &used {
-                if ticking[c] {
-                    self.clocks[c].timestep += 1;
-                }
-            }
-            stats.steps += 1;
-            since_check += 1;
-            if since_check == 1000 {
-                since_check = 0;
-                self.check_finite(self.clocks[first].t())?;
-            }
-        }
-        if stats.stopped {
-            // Brian 2: the time of the earliest clock's next step.
-            let reached = used
-                .iter()
-                .map(|&c| self.clocks[c].t())
-                .fold(f64::INFINITY, f64::min);
-            self.check_finite(reached)?;
-            self.t = reached;
-        } else {
-            self.check_finite(self.clocks[0].t())?;
-            self.t = t_end;
-        }
-        stats.seconds = started.elapsed().as_secs_f64();
-        Ok(stats)
-    }
-
     /// Runs one operation; returns the number of spikes it emitted.
     fn execute(&mut self, op: &Operation, tick: Tick) -> u64 {
         let Tick { t, dt, step } = tick;
@@ -608,6 +477,8 @@ impl Network {
             Part::EventThreshold(e) => self.event_threshold(k, e, t),
             Part::EventReset(e) => self.event_reset(k, e, t),
             Part::RunRegularly => self.run_regularly_step(k, t),
+            // The loop pauses there and its caller runs the code (run.rs).
+            Part::NetworkOperation => {}
             Part::RateRecord => {
                 let m = &mut self.rate_monitors[k];
                 m.record(&self.spikes[m.source.group], t, dt);

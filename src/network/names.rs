@@ -20,7 +20,8 @@ impl Network {
             3 => act.spike_monitor(k),
             4 => act.state_monitor(k),
             5 => act.rate_monitor(k),
-            _ => act.poisson_input(k),
+            6 => act.poisson_input(k),
+            _ => act.network_operation(k),
         });
         let mut seen = std::collections::HashSet::new();
         let mut twice: Vec<&str> = Vec::new();
@@ -41,7 +42,7 @@ impl Network {
 
     /// Names of the objects for which `keep(kind, index)` holds (kinds in field order).
     fn named(&self, keep: impl Fn(usize, usize) -> bool) -> Vec<&str> {
-        let kinds: [Vec<&str>; 7] = [
+        let kinds: [Vec<&str>; 8] = [
             self.groups.iter().map(|g| g.name()).collect(),
             self.connections.iter().map(|c| c.name.as_str()).collect(),
             self.synapses.iter().map(|s| s.spec.name.as_str()).collect(),
@@ -57,6 +58,10 @@ impl Network {
             self.poisson_inputs
                 .iter()
                 .map(|p| p.name.as_str())
+                .collect(),
+            self.network_operations
+                .iter()
+                .map(|o| o.name.as_str())
                 .collect(),
         ];
         let mut out = Vec::new();

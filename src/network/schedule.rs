@@ -92,6 +92,8 @@ pub enum Kind {
     PoissonInput,
     /// Code run on a clock for a group or synapses (`run_regularly`).
     RunRegularly,
+    /// Script code called in the loop (`network_operation`).
+    NetworkOperation,
 }
 
 /// An object of a network: its kind and its position in that kind's list.
@@ -127,6 +129,8 @@ pub enum Part {
     EventReset(usize),
     /// `run_regularly` code.
     RunRegularly,
+    /// A network operation: the loop pauses for its caller.
+    NetworkOperation,
 }
 
 impl Part {
@@ -142,6 +146,7 @@ impl Part {
             Part::EventThreshold(_) => "event",
             Part::EventReset(_) => "event code",
             Part::RunRegularly => "run_regularly",
+            Part::NetworkOperation => "network operation",
         }
     }
 }
@@ -287,6 +292,8 @@ impl Network {
                         super::CodeOwner::Neurons(r) => follow(Kind::Group, r.group),
                         super::CodeOwner::Synapses(k) => follow(Kind::Synapses, k),
                     },
+                    // Brian 2: the default clock.
+                    Kind::NetworkOperation => 0,
                     Kind::Group | Kind::Synapses => unreachable!(),
                 },
             };
@@ -306,6 +313,7 @@ impl Network {
             (Kind::RateMonitor, self.rate_monitors.len()),
             (Kind::PoissonInput, self.poisson_inputs.len()),
             (Kind::RunRegularly, self.run_regularly.len()),
+            (Kind::NetworkOperation, self.network_operations.len()),
         ];
         lists
             .into_iter()
@@ -323,6 +331,7 @@ impl Network {
             Kind::RateMonitor => self.rate_monitors[id.index].name.clone(),
             Kind::PoissonInput => self.poisson_inputs[id.index].name.clone(),
             Kind::RunRegularly => self.run_regularly[id.index].name.clone(),
+            Kind::NetworkOperation => self.network_operations[id.index].name.clone(),
         }
     }
 
@@ -534,6 +543,9 @@ impl Network {
                     push(id, Part::PoissonInput, name, &when1("synapses"), s.order)?
                 }
                 Kind::RunRegularly => push(id, Part::RunRegularly, name, &when1("start"), s.order)?,
+                Kind::NetworkOperation => {
+                    push(id, Part::NetworkOperation, name, &when1("start"), s.order)?
+                }
             }
         }
         ops.sort_by(|a, b| {

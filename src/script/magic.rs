@@ -9,6 +9,7 @@
 use super::api::explicit_network::NetworkHandle;
 use super::api::monitors::{RateMonitorHandle, SpikeMonitorHandle, StateMonitorHandle};
 use super::api::network::{ConnectionHandle, GroupHandle, PoissonInputHandle};
+use super::api::network_operation::NetworkOperationHandle;
 use super::api::synapses::{PathwayHandle, SynapsesHandle};
 use super::SimState;
 use crate::network::{Group, MemberFlags, Network};
@@ -25,6 +26,7 @@ pub enum ObjectId {
     StateMonitor(usize),
     RateMonitor(usize),
     PoissonInput(usize),
+    NetworkOperation(usize),
 }
 
 impl ObjectId {
@@ -52,6 +54,9 @@ impl ObjectId {
         if let Some(p) = v.read_lock::<PoissonInputHandle>() {
             return Some(ObjectId::PoissonInput(p.0));
         }
+        if let Some(o) = v.read_lock::<NetworkOperationHandle>() {
+            return Some(ObjectId::NetworkOperation(o.0));
+        }
         None
     }
 
@@ -66,6 +71,7 @@ impl ObjectId {
             ObjectId::StateMonitor(k) => (Kind::StateMonitor, k),
             ObjectId::RateMonitor(k) => (Kind::RateMonitor, k),
             ObjectId::PoissonInput(k) => (Kind::PoissonInput, k),
+            ObjectId::NetworkOperation(k) => (Kind::NetworkOperation, k),
         };
         crate::network::ObjectId { kind, index }
     }
@@ -98,6 +104,7 @@ impl ObjectId {
             ObjectId::StateMonitor(k) => net.state_monitors.get(k).map(|m| m.name.clone()),
             ObjectId::RateMonitor(k) => net.rate_monitors.get(k).map(|m| m.name.clone()),
             ObjectId::PoissonInput(k) => net.poisson_inputs.get(k).map(|p| p.name.clone()),
+            ObjectId::NetworkOperation(k) => net.network_operations.get(k).map(|o| o.name.clone()),
         };
         n.unwrap_or_else(|| format!("{self:?}"))
     }
@@ -121,7 +128,7 @@ impl ObjectId {
                 .connections
                 .get(k)
                 .map(|c| vec![g(c.source.group), g(c.target.group)]),
-            ObjectId::Group(_) | ObjectId::PoissonInput(_) => None,
+            ObjectId::Group(_) | ObjectId::PoissonInput(_) | ObjectId::NetworkOperation(_) => None,
         }
         .unwrap_or_default()
     }
@@ -131,6 +138,11 @@ impl ObjectId {
 /// Brian object (or network, pathway) whose methods and setters compile code, or a map
 /// or array that may hold one (an array is judged by its first element, to stay cheap).
 pub fn is_entry_value(v: &Dynamic) -> bool {
+    // A shared variable borrowed by the call in progress (`net.run(...)` while a network
+    // operation reads `net`) cannot be looked into; it is not a Brian object's entry.
+    if v.is_shared() && v.is_locked() {
+        return false;
+    }
     fn handle(v: &Dynamic) -> bool {
         v.is::<GroupHandle>()
             || v.is::<SynapsesHandle>()
@@ -141,6 +153,7 @@ pub fn is_entry_value(v: &Dynamic) -> bool {
             || v.is::<StateMonitorHandle>()
             || v.is::<RateMonitorHandle>()
             || v.is::<PoissonInputHandle>()
+            || v.is::<NetworkOperationHandle>()
             || v.is_map()
     }
     if handle(v) {
@@ -171,7 +184,7 @@ pub fn collect(scope: &Scope, st: &SimState) -> Vec<(ObjectId, Dynamic)> {
 }
 
 /// How many objects of each kind existed at `start_scope()`.
-type Counts = [usize; 7];
+type Counts = [usize; 8];
 
 fn counts(net: &Network) -> Counts {
     [
@@ -182,6 +195,7 @@ fn counts(net: &Network) -> Counts {
         net.state_monitors.len(),
         net.rate_monitors.len(),
         net.poisson_inputs.len(),
+        net.network_operations.len(),
     ]
 }
 
@@ -194,6 +208,7 @@ fn slot(id: ObjectId) -> (usize, usize) {
         ObjectId::StateMonitor(k) => (4, k),
         ObjectId::RateMonitor(k) => (5, k),
         ObjectId::PoissonInput(k) => (6, k),
+        ObjectId::NetworkOperation(k) => (7, k),
     }
 }
 
@@ -226,6 +241,11 @@ impl Runs {
             next_id: 2,
             ..Default::default()
         }
+    }
+
+    /// The magic network's id.
+    pub fn magic_id(&self) -> u64 {
+        self.magic_id
     }
 
     /// A fresh id for an explicit network.
@@ -277,6 +297,7 @@ pub fn flags_of(net: &Network, objects: &BTreeSet<ObjectId>) -> MemberFlags {
         state_monitors: vec![false; net.state_monitors.len()],
         rate_monitors: vec![false; net.rate_monitors.len()],
         poisson_inputs: vec![false; net.poisson_inputs.len()],
+        network_operations: vec![false; net.network_operations.len()],
     };
     for &o in objects {
         let v = match o {
@@ -287,6 +308,7 @@ pub fn flags_of(net: &Network, objects: &BTreeSet<ObjectId>) -> MemberFlags {
             ObjectId::StateMonitor(k) => f.state_monitors.get_mut(k),
             ObjectId::RateMonitor(k) => f.rate_monitors.get_mut(k),
             ObjectId::PoissonInput(k) => f.poisson_inputs.get_mut(k),
+            ObjectId::NetworkOperation(k) => f.network_operations.get_mut(k),
         };
         if let Some(v) = v {
             *v = true;
@@ -404,7 +426,7 @@ pub fn plan_explicit(st: &mut SimState, objects: &[ObjectId], id: u64) -> Result
 
 fn all_objects(net: &Network) -> Vec<ObjectId> {
     let c = counts(net);
-    let kinds: [fn(usize) -> ObjectId; 7] = [
+    let kinds: [fn(usize) -> ObjectId; 8] = [
         ObjectId::Group,
         ObjectId::Connection,
         ObjectId::Synapses,
@@ -412,6 +434,7 @@ fn all_objects(net: &Network) -> Vec<ObjectId> {
         ObjectId::StateMonitor,
         ObjectId::RateMonitor,
         ObjectId::PoissonInput,
+        ObjectId::NetworkOperation,
     ];
     kinds
         .iter()

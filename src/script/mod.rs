@@ -8,6 +8,8 @@
 pub mod api;
 pub mod convert;
 pub mod magic;
+mod run;
+pub use run::run_members;
 
 use crate::network::{Network, Values};
 use crate::plot::Figure;
@@ -52,6 +54,15 @@ pub struct SimState {
     saved_figure: Option<String>,
     /// The model text the last error points into, for the error report.
     pub last_snippet: Option<crate::network::Snippet>,
+    /// The closures of the core's network operations, by index.
+    pub network_operations: Vec<api::network_operation::ScriptOperation>,
+    /// During a run: the time of the current step (as a network operation sees it) and
+    /// the id of the network running.
+    pub running: Option<(f64, u64)>,
+    /// A network operation called `stop()`.
+    pub stop_requested: bool,
+    /// Seconds per code object of each network's last run, if it was profiled.
+    pub profiles: HashMap<u64, Vec<(String, f64)>>,
 }
 
 /// A cheap identity of a figure's content, to tell whether it changed since it was saved.
@@ -98,6 +109,10 @@ impl SimState {
             sweeping: false,
             saved_figure: None,
             last_snippet: None,
+            network_operations: Vec::new(),
+            running: None,
+            stop_requested: false,
+            profiles: HashMap::new(),
         }
     }
 
@@ -112,6 +127,7 @@ impl SimState {
 
     /// Sets the default clock's dt; the magic network's time must be a multiple of it.
     pub fn set_dt(&mut self, dt: f64) -> convert::RResult<()> {
+        self.not_running("setting dt")?;
         self.net.set_t(self.runs.magic_t);
         self.net
             .set_default_dt(dt)
@@ -123,25 +139,6 @@ impl SimState {
         self.net.reinit();
         self.runs.magic_t = 0.0;
         self.runs.recorded.clear();
-    }
-
-    /// Brian 2's `run()`: the objects collected from the calling scope, from the magic
-    /// network's time (0 when they are all new).
-    pub fn magic_run(
-        &mut self,
-        duration: f64,
-        collected: &[magic::ObjectId],
-        opts: api::run_report::RunOptions,
-    ) -> convert::RResult<()> {
-        let plan = magic::plan_magic(self, collected)?;
-        if plan.empty {
-            warn("run(): no Brian object is held by a variable of this scope; nothing was simulated (as in Brian 2)");
-            return Ok(());
-        }
-        self.net.set_t(self.runs.magic_t);
-        let out = self.run_members(duration, plan.flags, opts);
-        self.runs.magic_t = self.net.t();
-        out
     }
 
     /// `store()` of the magic network: its objects are collected as for `run()`.
@@ -174,6 +171,7 @@ impl SimState {
     /// Stores the core's state (at the core's current time) under `name`, in memory or
     /// in `file` (with the time each SpikeMonitor has recorded).
     pub fn store(&mut self, name: &str, file: Option<&str>) -> convert::RResult<()> {
+        self.not_running("store()")?;
         let Some(file) = file else {
             self.net.store(name);
             self.runs.remember_recorded(name);
@@ -195,6 +193,7 @@ impl SimState {
         file: Option<&str>,
         random: bool,
     ) -> convert::RResult<()> {
+        self.not_running("restore()")?;
         let Some(file) = file else {
             self.net
                 .restore(name, random)
@@ -211,21 +210,6 @@ impl SimState {
         Ok(())
     }
 
-    /// Runs the objects flagged in `members` for `duration` from the core's current time.
-    pub fn run_members(
-        &mut self,
-        duration: f64,
-        members: crate::network::MemberFlags,
-        opts: api::run_report::RunOptions,
-    ) -> convert::RResult<()> {
-        self.net.members = crate::network::Members {
-            only: Some(members),
-        };
-        let result = self.run(duration, opts);
-        self.net.members = crate::network::Members::default();
-        result
-    }
-
     /// Brian 2's `scheduling_summary()` of a set of objects: their operations in the
     /// order the next run takes them.
     pub fn summary_of(
@@ -238,78 +222,6 @@ impl SimState {
         let out = self.net.summary(&ns);
         self.net.members = crate::network::Members::default();
         out.map_err(|e| e.to_string().into())
-    }
-
-    /// Runs the core's current members and reports the run.
-    fn run(&mut self, duration: f64, opts: api::run_report::RunOptions) -> convert::RResult<()> {
-        let ns = self.namespace_values();
-        let t0 = self.net.t();
-        let mut report = api::run_report::RunReporter::start(opts, t0, duration);
-        let started = std::time::Instant::now();
-        let result = self.net.run_with(duration, &ns, &mut |p| report.on_step(p));
-        report.finish(
-            started.elapsed().as_secs_f64(),
-            self.net.t(),
-            result.is_ok(),
-        );
-        // The time each SpikeMonitor of the run has recorded, for its mean rate.
-        let elapsed = self.net.t() - t0;
-        let running: Vec<usize> = (0..self.net.spike_monitors.len())
-            .filter(|&k| self.net.members.spike_monitor(k))
-            .collect();
-        for &k in &running {
-            *self.runs.recorded.entry(k).or_insert(0.0) += elapsed;
-        }
-        let stats = match result {
-            Ok(stats) => stats,
-            Err(e) => {
-                self.last_snippet = e.snippet(&self.net);
-                return Err(e.to_string().into());
-            }
-        };
-        let mut line = format!(
-            "run: {} simulated in {:.3} s ({} steps), {} spikes",
-            Quantity::new(duration, crate::units::Dimension::TIME),
-            stats.seconds,
-            stats.steps,
-            stats.spikes
-        );
-        if stats.stopped {
-            line = format!(
-                "run: {} at t = {}, {} into a run of {} ({} steps), {} spikes",
-                api::run_report::INTERRUPTED,
-                Quantity::new(self.net.t(), crate::units::Dimension::TIME),
-                Quantity::new(self.net.t() - t0, crate::units::Dimension::TIME),
-                Quantity::new(duration, crate::units::Dimension::TIME),
-                stats.steps,
-                stats.spikes
-            );
-        }
-        // Per-monitor rates for small scripts; a chain of ten monitors gets only the total.
-        for &k in running.iter().filter(|_| running.len() <= 3) {
-            let m = &self.net.spike_monitors[k];
-            let n = m.source.len.max(1);
-            let t = self.runs.recorded.get(&k).copied().unwrap_or(0.0);
-            if t > 0.0 {
-                line.push_str(&format!(
-                    "; {}: {} spikes, {:.2} Hz mean rate over {} neurons",
-                    m.name,
-                    m.num_spikes(),
-                    m.num_spikes() as f64 / (n as f64 * t),
-                    n
-                ));
-            }
-        }
-        if stats.stopped {
-            // State and recorded data are kept; the script (not the REPL) ends here.
-            self.log.push(line.clone());
-            return Err(line.into());
-        }
-        if !self.quiet {
-            say(&line);
-        }
-        self.log.push(line);
-        Ok(())
     }
 
     pub fn new_figure(&mut self) {
@@ -444,7 +356,12 @@ fn parse_call(
     name_pos: Position,
 ) -> Result<Option<ImmutableString>, rhai::ParseError> {
     if symbols.len() == 1 {
-        *state = Dynamic::from(name_pos);
+        // Kept as numbers: Rhai hashes the state when the call is inside a closure.
+        let (line, col) = (name_pos.line(), name_pos.position());
+        *state = Dynamic::from_array(vec![
+            Dynamic::from(line.unwrap_or(0) as rhai::INT),
+            Dynamic::from(col.unwrap_or(0) as rhai::INT),
+        ]);
     }
     // `()` is one token.
     let next = match symbols.last().map(|s| s.as_str()) {
@@ -459,9 +376,24 @@ fn parse_call(
     Ok(Some(next.into()))
 }
 
+/// The position [`parse_call`] kept as `[line, column]`.
+fn position_of(state: &Dynamic) -> Position {
+    let n = |k: usize| {
+        state
+            .read_lock::<rhai::Array>()
+            .and_then(|a| a.get(k).and_then(|v| v.as_int().ok()))
+            .unwrap_or(0)
+    };
+    match (n(0), n(1)) {
+        (0, _) => Position::NONE,
+        (line, col) => Position::new(line as u16, col as u16),
+    }
+}
+
 /// What the frame functions do with the arguments and the objects of the calling scope.
 fn frame_call(
     shared: &Shared,
+    engine: &Engine,
     name: &str,
     args: Vec<Dynamic>,
     scope: &Scope,
@@ -496,8 +428,10 @@ fn frame_call(
         let rest = &args[1..];
         return match name {
             "run" if rest.len() <= 2 && !rest.is_empty() => {
-                en::run(shared, &net, rest[0].clone(), rest.get(1).cloned()).map(|_| Dynamic::UNIT)
+                en::run(shared, engine, &net, rest[0].clone(), rest.get(1).cloned())
+                    .map(|_| Dynamic::UNIT)
             }
+            "scheduling_summary" if rest.is_empty() => en::summary(shared, &net).map(Dynamic::from),
             "store" if rest.len() <= 2 => {
                 let n = rest.first().map(|v| text(v, "the name")).transpose()?;
                 let f = rest.get(1).map(|v| text(v, "the file name")).transpose()?;
@@ -541,7 +475,7 @@ fn frame_call(
             )?;
             let opts = api::run_report::options_arg(args.get(1))?;
             let ids = ids();
-            shared.borrow_mut().magic_run(d, &ids, opts)?;
+            run::magic_run(shared, engine, d, &ids, opts)?;
             Ok(Dynamic::UNIT)
         }
         "collect" => {
@@ -671,9 +605,9 @@ impl Session {
                         .map(|e| ctx.eval_expression_tree(e))
                         .collect::<Result<Vec<_>, _>>()?;
                     snapshot(ctx.scope(), &s);
-                    frame_call(&s, name, args, ctx.scope()).map_err(|mut e| {
+                    frame_call(&s, ctx.engine(), name, args, ctx.scope()).map_err(|mut e| {
                         if e.position().is_none() {
-                            e.set_position(pos.clone().try_cast::<Position>().unwrap_or_default());
+                            e.set_position(position_of(pos));
                         }
                         e
                     })
@@ -681,6 +615,14 @@ impl Session {
             );
         }
         engine.on_print(say);
+        // Ctrl-C (the CLI's handler sets the flag) stops script code between runs too, as
+        // a long loop in the REPL; inside a run the loop stops at the end of the step.
+        engine.on_progress(|_| {
+            use std::sync::atomic::Ordering;
+            let run_report = &api::run_report::INTERRUPT;
+            (run_report.load(Ordering::Relaxed) && !api::run_report::IN_RUN.load(Ordering::Relaxed))
+                .then(|| Dynamic::from(api::run_report::INTERRUPTED))
+        });
         api::units::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
         api::network::register_timed_array(&mut engine);
@@ -692,6 +634,8 @@ impl Session {
         api::plot::register(&mut engine, &state);
         api::io::register(&mut engine, &state);
         api::run_control::register(&mut engine, &state);
+        api::network_operation::register(&mut engine, &state);
+        api::profiling::register(&mut engine, &state);
         Session {
             engine,
             scope: {

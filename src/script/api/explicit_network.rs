@@ -30,6 +30,10 @@ struct NetworkState {
 }
 
 impl NetworkHandle {
+    pub fn id(&self) -> u64 {
+        self.0.borrow().id
+    }
+
     fn new(shared: &Shared) -> NetworkHandle {
         let id = shared.borrow_mut().runs.new_id();
         NetworkHandle(Rc::new(RefCell::new(NetworkState {
@@ -93,24 +97,38 @@ fn with_time<R>(
 
 pub fn run(
     shared: &Shared,
+    engine: &Engine,
     net: &NetworkHandle,
     duration: Dynamic,
     opts: Option<Dynamic>,
 ) -> RResult<()> {
     let duration = to_si(&duration, Dimension::TIME, "the duration of run()")?;
     let opts = super::run_report::options_arg(opts.as_ref())?;
-    let (objects, id) = {
+    let (objects, id, t, schedule) = {
         let n = net.0.borrow();
-        (n.objects.clone(), n.id)
+        (n.objects.clone(), n.id, n.t, n.schedule.clone())
     };
-    with_time(shared, net, |st| {
-        let plan = magic::plan_explicit(st, &objects, id)?;
+    // The network's time and schedule while it runs; the state is not borrowed during
+    // the run, as network operations read and write it.
+    let (flags, default) = {
+        let mut st = shared.borrow_mut();
+        st.not_running("run()")?;
+        let plan = magic::plan_explicit(&mut st, &objects, id)?;
         if plan.empty {
             // Brian 2 runs nothing, and the network's time stays.
             return Ok(());
         }
-        st.run_members(duration, plan.flags, opts)
-    })
+        st.net.set_t(t);
+        let default = schedule.map(|s| std::mem::replace(&mut st.net.schedule, s));
+        (plan.flags, default)
+    };
+    let out = super::super::run_members(shared, engine, duration, flags, id, opts);
+    let mut st = shared.borrow_mut();
+    if let Some(d) = default {
+        st.net.schedule = d;
+    }
+    net.0.borrow_mut().t = st.net.t();
+    out
 }
 
 pub fn register(engine: &mut Engine, shared: &Shared) {
@@ -133,10 +151,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn(
         "scheduling_summary",
-        move |n: &mut NetworkHandle| -> RResult<String> {
-            let objects = n.0.borrow().objects.iter().copied().collect();
-            with_time(&s, n, |st| st.summary_of(&objects))
-        },
+        move |n: &mut NetworkHandle| -> RResult<String> { summary(&s, n) },
     );
     engine.register_get("schedule", |n: &mut NetworkHandle| -> Array {
         match &n.0.borrow().schedule {
@@ -196,14 +211,28 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         });
     }
     let s = shared.clone();
-    engine.register_fn("run", move |n: &mut NetworkHandle, d: Dynamic| {
-        run(&s, n, d, None)
-    });
+    engine.register_fn(
+        "run",
+        // By value: a network operation may read the network (`net.t`) during the run.
+        move |ctx: NativeCallContext, n: NetworkHandle, d: Dynamic| {
+            run(&s, ctx.engine(), &n, d, None)
+        },
+    );
     let s = shared.clone();
     engine.register_fn(
         "run",
-        move |n: &mut NetworkHandle, d: Dynamic, o: Dynamic| run(&s, n, d, Some(o)),
+        move |ctx: NativeCallContext, n: NetworkHandle, d: Dynamic, o: Dynamic| {
+            run(&s, ctx.engine(), &n, d, Some(o))
+        },
     );
+    // Brian 2's `net.stop()`: the network's run in progress ends at the end of the step.
+    let s = shared.clone();
+    engine.register_fn("stop", move |n: &mut NetworkHandle| {
+        let mut st = s.borrow_mut();
+        if st.running.is_some_and(|(_, id)| id == n.0.borrow().id) {
+            st.stop_requested = true;
+        }
+    });
     let s = shared.clone();
     engine.register_fn(
         "store",
@@ -248,9 +277,22 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("restore", move |n: &mut NetworkHandle| {
         restore(&s, n, "default", None, Map::new())
     });
-    engine.register_get("t", |n: &mut NetworkHandle| {
-        Quantity::new(n.0.borrow().t, Dimension::TIME)
+    let s = shared.clone();
+    engine.register_get("t", move |n: &mut NetworkHandle| {
+        let n = n.0.borrow();
+        let t = match s.borrow().running {
+            // Brian 2: during a run, the time of the current step.
+            Some((t, id)) if id == n.id => t,
+            _ => n.t,
+        };
+        Quantity::new(t, Dimension::TIME)
     });
+}
+
+/// Brian 2's `scheduling_summary(net)`: the network's operations in running order.
+pub fn summary(shared: &Shared, net: &NetworkHandle) -> RResult<String> {
+    let objects = net.0.borrow().objects.iter().copied().collect();
+    with_time(shared, net, |st| st.summary_of(&objects))
 }
 
 /// `net.store(name)`, `net.store(name, filename)`: the state, at the network's time.

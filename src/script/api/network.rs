@@ -918,7 +918,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_get("t", move |_: &mut DefaultClock| {
-        Quantity::new(s.borrow().runs.magic_t, Dimension::TIME)
+        let st = s.borrow();
+        // During a run (in a network operation): the time of the current step.
+        let t = st.running.map_or(st.runs.magic_t, |(t, _)| t);
+        Quantity::new(t, Dimension::TIME)
     });
     // `run()`, `store()`, `restore()` see the calling scope: custom syntax in script/mod.rs.
 }

@@ -296,6 +296,24 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("plot", move |x: Dynamic, y: Dynamic, o: Map| {
         plot_xy(&s, Some(x), y, o)
     });
+    // matplotlib's positional format string: plot(x, y, ".k"), plot(x, y, "-b", #{...}).
+    let s = shared.clone();
+    engine.register_fn(
+        "plot",
+        move |x: Dynamic, y: Dynamic, fmt: ImmutableString| {
+            let mut o = Map::new();
+            o.insert("fmt".into(), fmt.into());
+            plot_xy(&s, Some(x), y, o)
+        },
+    );
+    let s = shared.clone();
+    engine.register_fn(
+        "plot",
+        move |x: Dynamic, y: Dynamic, fmt: ImmutableString, mut o: Map| {
+            o.insert("fmt".into(), fmt.into());
+            plot_xy(&s, Some(x), y, o)
+        },
+    );
     let s = shared.clone();
     engine.register_fn("plot", move |y: Dynamic| plot_xy(&s, None, y, Map::new()));
     let s = shared.clone();

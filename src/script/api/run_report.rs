@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub report: Report,
     /// Wall time between two text reports, seconds (Brian 2's default: 10 s).
     pub period: f64,
+    /// Time every operation (`profiling_summary()` shows it).
+    pub profile: bool,
 }
 
 impl Default for RunOptions {
@@ -39,13 +41,14 @@ impl Default for RunOptions {
         RunOptions {
             report: Report::Auto,
             period: 10.0,
+            profile: false,
         }
     }
 }
 
 /// Reads the options map of `run(T, #{...})` / `net.run(T, #{...})`.
 pub fn parse_options(opts: &Map) -> RResult<RunOptions> {
-    check_keys(opts, &["report", "report_period"], "run()")?;
+    check_keys(opts, &["report", "report_period", "profile"], "run()")?;
     let mut o = RunOptions::default();
     if let Some(r) = opts.get("report") {
         if r.is_unit() {
@@ -62,6 +65,9 @@ pub fn parse_options(opts: &Map) -> RResult<RunOptions> {
                 }
             };
         }
+    }
+    if let Some(p) = opts.get("profile") {
+        o.profile = to_bool(p, "run()'s profile")?;
     }
     if let Some(p) = opts.get("report_period") {
         let p = to_si(p, Dimension::TIME, "run()'s report_period")?;

@@ -170,4 +170,5 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     register_placement::<StateMonitorHandle>(engine, shared);
     register_placement::<RateMonitorHandle>(engine, shared);
     register_placement::<PoissonInputHandle>(engine, shared);
+    register_placement::<super::network_operation::NetworkOperationHandle>(engine, shared);
 }
