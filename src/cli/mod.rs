@@ -30,6 +30,28 @@ pub struct Args {
     /// Print no run summaries.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Threads for one network's state updates, thresholds and spike propagation
+    /// (default: BRIAN_NUM_THREADS, or all cores). Results are the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// The number of threads: `--threads`, else BRIAN_NUM_THREADS, else every core.
+pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
+    let n = match given {
+        Some(n) => n,
+        None => match std::env::var("BRIAN_NUM_THREADS") {
+            Ok(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| format!("BRIAN_NUM_THREADS should be a number of threads, got '{v}'"))?,
+            Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
+    };
+    if n == 0 {
+        return Err("the number of threads must be at least 1".into());
+    }
+    Ok(n)
 }
 
 /// Runs the command line; returns the process exit code.
@@ -67,6 +89,10 @@ fn session_for(dir: PathBuf, stem: String, args: &Args) -> Session {
         st.quiet = args.quiet;
         if let Some(s) = args.seed {
             st.net.seed(s);
+        }
+        match thread_count(args.threads).and_then(|n| st.net.set_threads(n).map_err(|e| e.to_string())) {
+            Ok(()) => {}
+            Err(e) => eprintln!("warning: {e}; running on one thread"),
         }
     }
     session

@@ -10,6 +10,8 @@ use rand_distr::StandardNormal;
 #[derive(Default)]
 pub struct Scratch {
     regs: Vec<[f64; CHUNK]>,
+    /// The network's threads, if it has more than one (parallel.rs).
+    pub threads: Option<super::parallel::Threads>,
 }
 
 pub(super) fn apply_bin(op: BinOp, x: f64, y: f64) -> f64 {
@@ -367,10 +369,37 @@ impl Kernel {
         scratch: &mut Scratch,
         mut hit: impl FnMut(u32),
     ) {
+        if let Elements::Range(start, n) = elements {
+            if self.runs_in_parallel(scratch.threads.as_ref(), n)
+                && self.direct_comparison(scalars).is_none()
+            {
+                let threads = scratch.threads.as_mut().expect("checked");
+                self.run_parallel(threads, arrays, start, n, scalars, rng, &mut hit);
+                return;
+            }
+        }
+        self.run_serial(arrays, elements, 0, scalars, rng, scratch, &mut hit);
+    }
+
+    /// [`Kernel::run`] on this thread. `arrays` may be parts of the group's arrays
+    /// starting at element `offset`: positions in `elements` are within them, and `i`
+    /// and the hits are `offset` plus the position.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_serial<A: AsRef<[f64]> + AsMut<[f64]>>(
+        &self,
+        arrays: &mut [A],
+        elements: Elements,
+        offset: usize,
+        scalars: &[f64],
+        rng: &mut SmallRng,
+        scratch: &mut Scratch,
+        hit: &mut impl FnMut(u32),
+    ) {
+        let mut hit = |j: u32| hit(j + offset as u32);
         if let Some((k, op, bound)) = self.direct_comparison(scalars) {
             // A threshold like `v > -50*mV`: compare the array in place, no copies; one
             // loop per comparison so each is vectorised.
-            let arr = &arrays[k];
+            let arr = arrays[k].as_ref();
             match op {
                 BinOp::Gt => scan(arr, elements, |x| x > bound, &mut hit),
                 BinOp::Ge => scan(arr, elements, |x| x >= bound, &mut hit),
@@ -395,24 +424,25 @@ impl Kernel {
                 Elements::Range(start, _) => {
                     let s = start + pos;
                     for &(a, r) in &self.loads {
-                        regs[r as usize][..len].copy_from_slice(&arrays[a][s..s + len]);
+                        regs[r as usize][..len].copy_from_slice(&arrays[a].as_ref()[s..s + len]);
                     }
                     if let Some(r) = self.index_reg {
                         for (k, x) in regs[r as usize][..len].iter_mut().enumerate() {
-                            *x = (s + k) as f64;
+                            *x = (offset + s + k) as f64;
                         }
                     }
                 }
                 Elements::Indices(ix) => {
                     let ix = &ix[pos..pos + len];
                     for &(a, r) in &self.loads {
+                        let arr = arrays[a].as_ref();
                         for (x, &j) in regs[r as usize][..len].iter_mut().zip(ix) {
-                            *x = arrays[a][j as usize];
+                            *x = arr[j as usize];
                         }
                     }
                     if let Some(r) = self.index_reg {
                         for (x, &j) in regs[r as usize][..len].iter_mut().zip(ix) {
-                            *x = j as f64;
+                            *x = (offset + j as usize) as f64;
                         }
                     }
                 }
@@ -422,7 +452,7 @@ impl Kernel {
                 Elements::Range(start, _) => {
                     let s = start + pos;
                     for &(a, r) in &self.stores {
-                        arrays[a][s..s + len].copy_from_slice(&regs[r as usize][..len]);
+                        arrays[a].as_mut()[s..s + len].copy_from_slice(&regs[r as usize][..len]);
                     }
                     if let Some(res) = self.result {
                         emit_hits(res, regs, len, scalars, |k| hit((s + k) as u32));
@@ -431,8 +461,9 @@ impl Kernel {
                 Elements::Indices(ix) => {
                     let ix = &ix[pos..pos + len];
                     for &(a, r) in &self.stores {
+                        let arr = arrays[a].as_mut();
                         for (x, &j) in regs[r as usize][..len].iter().zip(ix) {
-                            arrays[a][j as usize] = *x;
+                            arr[j as usize] = *x;
                         }
                     }
                     if let Some(res) = self.result {

@@ -5,9 +5,11 @@
 
 mod compile;
 mod exec;
+mod parallel;
 
 pub use compile::{compile_condition, compile_statements};
 pub use exec::{timestep, Elements, Scratch};
+pub use parallel::Threads;
 
 use crate::expr::BinOp;
 

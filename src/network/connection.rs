@@ -228,11 +228,12 @@ impl Connection {
         due: &mut Vec<u32>,
         target: &mut [f64],
         not_refractory: Option<&[f64]>,
+        threads: Option<&crate::eval::Threads>,
     ) {
         if self.synapse_steps.is_empty() {
             self.queue.push(self.delay_steps, spikes);
             self.queue.pop_into(due);
-            self.propagate(due, target, not_refractory);
+            self.propagate(due, target, not_refractory, threads);
             return;
         }
         let indptr = self.weights.indptr();
@@ -375,11 +376,42 @@ impl Connection {
         spikes: &[u32],
         target: &mut [f64],
         not_refractory: Option<&[f64]>,
+        threads: Option<&crate::eval::Threads>,
     ) {
         let indptr = self.weights.indptr();
         let indptr = indptr.raw_storage();
         let indices = self.weights.indices();
         let data = self.weights.data();
+        let events: usize = spikes
+            .iter()
+            .map(|&i| (indptr[i as usize + 1] - indptr[i as usize]) as usize)
+            .sum();
+        if let Some(th) = threads.filter(|t| t.count() > 1 && events >= PARALLEL_EVENTS) {
+            // Each thread adds into its own range of target neurons, going through the
+            // spikes in the same order: every neuron gets the same sums in the same order
+            // as on one thread.
+            let ptr = TargetPtr(target.as_mut_ptr());
+            let ptr = &ptr;
+            th.for_parts(target.len(), |_, lo, hi| {
+                // SAFETY: the parts' ranges lo..hi are disjoint and within `target`,
+                // which the caller holds mutably for the whole call.
+                let part = unsafe { std::slice::from_raw_parts_mut(ptr.0.add(lo), hi - lo) };
+                for &i in spikes {
+                    let (a, b) = (indptr[i as usize] as usize, indptr[i as usize + 1] as usize);
+                    let cols = &indices[a..b];
+                    // Rows are sorted by target (CSR).
+                    let s = cols.partition_point(|&j| (j as usize) < lo);
+                    let e = cols.partition_point(|&j| (j as usize) < hi);
+                    for (&j, &w) in cols[s..e].iter().zip(&data[a + s..a + e]) {
+                        let j = j as usize;
+                        if not_refractory.is_none_or(|nr| nr[j] != 0.0) {
+                            part[j - lo] += w;
+                        }
+                    }
+                }
+            });
+            return;
+        }
         for &i in spikes {
             let (a, b) = (indptr[i as usize] as usize, indptr[i as usize + 1] as usize);
             let row = indices[a..b].iter().zip(&data[a..b]);
@@ -392,3 +424,10 @@ impl Connection {
         }
     }
 }
+
+/// Fewer synaptic events than this in a step are added on one thread.
+const PARALLEL_EVENTS: usize = 4096;
+
+/// The target array shared by the threads of a propagation (each writes its own range).
+struct TargetPtr(*mut f64);
+unsafe impl Sync for TargetPtr {}

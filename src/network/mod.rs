@@ -376,6 +376,25 @@ impl Network {
         Ok(self.clocks.len() - 1)
     }
 
+    /// Runs state updates, thresholds and spike propagation on `n` threads (1: this
+    /// thread only). Results are the same for any `n`.
+    pub fn set_threads(&mut self, n: usize) -> Result<(), NetworkError> {
+        if n == 0 {
+            return Err(NetworkError::Other("the number of threads must be at least 1".into()));
+        }
+        self.scratch.threads = if n > 1 {
+            Some(crate::eval::Threads::new(n).map_err(NetworkError::Other)?)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    /// The number of threads runs use.
+    pub fn threads(&self) -> usize {
+        self.scratch.threads.as_ref().map_or(1, |t| t.count())
+    }
+
     pub fn seed(&mut self, seed: u64) {
         self.rng = SmallRng::seed_from_u64(seed);
     }
@@ -506,7 +525,7 @@ impl Network {
                 let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
                 if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
                     let (arr, mask) = tg.write_target(c.target_var, c.target.start, c.target.len);
-                    c.step(local, &mut self.delivery, arr, mask);
+                    c.step(local, &mut self.delivery, arr, mask, self.scratch.threads.as_ref());
                 }
             }
             Part::PoissonInput => {
