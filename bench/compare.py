@@ -259,7 +259,7 @@ def versions(b2version):
         "brian commit": commit,
         "Brian 2": b2version,
         "rustc": out(["rustc", "-V"]),
-        "g++": out(["g++", "--version"]).splitlines()[0] if out(["g++", "--version"]) else "?",
+        "g++": (out(["g++", "--version"]).splitlines() or ["?"])[0],
         "cores (nproc)": str(os.cpu_count()),
         "CPU": cpu,
     }
