@@ -41,10 +41,9 @@ pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
     let n = match given {
         Some(n) => n,
         None => match std::env::var("BRIAN_NUM_THREADS") {
-            Ok(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| format!("BRIAN_NUM_THREADS should be a number of threads, got '{v}'"))?,
+            Ok(v) => v.trim().parse().map_err(|_| {
+                format!("BRIAN_NUM_THREADS should be a number of threads, got '{v}'")
+            })?,
             Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
     };
@@ -90,7 +89,9 @@ fn session_for(dir: PathBuf, stem: String, args: &Args) -> Session {
         if let Some(s) = args.seed {
             st.net.seed(s);
         }
-        match thread_count(args.threads).and_then(|n| st.net.set_threads(n).map_err(|e| e.to_string())) {
+        match thread_count(args.threads)
+            .and_then(|n| st.net.set_threads(n).map_err(|e| e.to_string()))
+        {
             Ok(()) => {}
             Err(e) => eprintln!("warning: {e}; running on one thread"),
         }

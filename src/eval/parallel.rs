@@ -90,9 +90,17 @@ impl Kernel {
         // Every array the kernel touches covers the range (as on one thread, where a
         // shorter one would be an indexing error).
         for (a, arr) in arrays.iter().enumerate() {
-            assert!(!used[a] || arr.len() >= start + n, "kernel array shorter than its range");
+            assert!(
+                !used[a] || arr.len() >= start + n,
+                "kernel array shorter than its range"
+            );
         }
-        let shared = Shared(arrays.iter_mut().map(|v| (v.as_mut_ptr(), v.len())).collect());
+        let shared = Shared(
+            arrays
+                .iter_mut()
+                .map(|v| (v.as_mut_ptr(), v.len()))
+                .collect(),
+        );
         let pool = Arc::clone(&threads.pool);
         let parts = &mut threads.parts[..k];
         // No random draws happen here (`runs_in_parallel`); each thread still gets a

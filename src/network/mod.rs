@@ -380,7 +380,9 @@ impl Network {
     /// thread only). Results are the same for any `n`.
     pub fn set_threads(&mut self, n: usize) -> Result<(), NetworkError> {
         if n == 0 {
-            return Err(NetworkError::Other("the number of threads must be at least 1".into()));
+            return Err(NetworkError::Other(
+                "the number of threads must be at least 1".into(),
+            ));
         }
         self.scratch.threads = if n > 1 {
             Some(crate::eval::Threads::new(n).map_err(NetworkError::Other)?)
@@ -525,7 +527,13 @@ impl Network {
                 let local = src.iter().filter(|&&s| s >= lo && s < hi).map(|&s| s - lo);
                 if let Group::Neurons(tg) = &mut self.groups[c.target.group] {
                     let (arr, mask) = tg.write_target(c.target_var, c.target.start, c.target.len);
-                    c.step(local, &mut self.delivery, arr, mask, self.scratch.threads.as_ref());
+                    c.step(
+                        local,
+                        &mut self.delivery,
+                        arr,
+                        mask,
+                        self.scratch.threads.as_ref(),
+                    );
                 }
             }
             Part::PoissonInput => {

@@ -183,7 +183,10 @@ impl SimState {
             id,
         } = run;
         let result: Result<RunStats, Failure> = match ended {
-            Ok(()) => self.net.finish_run(core).map_err(|e| Failure::Network(Box::new(e))),
+            Ok(()) => self
+                .net
+                .finish_run(core)
+                .map_err(|e| Failure::Network(Box::new(e))),
             Err(f) => Err(f),
         };
         // Brian 2 erases the profile of an earlier run.
