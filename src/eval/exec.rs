@@ -101,6 +101,42 @@ pub fn exp(x: f64) -> f64 {
     p * scale(k1) * scale(k2)
 }
 
+/// `(exp(x) - 1) / x`, 1 at 0, written (as [`exp`]) so that a loop over it compiles to
+/// SIMD instructions. For |x| < 1 the Taylor series of exprel itself, to degree 17
+/// (truncation below 1e-17); elsewhere `(exp(x) - 1) / x`, where exp(x) - 1 loses at
+/// most a few ulp. Within 4 ulp of the correctly rounded value (tested against expm1).
+#[inline(always)]
+pub fn exprel(x: f64) -> f64 {
+    // 1/(k+1)! for k = 0..17.
+    const C: [f64; 18] = {
+        let mut c = [1.0; 18];
+        let mut k = 1;
+        while k < 18 {
+            c[k] = c[k - 1] / (k as f64 + 1.0);
+            k += 1;
+        }
+        c
+    };
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    let x8 = x4 * x4;
+    let x16 = x8 * x8;
+    let q0 = (C[0] + C[1] * x) + (C[2] + C[3] * x) * x2;
+    let q1 = (C[4] + C[5] * x) + (C[6] + C[7] * x) * x2;
+    let q2 = (C[8] + C[9] * x) + (C[10] + C[11] * x) * x2;
+    let q3 = (C[12] + C[13] * x) + (C[14] + C[15] * x) * x2;
+    let q4 = C[16] + C[17] * x;
+    let series = ((q0 + q1 * x4) + (q2 + q3 * x4) * x8) + q4 * x16;
+    let direct = (exp(x) - 1.0) / x;
+    if x.abs() < 1.0 || x.is_nan() {
+        series
+    } else if x == f64::INFINITY {
+        x
+    } else {
+        direct
+    }
+}
+
 pub(super) fn apply_func(f: Func, x: f64) -> f64 {
     match f {
         Func::Exp => exp(x),
@@ -126,13 +162,7 @@ pub(super) fn apply_func(f: Func, x: f64) -> f64 {
         Func::Arcsin => x.asin(),
         Func::Arccos => x.acos(),
         Func::Arctan => x.atan(),
-        Func::Exprel => {
-            if x.abs() < 1e-8 {
-                1.0 + x / 2.0
-            } else {
-                x.exp_m1() / x
-            }
-        }
+        Func::Exprel => exprel(x),
         Func::Expm1 => x.exp_m1(),
         Func::Log1p => x.ln_1p(),
         Func::Floor => x.floor(),
@@ -293,6 +323,7 @@ fn run_instr(
             let a = r.get(a, scalars, len);
             match f {
                 Func::Exp => map1(d, a, exp),
+                Func::Exprel => map1(d, a, exprel),
                 Func::Neg => map1(d, a, |x| -x),
                 f => map1(d, a, |x| apply_func(f, x)),
             }

@@ -348,3 +348,32 @@ fn direct_comparisons_find_the_same_hits_as_the_general_path() {
         }
     }
 }
+
+#[test]
+fn vectorised_exprel_is_within_4_ulp_of_expm1_over_x() {
+    use super::exec::exprel;
+    let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
+    let mut worst = (0, 0.0);
+    let mut g = rng();
+    use rand::Rng;
+    for k in 0..2_000_000 {
+        let x: f64 = match k % 4 {
+            0 => g.random_range(-1.0..1.0),
+            1 => g.random_range(-1e-6..1e-6),
+            2 => g.random_range(-40.0..40.0),
+            _ => g.random_range(-700.0..700.0),
+        };
+        let u = ulps(exprel(x), x.exp_m1() / x);
+        if u > worst.0 {
+            worst = (u, x);
+        }
+    }
+    println!("worst: {} ulp at x = {}", worst.0, worst.1);
+    assert!(worst.0 <= 4, "{} ulp at x = {}", worst.0, worst.1);
+    assert_eq!(exprel(0.0), 1.0);
+    assert_eq!(exprel(-0.0), 1.0);
+    assert_eq!(exprel(f64::INFINITY), f64::INFINITY);
+    assert_eq!(exprel(f64::NEG_INFINITY), 0.0);
+    assert_eq!(exprel(800.0), f64::INFINITY);
+    assert!(exprel(f64::NAN).is_nan());
+}
