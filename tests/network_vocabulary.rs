@@ -394,3 +394,30 @@ fn refractoriness_can_be_an_expression() {
         e.message
     );
 }
+
+/// Brian 2: one definition may continue over several lines, until its `: unit`
+/// (examples/COBAHH.py writes dv/dt over three); a comment may end a line of it.
+#[test]
+fn a_definition_continues_over_lines_until_its_unit() {
+    let mut s = common::session("multiline-eqs", 1);
+    common::exec(
+        &mut s,
+        r#"
+let A = NeuronGroup(3, `
+dv/dt = (1 - v -      # leak
+         0.5*v*w)/(10*ms) : 1
+w : 1`, #{ method: "euler" });
+let B = NeuronGroup(3, "dv/dt = (1 - v - 0.5*v*w)/(10*ms) : 1\nw : 1", #{ method: "euler" });
+A.w = "i"; B.w = "i";
+run(5*ms);
+"#,
+    );
+    let a = common::floats(&mut s, "A.v");
+    assert!(a[0] > 0.0);
+    assert_eq!(a, common::floats(&mut s, "B.v"));
+    let e = s
+        .eval("NeuronGroup(1, \"dv/dt = -v/ms\\nw : 1\")", None)
+        .expect_err("missing unit");
+    let msg = e.render("test", "");
+    assert!(msg.contains("is a ': unit' missing"), "{msg}");
+}

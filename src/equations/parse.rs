@@ -18,19 +18,47 @@ const SUBEXPRESSION_FLAGS: &[&str] = &["shared", "constant over dt", "summed"];
 pub fn parse_equations(text: &str) -> Result<Equations, EquationError> {
     let mut equations: Vec<Equation> = Vec::new();
     let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += raw.len();
-        let line = raw.split('#').next().unwrap_or("").trim_end();
-        if line.trim().is_empty() {
-            continue;
-        }
-        let eq = parse_line(line, line_start).map_err(|e| EquationError::new(text, e))?;
+    // A definition may continue over several lines (Brian 2): it ends with the line that
+    // has its ': unit'. `pending` is the text so far, comments and line breaks blanked
+    // to spaces of the same length so that positions still index `text`.
+    let mut pending: Option<(usize, String)> = None;
+    let mut push = |start: usize, def: &str| -> Result<(), EquationError> {
+        let eq = parse_line(def, start).map_err(|mut e| {
+            let lines = text[start..start + def.len()].lines().count();
+            if let (true, crate::expr::ExprErrorKind::Syntax(m)) = (lines > 1, &mut e.kind) {
+                m.push_str(&format!(
+                    " (this definition runs over {lines} lines: one continues until its ': unit'; is a ': unit' missing?)"
+                ));
+            }
+            EquationError::new(text, e)
+        })?;
         if equations.iter().any(|e| e.name == eq.name) {
             let e = ExprError::other(format!("'{}' is defined twice", eq.name), eq.span);
             return Err(EquationError::new(text, e));
         }
         equations.push(eq);
+        Ok(())
+    };
+    for raw in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw.len();
+        let code = raw.split('#').next().unwrap_or("");
+        let blanked = format!("{code}{}", " ".repeat(raw.len() - code.len()));
+        let blanked = blanked.replace(['\n', '\r'], " ");
+        let (start, mut def) = match pending.take() {
+            Some(p) => p,
+            None if code.trim().is_empty() => continue,
+            None => (line_start, String::new()),
+        };
+        def.push_str(&blanked);
+        if code.contains(':') {
+            push(start, def.trim_end())?;
+        } else {
+            pending = Some((start, def));
+        }
+    }
+    if let Some((start, def)) = pending {
+        push(start, def.trim_end())?;
     }
     check_bare_xi(&equations).map_err(|e| EquationError::new(text, e))?;
     Ok(Equations {
