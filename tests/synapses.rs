@@ -321,3 +321,27 @@ fn stdp_example_matches_brian2() {
         r("mean_w")
     );
 }
+
+/// Brian 2's CUBA written with Synapses (`on_pre: "ge += we"`, no synapse variable):
+/// a synapse holds its two neuron indices and nothing else (no `lastupdate` without
+/// event-driven equations, synapses sorted by source need no index, connect reserves
+/// what it needs instead of doubling).
+#[test]
+fn synapses_without_variables_take_8_bytes_each() {
+    let mut s = common::session("syn-bytes", 2);
+    common::exec(
+        &mut s,
+        r#"
+let P = NeuronGroup(20000, "dv/dt = -v/(10*ms) : volt\nge : volt", #{ threshold: "v > 1*mV", reset: "v = 0*mV" });
+let we = 0.1*mV;
+let S = Synapses(P, P, #{ on_pre: "ge += we" });
+S.connect(#{ p: 0.005 });
+run(1*ms);
+"#,
+    );
+    let st = s.state.borrow();
+    let syn = &st.net.synapses[0];
+    assert!(syn.len() > 1_900_000, "{} synapses", syn.len());
+    let b = syn.bytes_per_synapse();
+    assert!(b <= 8.1, "{b} bytes per synapse");
+}

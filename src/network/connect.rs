@@ -37,6 +37,29 @@ impl Network {
         if !(0.0..=1.0).contains(&rule.p) {
             return Err(other(format!("p must lie between 0 and 1, got {}", rule.p)));
         }
+        if rule.pairs.is_none() && rule.j.is_none() && rule.condition.is_none() && rule.n <= 1 {
+            // With a probability alone: straight into the synapses (no list of pairs
+            // beside them), rows in order, the same draws as below.
+            let Network { synapses, rng, .. } = self;
+            let syn = &mut synapses[s];
+            let before = syn.pre.len();
+            if rule.p < 1.0 {
+                // The expected count and six standard deviations: a vector that doubles
+                // as it fills would hold up to twice the synapses at its peak.
+                let mean = n_pre as f64 * n_post as f64 * rule.p;
+                let want = (mean + 6.0 * mean.sqrt() + 16.0).min(u32::MAX as f64) as usize;
+                syn.pre.reserve_exact(want);
+                syn.post.reserve_exact(want);
+            }
+            for i in 0..n_pre {
+                random_targets(n_post, rule.p, rng, |j| {
+                    syn.pre.push(i as u32);
+                    syn.post.push(j as u32);
+                });
+            }
+            syn.added();
+            return Ok(syn.pre.len() - before);
+        }
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         if let Some((is, js)) = &rule.pairs {
             if is.len() != js.len() {
@@ -116,10 +139,12 @@ impl Network {
             }
         }
         let n = rule.n.max(1);
-        let pairs: Vec<(u32, u32)> = pairs
-            .into_iter()
-            .flat_map(|pr| std::iter::repeat_n(pr, n))
-            .collect();
+        if n > 1 {
+            pairs = pairs
+                .into_iter()
+                .flat_map(|pr| std::iter::repeat_n(pr, n))
+                .collect();
+        }
         self.synapses[s].add(&pairs);
         Ok(pairs.len())
     }

@@ -156,8 +156,10 @@ pub struct Synapses {
     pub array_names: Vec<String>,
     pub arrays: Vec<Vec<f64>>,
     pub pathways: Vec<Pathway>,
-    by_pre: (Vec<u32>, Vec<u32>),
-    by_post: (Vec<u32>, Vec<u32>),
+    /// Synapses by presynaptic and by postsynaptic neuron (built in `prepare`; the
+    /// latter only for `on_post` pathways).
+    by_pre: SideIndex,
+    by_post: SideIndex,
     update: Option<SynapticCode>,
     method: Option<&'static str>,
     /// (postsynaptic variable index, code computing `_summed`).
@@ -264,7 +266,10 @@ impl Namespace for SynNamespace<'_> {
         out.extend(self.pre.names.iter().map(|n| format!("{n}_pre")));
         out.extend(self.post.names.iter().map(|n| format!("{n}_post")));
         out.extend(self.post.names.iter().cloned());
-        out.extend(["i", "j", "t", "dt", "lastupdate"].map(String::from));
+        out.extend(["i", "j", "t", "dt"].map(String::from));
+        if self.syn.var_index("lastupdate").is_some() {
+            out.push("lastupdate".into());
+        }
         out.extend(self.externals.suggestions());
         out
     }
@@ -429,7 +434,14 @@ impl Synapses {
             )));
         }
         let mut array_names: Vec<String> = eqs.state_variables().map(|e| e.name.clone()).collect();
-        array_names.push("lastupdate".into());
+        // Brian 2 stores `lastupdate` (8 bytes a synapse) only for event-driven equations.
+        if eqs
+            .equations
+            .iter()
+            .any(|e| e.kind == EquationKind::Differential && e.has_flag("event-driven"))
+        {
+            array_names.push("lastupdate".into());
+        }
         let arrays = array_names.iter().map(|_| Vec::new()).collect();
         let mut pathways = Vec::new();
         for (on_post, list) in [(false, &spec.on_pre), (true, &spec.on_post)] {
@@ -466,8 +478,8 @@ impl Synapses {
             array_names,
             arrays,
             pathways,
-            by_pre: (Vec::new(), Vec::new()),
-            by_post: (Vec::new(), Vec::new()),
+            by_pre: SideIndex::default(),
+            by_post: SideIndex::default(),
             update: None,
             method: None,
             summed: Vec::new(),
@@ -490,7 +502,7 @@ impl Synapses {
 
     pub fn var_dim(&self, name: &str) -> Option<Dimension> {
         if name == "lastupdate" {
-            return Some(Dimension::TIME);
+            return self.var_index(name).map(|_| Dimension::TIME);
         }
         self.eqs
             .get(name)
@@ -505,10 +517,37 @@ impl Synapses {
 
     /// Adds synapses (local pre and post indices); new variables start at 0.
     pub fn add(&mut self, pairs: &[(u32, u32)]) {
+        // Exactly: a doubling vector would hold up to twice the synapses at its peak.
+        self.pre.reserve_exact(pairs.len());
+        self.post.reserve_exact(pairs.len());
         for &(i, j) in pairs {
             self.pre.push(i);
             self.post.push(j);
         }
+        self.added();
+    }
+
+    /// Heap bytes per synapse of the connectivity, per-synapse variables, delays and
+    /// indices (capacity, not length: what the process holds).
+    pub fn bytes_per_synapse(&self) -> f64 {
+        let n = self.pre.len().max(1) as f64;
+        let u32s = |v: &Vec<u32>| v.capacity() * 4;
+        let index = |x: &SideIndex| u32s(&x.indptr) + x.order.as_ref().map_or(0, u32s);
+        let mut bytes = u32s(&self.pre) + u32s(&self.post);
+        bytes += self.arrays.iter().map(|a| a.capacity() * 8).sum::<usize>();
+        bytes += index(&self.by_pre) + index(&self.by_post);
+        for p in &self.pathways {
+            bytes += u32s(&p.steps);
+            if let Delay::PerSynapse(d) = &p.delay {
+                bytes += d.capacity() * 8;
+            }
+        }
+        bytes as f64 / n
+    }
+
+    /// After synapses were pushed to `pre` and `post`: their variables start at 0, their
+    /// delays as the last one.
+    pub(super) fn added(&mut self) {
         let n = self.pre.len();
         for a in &mut self.arrays {
             a.resize(n, 0.0);
@@ -807,7 +846,11 @@ impl Synapses {
 
         // Indices by source and by target (counting sort, stable in synapse order).
         self.by_pre = index_by(&self.pre, pre.n);
-        self.by_post = index_by(&self.post, post.n);
+        self.by_post = if self.pathways.iter().any(|p| p.on_post) {
+            index_by(&self.post, post.n)
+        } else {
+            SideIndex::default()
+        };
         let to_steps = |d: f64| (d / dt + 0.5).floor().max(0.0) as u32;
         for p in &mut self.pathways {
             let side = if p.on_post {
@@ -1209,7 +1252,7 @@ impl Synapses {
                 } else {
                     self.spec.source
                 };
-                let (indptr, order) = if on_post { &self.by_post } else { &self.by_pre };
+                let index = if on_post { &self.by_post } else { &self.by_pre };
                 let (lo, hi) = (side.start as u32, (side.start + side.len) as u32);
                 let path = &mut self.pathways[p];
                 let events: &[u32] = match (path.event_index, groups.get(side.group)) {
@@ -1218,12 +1261,13 @@ impl Synapses {
                 };
                 for &n in events.iter().filter(|&&s| s >= lo && s < hi) {
                     let k = (n - lo) as usize;
-                    let syn = &order[indptr[k] as usize..indptr[k + 1] as usize];
-                    match path.homogeneous_steps {
-                        Some(d) => path.queue.push(d, syn.iter().copied()),
-                        None => syn
-                            .iter()
-                            .for_each(|&s| path.queue.push_one(path.steps[s as usize] as usize, s)),
+                    let (a, b) = (index.indptr[k] as usize, index.indptr[k + 1] as usize);
+                    match (&index.order, path.homogeneous_steps) {
+                        (Some(order), Some(d)) => path.queue.push(d, order[a..b].iter().copied()),
+                        (None, Some(d)) => path.queue.push(d, a as u32..b as u32),
+                        (order, None) => (a..b)
+                            .map(|m| order.as_ref().map_or(m as u32, |o| o[m]))
+                            .for_each(|s| path.queue.push_one(path.steps[s as usize] as usize, s)),
                     }
                 }
                 path.queue.pop_into(due);
@@ -1334,7 +1378,17 @@ impl Ids<'_> {
 }
 
 /// CSR-style index: for each neuron, the synapses it belongs to (in synapse order).
-fn index_by(side: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
+/// The synapses of each neuron of one side: those of neuron k are `order[indptr[k]..
+/// indptr[k + 1]]`, in synapse order; `order` is `None` when the synapses are already
+/// sorted by that side (the usual case for the source: then they are
+/// `indptr[k]..indptr[k + 1]` themselves, and no index is stored).
+#[derive(Clone, Debug, Default)]
+struct SideIndex {
+    indptr: Vec<u32>,
+    order: Option<Vec<u32>>,
+}
+
+fn index_by(side: &[u32], n: usize) -> SideIndex {
     let mut indptr = vec![0u32; n + 1];
     for &k in side {
         indptr[k as usize + 1] += 1;
@@ -1342,13 +1396,22 @@ fn index_by(side: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
     for k in 0..n {
         indptr[k + 1] += indptr[k];
     }
+    if side.windows(2).all(|w| w[0] <= w[1]) {
+        return SideIndex {
+            indptr,
+            order: None,
+        };
+    }
     let mut next = indptr.clone();
     let mut order = vec![0u32; side.len()];
     for (s, &k) in side.iter().enumerate() {
         order[next[k as usize] as usize] = s as u32;
         next[k as usize] += 1;
     }
-    (indptr, order)
+    SideIndex {
+        indptr,
+        order: Some(order),
+    }
 }
 
 /// What `store()` keeps of a Synapses object: connectivity, variables, delays, queues.
@@ -1491,14 +1554,16 @@ impl Synapses {
             .collect();
         use crate::equations::VarType;
         let none = Dimension::DIMENSIONLESS;
-        out.push(row(
-            "lastupdate",
-            Dimension::TIME,
-            VarKind::LastUpdate,
-            VarType::Float,
-            VarIndex::Element,
-            self.var_index("lastupdate"),
-        ));
+        if self.var_index("lastupdate").is_some() {
+            out.push(row(
+                "lastupdate",
+                Dimension::TIME,
+                VarKind::LastUpdate,
+                VarType::Float,
+                VarIndex::Element,
+                self.var_index("lastupdate"),
+            ));
+        }
         for name in ["i", "j"] {
             out.push(row(
                 name,
