@@ -421,3 +421,28 @@ run(5*ms);
     let msg = e.render("test", "");
     assert!(msg.contains("is a ': unit' missing"), "{msg}");
 }
+
+/// Brian 2's `pi`, `e` and `inf` are script values (a script variable of the same name
+/// hides them) and names in code strings.
+#[test]
+fn pi_e_and_inf_are_there_as_in_brian2() {
+    let mut s = common::session("constants", 1);
+    let num = |s: &mut brian::script::Session, x: &str| common::eval(s, x).as_float().unwrap();
+    assert_eq!(num(&mut s, "pi"), std::f64::consts::PI);
+    assert_eq!(num(&mut s, "e"), std::f64::consts::E);
+    assert_eq!(num(&mut s, "inf"), f64::INFINITY);
+    common::exec(
+        &mut s,
+        r#"
+let G = NeuronGroup(1, "dv/dt = cos(2*pi*t/ms)/ms + 1/inf/ms : 1", #{ method: "euler" });
+run(0.25*ms);
+let e = 3;
+"#,
+    );
+    // The Euler sum of cos over a quarter period at dt = 0.1 ms.
+    let want: f64 = (0..3)
+        .map(|k| (2.0 * std::f64::consts::PI * k as f64 * 0.1).cos() * 0.1)
+        .sum();
+    assert!((common::floats(&mut s, "G.v")[0] - want).abs() < 1e-12);
+    assert_eq!(common::eval(&mut s, "e").as_int().unwrap(), 3);
+}

@@ -571,6 +571,16 @@ impl Session {
             if name == "defaultclock" {
                 return Ok(Some(Dynamic::from(api::network::DefaultClock)));
             }
+            // Brian 2's constants (`from brian2 import *` brings NumPy's).
+            let constant = match name {
+                "pi" => Some(std::f64::consts::PI),
+                "e" => Some(std::f64::consts::E),
+                "inf" => Some(f64::INFINITY),
+                _ => None,
+            };
+            if let Some(c) = constant {
+                return Ok(Some(Dynamic::from(c)));
+            }
             Ok(lookup(name).map(Dynamic::from))
         });
         // `run(...)` and the other frame functions become custom syntax, which sees the
