@@ -6,10 +6,11 @@
 //!   refractoriness, with `refractory: 5*ms`, with the same as the string `"5*ms"`, as a
 //!   per-neuron parameter `"ref"`, and with `v` flagged `(unless refractory)`;
 //! - noise: 20000 neurons, Euler, `dv/dt = (mu - v)/tau` with and without a
-//!   `sigma*xi*tau**-0.5` term, 0.5 s.
+//!   `sigma*xi*tau**-0.5` term, 0.5 s: the update alone, and Brunel & Hakim's neuron
+//!   (threshold, reset, 2 ms refractory, firing).
 //!
 //! Prints the minimum over `--reps N` runs (default 5) of ns per neuron per step, and the
-//! cost of each variant relative to its baseline.
+//! cost of each variant relative to its baseline; `--scale x` multiplies the durations.
 //!
 //! Run with `cargo bench --bench neurons` (`-- refractory` or `-- noise` for one part).
 
@@ -77,24 +78,31 @@ fn refractory_net(n: usize, firing: bool, r: Refractory) -> (Network, Values) {
     (net, Values::new())
 }
 
-fn noise_net(n: usize, noisy: bool) -> (Network, Values) {
+/// The Euler update alone, or (`neuron`) Brunel & Hakim's neuron: threshold 20 mV, reset
+/// 10 mV, refractory 2 ms, mean input above threshold.
+fn noise_net(n: usize, noisy: bool, neuron: bool) -> (Network, Values) {
     let model = if noisy {
         "dv/dt = (mu - v)/tau + sigma*xi*tau**-0.5 : volt"
     } else {
         "dv/dt = (mu - v)/tau : volt"
     };
-    let spec = NeuronGroupSpec {
+    let mut spec = NeuronGroupSpec {
         n,
         model: model.into(),
         method: Some("euler".into()),
         name: "G".into(),
         ..Default::default()
     };
+    if neuron {
+        spec.threshold = Some(Threshold::Condition("v > 20*mV".into()));
+        spec.reset = Some(Reset::Code("v = 10*mV".into()));
+        spec.refractory = Some(2e-3);
+    }
     let mut net = Network::new();
     net.seed(1);
     net.add_group(Group::Neurons(NeuronGroup::new(spec).unwrap()));
     let mut ns = Values::new();
-    ns.insert("mu".into(), q(10.0, "mV"));
+    ns.insert("mu".into(), q(if neuron { 25.0 } else { 10.0 }, "mV"));
     ns.insert("tau".into(), q(20.0, "ms"));
     ns.insert("sigma".into(), q(5.0, "mV"));
     (net, ns)
@@ -121,9 +129,17 @@ fn main() {
         .and_then(|k| args.get(k + 1))
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    // `--scale x` multiplies every run's duration (short runs, many repetitions: the
+    // minimum is then less disturbed by other work on the machine).
+    let scale: f64 = args
+        .iter()
+        .position(|a| a == "--scale")
+        .and_then(|k| args.get(k + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1.0);
     let only: Vec<&String> = args
         .iter()
-        .filter(|a| !a.starts_with('-') && a.parse::<usize>().is_err())
+        .filter(|a| !a.starts_with('-') && a.parse::<f64>().is_err())
         .collect();
     let wanted = |m: &str| only.is_empty() || only.iter().any(|o| *o == m);
     println!("dt = 0.1 ms, minimum of {reps} runs");
@@ -142,7 +158,7 @@ fn main() {
                 ("refractory 'ref'", Refractory::Parameter),
                 ("(unless refractory)", Refractory::Unless),
             ] {
-                let (per, rate) = time(reps, n, 1.0, &|| refractory_net(n, firing, r));
+                let (per, rate) = time(reps, n, scale, &|| refractory_net(n, firing, r));
                 if base.is_nan() {
                     base = per;
                 }
@@ -156,17 +172,15 @@ fn main() {
     }
     if wanted("noise") {
         let n = 20000;
-        let (plain, _) = time(reps, n, 0.5, &|| noise_net(n, false));
-        let (noisy, _) = time(reps, n, 0.5, &|| noise_net(n, true));
-        println!(
-            "{:>28} {n:>7} {:>8} {plain:>16.3} {:>8.2}x",
-            "euler", "", 1.0
-        );
-        println!(
-            "{:>28} {n:>7} {:>8} {noisy:>16.3} {:>8.2}x",
-            "euler + xi",
-            "",
-            noisy / plain
-        );
+        for (name, neuron) in [("euler", false), ("brunel-hakim neuron", true)] {
+            let (plain, _) = time(reps, n, 0.5 * scale, &|| noise_net(n, false, neuron));
+            let (noisy, rate) = time(reps, n, 0.5 * scale, &|| noise_net(n, true, neuron));
+            println!("{name:>28} {n:>7} {:>8} {plain:>16.3} {:>8.2}x", "", 1.0);
+            println!(
+                "{:>28} {n:>7} {rate:>6.1}Hz {noisy:>16.3} {:>8.2}x",
+                format!("{name} + xi"),
+                noisy / plain
+            );
+        }
     }
 }

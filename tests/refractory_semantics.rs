@@ -242,7 +242,7 @@ fn store_and_restore_bring_back_the_refractory_neurons() {
         );
         // Some neurons were refractory at the store (the test means something).
         let nr0 = floats(&mut s, "nr0");
-        assert!(nr0.iter().any(|&x| x == 0.0), "{refractory}: {nr0:?}");
+        assert!(nr0.contains(&0.0), "{refractory}: {nr0:?}");
         for (a, b) in [
             ("i1", "sp.i"),
             ("t1", "sp.t / second"),
