@@ -657,14 +657,10 @@ impl NeuronGroup {
             .map_err(|e| self.code_error("state update", &self.spec.model, e))?;
 
         let threshold = match &threshold_text {
-            Some(text) => Some(self.compile_condition_text(
-                "threshold",
-                text,
-                false,
-                &ns,
-                &bind,
-                &subexprs,
-            )?),
+            // Tested on its own: `threshold` drops the hits of refractory neurons.
+            Some(text) => {
+                Some(self.compile_condition_text("threshold", text, &ns, &bind, &subexprs)?)
+            }
             None => None,
         };
         let reset = match &reset_code {
@@ -677,8 +673,7 @@ impl NeuronGroup {
         let mut event_kernels = Vec::with_capacity(self.events.len());
         for ev in &self.events {
             let what = format!("condition of the event '{}'", ev.name);
-            let cond =
-                self.compile_condition_text(&what, &ev.condition, false, &ns, &bind, &subexprs)?;
+            let cond = self.compile_condition_text(&what, &ev.condition, &ns, &bind, &subexprs)?;
             let code = match &ev.code {
                 Some(text) => {
                     let what = format!("code of the event '{}'", ev.name);
@@ -705,19 +700,17 @@ impl NeuronGroup {
         Ok(())
     }
 
-    /// Compiles a condition (threshold, custom event) over the group's variables; with
-    /// `refractory`, ANDed with `not_refractory` (the spike threshold of a group with
-    /// refractoriness).
+    /// Compiles a condition (threshold, custom event) over the group's variables (the
+    /// spike threshold's `and not_refractory` is applied by `threshold`).
     pub(super) fn compile_condition_text(
         &self,
         what: &str,
         text: &str,
-        refractory: bool,
         ns: &GroupNamespace,
         bind: &dyn crate::eval::Bindings,
         subexprs: &[Statement],
     ) -> Result<Kernel, NetworkError> {
-        let mut cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
+        let cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
         let d = infer(&cond, ns).map_err(|e| self.code_error(what, text, e))?;
         if !d.is_dimensionless() {
             return Err(self.code_error(
@@ -732,9 +725,6 @@ impl NeuronGroup {
         if !self.is_boolean(&cond) {
             let msg = format!("a {what} must be a condition, as in 'v > -50*mV' (a comparison, a boolean variable, or 'and'/'or'/'not' of them)");
             return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
-        }
-        if refractory {
-            cond = Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
         }
         compile_condition(subexprs, &cond, bind).map_err(|e| self.code_error(what, text, e))
     }
