@@ -482,6 +482,41 @@ mod tests {
     }
 
     #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        let seed = stream_seed(11, 2);
+        let ix: Vec<u32> = (0..256).map(|k| k * 37 % 1000).collect();
+        for ids in [Ids::Range(512), Ids::List(&ix)] {
+            let mut plain = vec![0.0; 256];
+            fast_chunk(&FAST, seed, ids, &mut plain);
+            #[cfg(target_arch = "x86_64")]
+            for (name, has) in [
+                ("avx2", std::arch::is_x86_feature_detected!("avx2")),
+                (
+                    "avx512",
+                    std::arch::is_x86_feature_detected!("avx512dq")
+                        && std::arch::is_x86_feature_detected!("avx512vl"),
+                ),
+            ] {
+                if !has {
+                    continue;
+                }
+                let mut v = vec![0.0; 256];
+                // SAFETY: the processor has the features, checked above.
+                unsafe {
+                    if name == "avx2" {
+                        fast_chunk_avx2(&FAST, seed, ids, &mut v);
+                    } else {
+                        fast_chunk_avx512(&FAST, seed, ids, &mut v);
+                    }
+                }
+                for (a, b) in plain.iter().zip(&v) {
+                    assert_eq!(a.to_bits(), b.to_bits(), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn streams_and_keys_give_different_numbers() {
         let mut a = vec![0.0; 64];
         let mut b = vec![0.0; 64];
