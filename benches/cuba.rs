@@ -1,13 +1,15 @@
 //! Network benchmarks (not tests), timed in-process (build excluded), dt = 0.1 ms:
 //! - CUBA, the random-network demo at N = 4000, 16000, 64000 neurons with 80 synapses per
 //!   neuron, exact integration, 1 s of biological time (0.25 s for the largest);
+//! - COBA, Brette et al. (2007)'s benchmark 1 (Vogels & Abbott) at N = 4000, 80
+//!   synapses per neuron, Euler, 5 ms refractory, 1 s;
 //! - COBAHH, the Hodgkin-Huxley network demo at N = 4000 (80 synapses per neuron),
 //!   exponential Euler, 1 s.
 //!
 //! Prints ns per neuron per step, the state-update kernel's instructions per neuron, and
 //! the ratio of COBAHH's cost to CUBA's against the ratio of their instruction counts.
 //!
-//! Run with `cargo bench --bench cuba` (`-- cobahh` or `-- cuba` for one model).
+//! Run with `cargo bench --bench cuba` (`-- cobahh`, `-- coba` or `-- cuba` for one model).
 
 use brian::equations::parse_equations;
 use brian::eval::compile_statements;
@@ -142,6 +144,30 @@ fn cuba(n: usize, seed: u64) -> Network {
     network(n, spec, (1.62e-3, -9e-3), init, seed)
 }
 
+/// Brette et al. (2007)'s benchmark 1, COBA (Vogels & Abbott), as in Brian 2's
+/// benchmarks: conductance-based, Euler, 5 ms refractory, v flagged (unless refractory).
+const COBA_EQS: &str = "dv/dt = (ge*(0*mV-v) + gi*(-80*mV-v) - (v + 60*mV) + 20*mV)/(20*ms) : volt (unless refractory)\ndge/dt = -ge/(5*ms) : 1\ndgi/dt = -gi/(10*ms) : 1";
+
+fn coba(n: usize, seed: u64) -> Network {
+    let spec = NeuronGroupSpec {
+        n,
+        model: COBA_EQS.into(),
+        threshold: Some(Threshold::Condition("v > -50*mV".into())),
+        reset: Some(Reset::Code("v = -60*mV".into())),
+        refractory: Some(5e-3),
+        method: Some("euler".into()),
+        name: "P".into(),
+        ..Default::default()
+    };
+    let init = |ng: &mut NeuronGroup, rng: &mut rand::rngs::SmallRng| {
+        let kv = ng.var_index("v").unwrap();
+        for v in &mut ng.arrays[kv] {
+            *v = -0.06 + 0.01 * rng.random::<f64>();
+        }
+    };
+    network(n, spec, (0.6, 6.7), init, seed)
+}
+
 fn cobahh(n: usize, seed: u64) -> Network {
     let spec = NeuronGroupSpec {
         n,
@@ -208,6 +234,9 @@ fn main() {
         if n == 4000 {
             cuba_4000 = per;
         }
+    }
+    if wanted("coba") {
+        row("COBA", coba(4000, 1), 4000, 1.0, &none);
     }
     let ns = cobahh_namespace();
     let hh = if wanted("cobahh") {

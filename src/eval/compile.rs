@@ -51,6 +51,8 @@ struct Compiler<'a> {
     temps: HashMap<String, Val>,
     index_reg: Option<u32>,
     uses_random: bool,
+    /// Random instructions emitted so far: each draws from a stream of its own.
+    streams: u32,
     /// Tables (TimedArrays) the code looks up, by position.
     tables: Vec<std::sync::Arc<super::Table>>,
     /// The value number held by each register, while it holds it.
@@ -109,8 +111,8 @@ fn with_dst(instr: Instr, d: u32) -> Instr {
         Instr::Clip { a, lo, hi, .. } => Instr::Clip { dst: d, a, lo, hi },
         Instr::Where { cond, a, b, .. } => Instr::Where { dst: d, cond, a, b },
         Instr::Timestep { t, dt, .. } => Instr::Timestep { dst: d, t, dt },
-        Instr::Rand { .. } => Instr::Rand { dst: d },
-        Instr::Randn { .. } => Instr::Randn { dst: d },
+        Instr::Rand { stream, .. } => Instr::Rand { dst: d, stream },
+        Instr::Randn { stream, .. } => Instr::Randn { dst: d, stream },
         Instr::Copy { a, .. } => Instr::Copy { dst: d, a },
         Instr::Table { table, t, i, .. } => Instr::Table {
             dst: d,
@@ -134,6 +136,7 @@ impl<'a> Compiler<'a> {
             temps: HashMap::new(),
             index_reg: None,
             uses_random: false,
+            streams: 0,
             tables: Vec::new(),
             reg_value: Vec::new(),
             next_value: 0,
@@ -441,10 +444,12 @@ impl<'a> Compiler<'a> {
                     return Err(arity_error());
                 }
                 self.uses_random = true;
+                let stream = self.streams;
+                self.streams += 1;
                 let instr = if f == "rand" {
-                    Instr::Rand { dst: 0 }
+                    Instr::Rand { dst: 0, stream }
                 } else {
-                    Instr::Randn { dst: 0 }
+                    Instr::Randn { dst: 0, stream }
                 };
                 self.emit(&[], instr)
             }

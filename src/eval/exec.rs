@@ -1,10 +1,10 @@
 //! Running kernels over arrays, chunk by chunk.
 
+use super::random::{self, Ids};
 use super::{Func, Instr, Kernel, Src, CHUNK};
 use crate::expr::BinOp;
 use rand::rngs::SmallRng;
-use rand::Rng;
-use rand_distr::StandardNormal;
+use rand::RngCore;
 
 /// Reusable register memory for running kernels (one per thread).
 #[derive(Default)]
@@ -251,25 +251,33 @@ fn run_chunk(
     regs: &mut [[f64; CHUNK]],
     len: usize,
     scalars: &[f64],
-    rng: &mut SmallRng,
+    draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the processor supports AVX-512F, checked just above.
-            unsafe { run_chunk_avx512(instrs, regs, len, scalars, rng, tables) };
+            unsafe { run_chunk_avx512(instrs, regs, len, scalars, draw, tables) };
             return;
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, checked just above.
-            unsafe { run_chunk_avx2(instrs, regs, len, scalars, rng, tables) };
+            unsafe { run_chunk_avx2(instrs, regs, len, scalars, draw, tables) };
             return;
         }
     }
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, rng, tables);
+        run_instr(instr, regs, len, scalars, draw, tables);
     }
+}
+
+/// What random instructions of a chunk draw from: the key of the kernel's run and the
+/// elements of the chunk (see random.rs).
+#[derive(Clone, Copy)]
+struct Draw<'a> {
+    key: u64,
+    ids: Ids<'a>,
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -279,11 +287,11 @@ unsafe fn run_chunk_avx2(
     regs: &mut [[f64; CHUNK]],
     len: usize,
     scalars: &[f64],
-    rng: &mut SmallRng,
+    draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
 ) {
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, rng, tables);
+        run_instr(instr, regs, len, scalars, draw, tables);
     }
 }
 
@@ -294,11 +302,11 @@ unsafe fn run_chunk_avx512(
     regs: &mut [[f64; CHUNK]],
     len: usize,
     scalars: &[f64],
-    rng: &mut SmallRng,
+    draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
 ) {
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, rng, tables);
+        run_instr(instr, regs, len, scalars, draw, tables);
     }
 }
 
@@ -308,7 +316,7 @@ fn run_instr(
     regs: &mut [[f64; CHUNK]],
     len: usize,
     scalars: &[f64],
-    rng: &mut SmallRng,
+    draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
 ) {
     match *instr {
@@ -385,12 +393,16 @@ fn run_instr(
                 timestep,
             );
         }
-        Instr::Rand { dst } => regs[dst as usize][..len]
-            .iter_mut()
-            .for_each(|d| *d = rng.random::<f64>()),
-        Instr::Randn { dst } => regs[dst as usize][..len]
-            .iter_mut()
-            .for_each(|d| *d = rng.sample::<f64, _>(StandardNormal)),
+        Instr::Rand { dst, stream } => random::fill_uniform(
+            random::stream_seed(draw.key, stream),
+            draw.ids,
+            &mut regs[dst as usize][..len],
+        ),
+        Instr::Randn { dst, stream } => random::fill_normal(
+            random::stream_seed(draw.key, stream),
+            draw.ids,
+            &mut regs[dst as usize][..len],
+        ),
         Instr::Copy { dst, a } => {
             let (d, r) = split(regs, dst);
             map1(&mut d[..len], r.get(a, scalars, len), |x| x);
@@ -468,9 +480,16 @@ impl Kernel {
             Elements::Range(_, n) => n,
             Elements::Indices(ix) => ix.len(),
         };
+        // One draw from the network's generator keys every random number of this run.
+        let key = if self.uses_random { rng.next_u64() } else { 0 };
         let mut pos = 0;
         while pos < total {
             let len = CHUNK.min(total - pos);
+            let ids = match elements {
+                // Random numbers are keyed by the element in the whole group.
+                Elements::Range(start, _) => Ids::Range(offset + start + pos),
+                Elements::Indices(ix) => Ids::List(&ix[pos..pos + len]),
+            };
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;
@@ -498,7 +517,14 @@ impl Kernel {
                     }
                 }
             }
-            run_chunk(&self.instrs, regs, len, scalars, rng, &self.tables);
+            run_chunk(
+                &self.instrs,
+                regs,
+                len,
+                scalars,
+                Draw { key, ids },
+                &self.tables,
+            );
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;

@@ -6,6 +6,7 @@
 mod compile;
 mod exec;
 mod parallel;
+mod random;
 
 pub use compile::{compile_condition, compile_statements};
 pub use exec::{timestep, Elements, Scratch};
@@ -154,11 +155,15 @@ enum Instr {
         t: Src,
         dt: Src,
     },
+    /// Uniform numbers in [0, 1), from the kernel's random stream number `stream`.
     Rand {
         dst: u32,
+        stream: u32,
     },
+    /// Standard normal numbers, from the kernel's random stream number `stream`.
     Randn {
         dst: u32,
+        stream: u32,
     },
     Copy {
         dst: u32,

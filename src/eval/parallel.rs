@@ -1,9 +1,9 @@
 //! A kernel over a range of elements split between threads: each thread runs the same
 //! instructions on its own contiguous part of every array, with its own registers, and
 //! the hits (a threshold's spikes) are handed on part by part, in element order. Each
-//! element's arithmetic is the same as on one thread, so the results are the same bits
-//! for any thread count. Kernels that draw random numbers run on one thread (their
-//! numbers come from one generator, in element order).
+//! element's arithmetic is the same as on one thread, and random numbers depend on the
+//! run's key and the element alone (random.rs), so the results are the same bits for any
+//! thread count.
 
 use super::exec::Scratch;
 use super::{Elements, Kernel};
@@ -67,7 +67,7 @@ unsafe impl Send for Shared {}
 impl Kernel {
     /// Whether [`Kernel::run`] on `n` elements of a range splits them between threads.
     pub(super) fn runs_in_parallel(&self, threads: Option<&Threads>, n: usize) -> bool {
-        threads.is_some_and(|t| t.count() > 1) && !self.uses_random && n >= 2 * MIN_PER_THREAD
+        threads.is_some_and(|t| t.count() > 1) && n >= 2 * MIN_PER_THREAD
     }
 
     /// [`Kernel::run`] over `start..start + n` split between the threads of `threads`.
@@ -103,9 +103,13 @@ impl Kernel {
         );
         let pool = Arc::clone(&threads.pool);
         let parts = &mut threads.parts[..k];
-        // No random draws happen here (`runs_in_parallel`); each thread still gets a
-        // generator for the kernel's signature, which it does not touch.
+        // Each part draws the run's key from a copy of the generator: the same key for
+        // all, as one thread would draw it; the generator then moves on by that draw.
         let gens: Vec<SmallRng> = (0..k).map(|_| rng.clone()).collect();
+        if self.uses_random {
+            use rand::RngCore;
+            rng.next_u64();
+        }
         let (shared, used, bounds) = (&shared, &used, &bounds);
         pool.scope(|s| {
             for ((p, part), mut r) in parts.iter_mut().enumerate().zip(gens) {

@@ -66,6 +66,54 @@ pub(super) struct Compiled {
     pub notes: Vec<String>,
 }
 
+/// Refractoriness computed from the spikes rather than re-derived for every neuron every
+/// step: the group keeps the set of refractory neurons (those with `not_refractory` 0)
+/// and at each state update evaluates Brian 2's rule for them alone, which gives the same
+/// `not_refractory` for every neuron as evaluating it for all (see `Rule`). The set is
+/// rebuilt from `lastspike` and `not_refractory` by a full evaluation at the first update
+/// of each run (so store/restore and values set between runs need nothing else) and after
+/// code outside the group's threshold writes an array the rule depends on.
+#[derive(Default)]
+struct Refractoriness {
+    rule: Rule,
+    /// The refractory neurons, `set[head..]`; for `Rule::Steps` in the order of their
+    /// last spike (ties by index), so that they leave from the front.
+    set: Vec<u32>,
+    head: usize,
+    /// Whether the next state update rebuilds `set` with a full evaluation.
+    stale: bool,
+    /// Code of the network run during the step (reset, events, run_regularly) writes an
+    /// array the rule depends on: every update evaluates the rule for all neurons.
+    /// Set while compiling that code (which sees the group as `&self`), cleared by
+    /// `prepare`.
+    written_by_code: std::sync::atomic::AtomicBool,
+    /// Per stored array: whether a write to it by other code makes `set` stale.
+    watched: Vec<bool>,
+    /// The stored arrays of the `(unless refractory)` variables, and their values in the
+    /// refractory neurons while the state update runs.
+    held: Vec<usize>,
+    saved: Vec<f64>,
+}
+
+/// Brian 2's rule for `not_refractory`, evaluated at every state update.
+#[derive(Default)]
+enum Rule {
+    /// No refractoriness.
+    #[default]
+    None,
+    /// A refractory period of this many steps (`refractory` a time, or a string of
+    /// constants): `not_refractory = timestep(t - lastspike, dt) >= steps`. Once true it
+    /// stays true until the next spike, and neurons become free in the order they spiked.
+    Steps(f64),
+    /// A kernel assigning `not_refractory`: a time per neuron, `timestep(t - lastspike,
+    /// dt) >= timestep(ref, dt)`, or a condition to leave, `not_refractory or not (cond)`.
+    /// With `incremental`, it runs on the refractory neurons alone: a condition can only
+    /// free a neuron, and a time of parameters and constants (no state variable, no `t`,
+    /// no randomness) only grows more true as `t` grows, so the others keep 1. Otherwise
+    /// (randomness, a time that changes during the run) it runs on all neurons.
+    Kernel { kernel: Kernel, incremental: bool },
+}
+
 pub struct NeuronGroup {
     pub spec: NeuronGroupSpec,
     pub eqs: Equations,
@@ -73,21 +121,16 @@ pub struct NeuronGroup {
     pub array_names: Vec<String>,
     pub arrays: Vec<Vec<f64>>,
     pub(super) compiled: Option<Compiled>,
-    /// The refractory period in steps (0: none), for `not_refractory`.
-    pub(super) refractory_steps: Option<f64>,
     /// Whether spikes start a refractory period (a time or an expression).
     pub(super) refractory_active: bool,
+    /// How `not_refractory` is kept up to date, and which neurons are refractory.
+    refractoriness: Refractoriness,
     /// The time step of the group's clock, as of the last `prepare`.
     pub(super) dt: f64,
     /// Per stored array: writes from code other than the group's own reset and state
     /// update (synapses, inputs, connections, string assignments) are ignored while the
     /// neuron is refractory (Brian 2's `conditional_write = not_refractory`).
     pub(super) conditional: Vec<bool>,
-    /// The latest spike time of any neuron, and whether some neuron may be refractory
-    /// until the next threshold (a superset: true when unsure), so that guarded writes
-    /// need no per-synapse test while nobody is refractory.
-    latest_spike: f64,
-    maybe_refractory: bool,
     /// Custom events, in the order given (events.rs).
     pub events: Vec<super::events::CustomEvent>,
     /// Where the threshold and the reset run, if `set_event_schedule` / `run_on_event`
@@ -118,12 +161,10 @@ impl NeuronGroup {
             array_names,
             arrays,
             compiled: None,
-            refractory_steps: None,
             refractory_active: false,
+            refractoriness: Refractoriness::default(),
             dt: 0.0,
             conditional: Vec::new(),
-            latest_spike: f64::NEG_INFINITY,
-            maybe_refractory: true,
             events,
             spike_check: None,
             spike_code_at: None,
@@ -177,28 +218,141 @@ impl NeuronGroup {
         &self.arrays[self.arrays.len() - 1]
     }
 
-    /// The state update of one step at time `t` (refractoriness first, in the kernel).
+    /// The state update of one step at time `t`: `not_refractory` brought up to date
+    /// first, then the update, the `(unless refractory)` variables of refractory neurons
+    /// kept at their values (Brian 2's conditional write).
     pub(super) fn state_update(
         &mut self,
         t: f64,
         rng: &mut rand::rngs::SmallRng,
         scratch: &mut crate::eval::Scratch,
     ) {
+        self.refresh_refractoriness(t, rng, scratch);
         let n = self.len();
-        if let Some(c) = &self.compiled {
-            c.update.run(
-                &mut self.arrays,
-                Elements::Range(0, n),
-                &[t],
-                rng,
-                scratch,
-                |_| {},
-            );
+        let Some(c) = &self.compiled else { return };
+        let r = &mut self.refractoriness;
+        let refractory = &r.set[r.head..];
+        let hold = !r.held.is_empty() && !refractory.is_empty();
+        if hold {
+            r.saved.clear();
+            for &k in &r.held {
+                let a = &self.arrays[k];
+                r.saved.extend(refractory.iter().map(|&j| a[j as usize]));
+            }
+        }
+        c.update.run(
+            &mut self.arrays,
+            Elements::Range(0, n),
+            &[t],
+            rng,
+            scratch,
+            |_| {},
+        );
+        if hold {
+            let mut saved = r.saved.iter();
+            for &k in &r.held {
+                let a = &mut self.arrays[k];
+                for (&j, &x) in refractory.iter().zip(&mut saved) {
+                    a[j as usize] = x;
+                }
+            }
+        }
+    }
+
+    /// Brian 2's refractoriness code at time `t`, `not_refractory = ...` by the group's
+    /// rule, for the refractory neurons alone unless the set must be rebuilt.
+    fn refresh_refractoriness(
+        &mut self,
+        t: f64,
+        rng: &mut rand::rngs::SmallRng,
+        scratch: &mut crate::eval::Scratch,
+    ) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let n = self.spec.n;
+        let k = self.arrays.len();
+        let dt = self.dt;
+        let r = &mut self.refractoriness;
+        let full = std::mem::take(&mut r.stale) || r.written_by_code.load(Relaxed);
+        match &r.rule {
+            Rule::None => {}
+            &Rule::Steps(steps) => {
+                let (rest, nr) = self.arrays.split_at_mut(k - 1);
+                let (last, nr) = (&rest[k - 2], &mut nr[0]);
+                let free = |l: f64| crate::eval::timestep(t - l, dt) >= steps;
+                if full {
+                    r.set.clear();
+                    r.head = 0;
+                    for (j, (x, &l)) in nr.iter_mut().zip(last.iter()).enumerate() {
+                        let f = free(l);
+                        *x = f64::from(u8::from(f));
+                        if !f {
+                            r.set.push(j as u32);
+                        }
+                    }
+                    r.set.sort_by(|&a, &b| {
+                        last[a as usize]
+                            .total_cmp(&last[b as usize])
+                            .then(a.cmp(&b))
+                    });
+                    // Spikes to come join the queue at its back, after every lastspike
+                    // up to `t`; one later than `t` (set by a script) or not a number
+                    // would stop the queue: evaluate for all neurons while it is there.
+                    r.stale = r.set.iter().any(|&j| !(last[j as usize] <= t));
+                } else {
+                    while let Some(&j) = r.set.get(r.head) {
+                        if !free(last[j as usize]) {
+                            break;
+                        }
+                        nr[j as usize] = 1.0;
+                        r.head += 1;
+                    }
+                    if r.head == r.set.len() {
+                        r.set.clear();
+                        r.head = 0;
+                    } else if r.head >= 4096 && 2 * r.head >= r.set.len() {
+                        r.set.drain(..r.head);
+                        r.head = 0;
+                    }
+                }
+            }
+            Rule::Kernel {
+                kernel,
+                incremental,
+            } => {
+                if full || !incremental {
+                    kernel.run(
+                        &mut self.arrays,
+                        Elements::Range(0, n),
+                        &[t],
+                        rng,
+                        scratch,
+                        |_| {},
+                    );
+                    r.set.clear();
+                    r.head = 0;
+                    let nr = &self.arrays[k - 1];
+                    r.set
+                        .extend((0..n as u32).filter(|&j| nr[j as usize] == 0.0));
+                } else if !r.set.is_empty() {
+                    kernel.run(
+                        &mut self.arrays,
+                        Elements::Indices(&r.set),
+                        &[t],
+                        rng,
+                        scratch,
+                        |_| {},
+                    );
+                    let nr = &self.arrays[k - 1];
+                    r.set.retain(|&j| nr[j as usize] == 0.0);
+                }
+            }
         }
     }
 
     /// The threshold at time `t`: the neurons that spike go into `out` (sorted) and
-    /// become refractory.
+    /// become refractory. With refractoriness, Brian 2's threshold is `cond and
+    /// not_refractory`: the condition is tested on its own (a plain comparison scans
+    /// the array) and its hits among refractory neurons dropped.
     pub(super) fn threshold(
         &mut self,
         t: f64,
@@ -207,6 +361,7 @@ impl NeuronGroup {
         out: &mut Vec<u32>,
     ) {
         let n = self.spec.n;
+        let first = out.len();
         if let Some(th) = self.compiled.as_ref().and_then(|c| c.threshold.as_ref()) {
             th.run(
                 &mut self.arrays,
@@ -217,7 +372,19 @@ impl NeuronGroup {
                 |j| out.push(j),
             );
         }
-        self.mark_spiked(out, t);
+        if self.refractory_active && self.maybe_refractory() && out.len() > first {
+            let nr = &self.arrays[self.arrays.len() - 1];
+            let mut kept = first;
+            for m in first..out.len() {
+                let j = out[m];
+                if nr[j as usize] != 0.0 {
+                    out[kept] = j;
+                    kept += 1;
+                }
+            }
+            out.truncate(kept);
+        }
+        self.mark_spiked(&out[first..], t);
     }
 
     /// The reset code on the neurons that spiked.
@@ -256,23 +423,25 @@ impl NeuronGroup {
             last[k - 2][s as usize] = t;
             nr[0][s as usize] = 0.0;
         }
-        if !spikes.is_empty() {
-            self.latest_spike = t;
-        }
-        // Until the next threshold, only neurons that spiked within the refractory period
-        // (one step of margin) can be refractory; a refractoriness given as an expression
-        // may last any time.
-        self.maybe_refractory = match self.refractory_steps {
-            Some(steps) if self.spec.refractory_code.is_none() => {
-                !spikes.is_empty() || t - self.latest_spike < (steps + 1.0) * self.dt
-            }
-            _ => true,
-        };
+        // They spiked after every neuron in the set (a spiking neuron was not refractory).
+        self.refractoriness.set.extend_from_slice(spikes);
     }
 
-    /// Whether some neuron may be refractory now (false only when none can be).
+    /// Whether some neuron may be refractory now (false only when none is).
     pub fn maybe_refractory(&self) -> bool {
-        self.maybe_refractory
+        use std::sync::atomic::Ordering::Relaxed;
+        let r = &self.refractoriness;
+        !matches!(r.rule, Rule::None)
+            && (r.set.len() > r.head || r.stale || r.written_by_code.load(Relaxed))
+    }
+
+    /// Code outside the group wrote stored array `k` during a run (synapses, inputs):
+    /// if refractoriness depends on it, the next state update evaluates it anew for all
+    /// neurons.
+    pub(super) fn note_write(&mut self, k: usize) {
+        if self.refractoriness.watched.get(k) == Some(&true) {
+            self.refractoriness.stale = true;
+        }
     }
 
     /// The neurons `start..start + len` of stored array `var` as a target of outside
@@ -284,7 +453,8 @@ impl NeuronGroup {
         start: usize,
         len: usize,
     ) -> (&mut [f64], Option<&[f64]>) {
-        if !self.is_conditional_write(var) || !self.maybe_refractory {
+        self.note_write(var);
+        if !self.is_conditional_write(var) || !self.maybe_refractory() {
             return (&mut self.arrays[var][start..start + len], None);
         }
         // A guarded variable is a state variable, stored before `not_refractory`.
@@ -432,54 +602,50 @@ impl NeuronGroup {
                 .filter(|e| e.has_flag("unless refractory"))
                 .map(|e| e.name.clone()),
         );
-        self.refractory_steps = refractory.map(|r| crate::eval::timestep(r, dt));
-        // Refractoriness from an expression: `not_refractory` is computed by the state
-        // update kernel itself, before the update, as Brian 2's abstract code does.
-        // A refractory period (a time) is the same abstract code with the period's steps
-        // as a constant: nothing in the step loop knows of refractoriness.
-        let refractory_code = match (&self.spec.refractory_code, self.refractory_steps) {
-            (Some(text), _) => Some(self.refractory_statement(text, &ns)?),
-            (None, Some(steps)) => Some(Statement {
-                target: "not_refractory".into(),
-                op: AssignOp::Set,
-                span: crate::expr::Span { start: 0, end: 0 },
-                value: Expr::binary(
-                    crate::expr::BinOp::Ge,
-                    Expr::call(
-                        "timestep",
-                        vec![
-                            Expr::binary(
-                                crate::expr::BinOp::Sub,
-                                Expr::name("t"),
-                                Expr::name("lastspike"),
-                            ),
-                            Expr::name("dt"),
-                        ],
-                    ),
-                    Expr::number(steps),
-                ),
-            }),
-            (None, None) => None,
+        let tables = externals.tables();
+        let bind = crate::eval::WithTables {
+            bind: |n: &str| ns.bind(n),
+            tables: &tables,
         };
-        let refractory = refractory.or(refractory_code.as_ref().map(|_| 0.0));
-        self.refractory_active = refractory.is_some();
-        self.conditional = self.conditional_writes();
-        // Spikes before this run (and values set since) are known only from lastspike.
+        let subexprs = self.subexpression_code();
+        // Refractoriness: Brian 2's abstract code `not_refractory = ...`, run at the
+        // start of every state update, kept as a rule the group evaluates for the
+        // refractory neurons (see `Refractoriness`).
         let k = self.arrays.len();
-        self.latest_spike = self.arrays[k - 2]
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        self.maybe_refractory = true;
+        let mut watched = vec![false; k];
+        let rule = match (&self.spec.refractory_code, refractory) {
+            (Some(text), _) => self.refractory_rule(text, &ns, &bind, &subexprs, &mut watched)?,
+            (None, Some(r)) => {
+                watched[k - 2] = true;
+                watched[k - 1] = true;
+                Rule::Steps(crate::eval::timestep(r, dt))
+            }
+            (None, None) => Rule::None,
+        };
+        self.refractory_active = !matches!(rule, Rule::None);
+        self.conditional = self.conditional_writes();
+        let mut held: Vec<usize> = if self.refractory_active {
+            held.iter().filter_map(|v| self.var_index(v)).collect()
+        } else {
+            Vec::new()
+        };
+        held.sort_unstable();
+        held.dedup();
+        // Spikes before this run, and values set since, are known only from the arrays.
+        self.refractoriness = Refractoriness {
+            rule,
+            watched,
+            held,
+            stale: true,
+            ..Default::default()
+        };
 
+        // The integrator holds no variable: the update keeps the `(unless refractory)`
+        // variables of refractory neurons by itself.
         let ctx = Context {
             eqs: &self.eqs,
             ns: &ns,
-            held: if refractory.is_some() {
-                held
-            } else {
-                Vec::new()
-            },
+            held: Vec::new(),
         };
         let su = state_update(&ctx, self.spec.method.as_deref()).map_err(|e| {
             NetworkError::Integration {
@@ -487,26 +653,14 @@ impl NeuronGroup {
                 error: e,
             }
         })?;
-        let tables = externals.tables();
-        let bind = crate::eval::WithTables {
-            bind: |n: &str| ns.bind(n),
-            tables: &tables,
-        };
-        let mut code = refractory_code.into_iter().collect::<Vec<_>>();
-        code.extend(su.code.iter().cloned());
-        let update = compile_statements(&code, &bind)
+        let update = compile_statements(&su.code, &bind)
             .map_err(|e| self.code_error("state update", &self.spec.model, e))?;
 
-        let subexprs = self.subexpression_code();
         let threshold = match &threshold_text {
-            Some(text) => Some(self.compile_condition_text(
-                "threshold",
-                text,
-                refractory.is_some(),
-                &ns,
-                &bind,
-                &subexprs,
-            )?),
+            // Tested on its own: `threshold` drops the hits of refractory neurons.
+            Some(text) => {
+                Some(self.compile_condition_text("threshold", text, &ns, &bind, &subexprs)?)
+            }
             None => None,
         };
         let reset = match &reset_code {
@@ -519,8 +673,7 @@ impl NeuronGroup {
         let mut event_kernels = Vec::with_capacity(self.events.len());
         for ev in &self.events {
             let what = format!("condition of the event '{}'", ev.name);
-            let cond =
-                self.compile_condition_text(&what, &ev.condition, false, &ns, &bind, &subexprs)?;
+            let cond = self.compile_condition_text(&what, &ev.condition, &ns, &bind, &subexprs)?;
             let code = match &ev.code {
                 Some(text) => {
                     let what = format!("code of the event '{}'", ev.name);
@@ -547,19 +700,17 @@ impl NeuronGroup {
         Ok(())
     }
 
-    /// Compiles a condition (threshold, custom event) over the group's variables; with
-    /// `refractory`, ANDed with `not_refractory` (the spike threshold of a group with
-    /// refractoriness).
+    /// Compiles a condition (threshold, custom event) over the group's variables (the
+    /// spike threshold's `and not_refractory` is applied by `threshold`).
     pub(super) fn compile_condition_text(
         &self,
         what: &str,
         text: &str,
-        refractory: bool,
         ns: &GroupNamespace,
         bind: &dyn crate::eval::Bindings,
         subexprs: &[Statement],
     ) -> Result<Kernel, NetworkError> {
-        let mut cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
+        let cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
         let d = infer(&cond, ns).map_err(|e| self.code_error(what, text, e))?;
         if !d.is_dimensionless() {
             return Err(self.code_error(
@@ -574,9 +725,6 @@ impl NeuronGroup {
         if !self.is_boolean(&cond) {
             let msg = format!("a {what} must be a condition, as in 'v > -50*mV' (a comparison, a boolean variable, or 'and'/'or'/'not' of them)");
             return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
-        }
-        if refractory {
-            cond = Expr::binary(crate::expr::BinOp::And, cond, Expr::name("not_refractory"));
         }
         compile_condition(subexprs, &cond, bind).map_err(|e| self.code_error(what, text, e))
     }
@@ -596,6 +744,15 @@ impl NeuronGroup {
         bind: &dyn crate::eval::Bindings,
         subexprs: &[Statement],
     ) -> Result<Kernel, NetworkError> {
+        let watched = &self.refractoriness.watched;
+        if code.iter().any(|s| {
+            self.var_index(&s.target)
+                .is_some_and(|k| watched.get(k) == Some(&true))
+        }) {
+            self.refractoriness
+                .written_by_code
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         for s in code {
             let Some(dim) = self.var_dim(&s.target) else {
                 let msg = format!("'{}' is not a state variable of this group", s.target);
@@ -646,6 +803,54 @@ impl NeuronGroup {
             }
             _ => false,
         }
+    }
+
+    /// The rule of a refractoriness given as a string (see `Rule`), marking in `watched`
+    /// the arrays whose change by other code the rule must see: a time of constants is a
+    /// number of steps; a time of parameters and constants is evaluated for the
+    /// refractory neurons alone, as is a condition; anything else for every neuron.
+    fn refractory_rule(
+        &self,
+        text: &str,
+        ns: &GroupNamespace,
+        bind: &dyn crate::eval::Bindings,
+        subexprs: &[Statement],
+        watched: &mut [bool],
+    ) -> Result<Rule, NetworkError> {
+        let fail = |e: ExprError| self.code_error("refractory", text, e);
+        let expr = parse_expr(text).map_err(fail)?;
+        let dim = infer(&expr, ns).map_err(fail)?;
+        let k = self.arrays.len();
+        watched[k - 1] = true;
+        if dim == Dimension::TIME {
+            watched[k - 2] = true;
+            if let Some(q) = crate::expr::const_eval(&expr, ns) {
+                return Ok(Rule::Steps(crate::eval::timestep(q.value, self.dt)));
+            }
+        }
+        let stmt = self.refractory_statement(text, ns)?;
+        let mut code = subexprs.to_vec();
+        code.push(stmt);
+        let kernel = compile_statements(&code, bind).map_err(fail)?;
+        let incremental = !kernel.uses_random()
+            && (dim != Dimension::TIME
+                || expr.names().iter().all(|n| match self.eqs.get(n) {
+                    Some(e) => e.kind == EquationKind::Parameter,
+                    None => {
+                        matches!(n.as_str(), "i" | "N" | "dt") || ns.externals.resolve(n).is_some()
+                    }
+                }));
+        if dim == Dimension::TIME {
+            for n in expr.names() {
+                if let Some(j) = self.var_index(&n) {
+                    watched[j] = true;
+                }
+            }
+        }
+        Ok(Rule::Kernel {
+            kernel,
+            incremental,
+        })
     }
 
     /// `not_refractory` from a refractoriness expression: a time gives

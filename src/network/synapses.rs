@@ -1118,6 +1118,7 @@ impl Synapses {
         let Some(Group::Neurons(g)) = groups.get_mut(side.group) else {
             return;
         };
+        g.note_write(k);
         let neuron = |s: usize| side.start + index[s] as usize;
         match slot {
             // Code run synapse by synapse: the new value (refractoriness was applied by
@@ -1189,6 +1190,7 @@ impl Synapses {
                 )
                 .unwrap_or_default();
             if let Some(Group::Neurons(g)) = groups.get_mut(post.group) {
+                g.note_write(*k);
                 let arr = &mut g.arrays[*k][post.start..post.start + post.n];
                 arr.fill(0.0);
                 for (s, v) in values.iter().enumerate() {
