@@ -118,7 +118,10 @@ fn pinput() {
         let (s, _) = best(&|| target_net(n, Some((inputs, rate))), duration, 3);
         println!(
             "{:>28} {s:>9.3}s {empty:>9.3}s {:>16.3}",
-            format!("{inputs} x {rate} Hz (N*r*dt = {})", inputs as f64 * rate * DT),
+            format!(
+                "{inputs} x {rate} Hz (N*r*dt = {})",
+                inputs as f64 * rate * DT
+            ),
             (s - empty) * 1e9 / (n as f64 * steps)
         );
     }
@@ -130,7 +133,11 @@ fn statemon() {
     let steps = (duration / DT) as f64;
     let make = || {
         let mut net = target_net(n, None);
-        let k = net.neurons(net_group_ref(n)).unwrap().var_index("x").unwrap();
+        let k = net
+            .neurons(net_group_ref(n))
+            .unwrap()
+            .var_index("x")
+            .unwrap();
         net.state_monitors.push(StateMonitor::new(
             net_group_ref(n),
             vec!["x".into()],
@@ -169,18 +176,23 @@ fn script_loop(setup: &str, expr: &str, n: usize) -> f64 {
         st.quiet = true;
         st.net.seed(1);
     }
-    s.eval(&setup.replace("{n}", &n.to_string()), None)
+    let _ = s
+        .eval(&setup.replace("{n}", &n.to_string()), None)
         .unwrap_or_else(|e| panic!("{}", e.render("bench", setup)));
     let body = format!("for k in 0..{n} {{ let x = {expr}[k]; }}");
     let started = Instant::now();
-    s.eval(&body, None)
+    let _ = s
+        .eval(&body, None)
         .unwrap_or_else(|e| panic!("{}", e.render("bench", &body)));
     started.elapsed().as_secs_f64() / n as f64
 }
 
 fn index() {
     println!("Script loop `for k in 0..n {{ let x = A[k]; }}`, ns per element");
-    println!("{:>14} {:>12} {:>12} {:>8}", "A", "n = 20000", "n = 80000", "ratio");
+    println!(
+        "{:>14} {:>12} {:>12} {:>8}",
+        "A", "n = 20000", "n = 80000", "ratio"
+    );
     // n spikes in n/10 steps (10 neurons always spiking); n steps of one neuron's v.
     let spikes = "let G = NeuronGroup(10, \"v : 1\", #{ threshold: \"True\" }); \
                   let SM = SpikeMonitor(G); run({n}*0.01*ms);";
