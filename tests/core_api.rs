@@ -35,7 +35,7 @@ fn sub(g: GroupRef, start: usize, len: usize) -> GroupRef {
 
 fn spikes(net: &Network, m: usize) -> (Vec<u32>, Vec<f64>) {
     let m = &net.spike_monitors[m];
-    (m.i.clone(), m.t.clone())
+    (m.i.to_vec(), m.t.to_vec())
 }
 
 /// scripts/random_network.rhai (Brian's CUBA benchmark) through the Rust API.

@@ -333,10 +333,10 @@ fn single_neuron_trace_follows_brian2() {
     let ns = hh_namespace(data.get("meta"));
     net.run(trace_t.len() as f64 * dt, &ns).unwrap();
     let mon = &net.state_monitors[0];
-    assert_eq!(mon.t.len(), trace_t.len());
+    assert_eq!(mon.len(), trace_t.len());
     for (k, var) in vars.iter().enumerate() {
         let brian = data.get(&format!("trace_{var}")).floats();
-        let ours = &mon.values[k][0];
+        let ours = mon.trace(k, 0);
         let scale = if var == "v" { 0.1 } else { 1.0 };
         let worst = ours
             .iter()
@@ -402,7 +402,7 @@ fn coba_hh_rate(seed: u64) -> f64 {
         "implicit: true selects exponential Euler"
     );
     assert_eq!(st.net.clocks[0].timestep, 10_000, "1 s at dt = 0.1 ms");
-    assert_eq!(st.net.state_monitors[0].t.len(), 10_000);
+    assert_eq!(st.net.state_monitors[0].len(), 10_000);
     // The demo has no SpikeMonitor: the count comes from the run's summary line,
     // "run: 1. s simulated in ... (10000 steps), 130700 spikes".
     let line = st.log.last().expect("a run summary");

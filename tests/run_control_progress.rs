@@ -205,8 +205,8 @@ fn a_callback_stop_keeps_the_time_reached_and_the_data() {
     let st = s.state.borrow();
     assert!((st.net.t() - k as f64 * dt).abs() < 1e-12, "{}", st.net.t());
     let m = &st.net.state_monitors[0];
-    assert_eq!(m.t.len() as u64, k);
-    assert!((m.t.last().unwrap() - (k - 1) as f64 * dt).abs() < 1e-12);
+    assert_eq!(m.len() as u64, k);
+    assert!((m.t().last().unwrap() - (k - 1) as f64 * dt).abs() < 1e-12);
     // v(t) = 2 (1 - exp(-t/tau)) crosses 1 at tau ln 2 = 6.93 ms: one spike each by 25 ms
     // (the next is at 2 * 6.94 ms).
     assert_eq!(st.net.spike_monitors[0].num_spikes(), 3 * 3);
@@ -221,7 +221,7 @@ fn a_callback_stop_keeps_the_time_reached_and_the_data() {
     assert!(!stats.stopped);
     assert_eq!(stats.steps, 50);
     assert!((st.net.t() - 0.03).abs() < 1e-12);
-    assert_eq!(st.net.state_monitors[0].t.len(), 300);
+    assert_eq!(st.net.state_monitors[0].len(), 300);
 }
 
 /// SIGINT during a long run: the run stops at the end of a step, the script ends with
@@ -354,7 +354,7 @@ fn callback_stop_matches_brian2_net_stop() {
     assert!(stats.stopped);
     assert!((st.net.t() - r["stop_t"].as_f64().unwrap()).abs() < 1e-12);
     assert_eq!(
-        st.net.state_monitors[0].t.len() as u64,
+        st.net.state_monitors[0].len() as u64,
         r["stop_monitor_len"].as_u64().unwrap()
     );
     assert_eq!(

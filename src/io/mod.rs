@@ -196,7 +196,7 @@ impl Field {
                 return Field {
                     name: name.to_string(),
                     shape,
-                    data: Data::F64(a.values.clone()),
+                    data: Data::F64(a.values.to_vec()),
                     unit: Unit {
                         text: u.text.clone(),
                         dim: u.dim,

@@ -42,7 +42,7 @@ pub fn rate_monitor(m: &PopulationRateMonitor, layout: Layout) -> Saved {
         Field {
             name: "rate".into(),
             shape: vec![m.rate.len()],
-            data: super::Data::F64(m.rate.clone()),
+            data: super::Data::F64(m.rate.to_vec()),
             unit: super::Unit {
                 text: "Hz".into(),
                 dim: Dimension::TIME.inverse(),
@@ -72,17 +72,16 @@ pub fn state_dims(net: &Network, m: &StateMonitor) -> Vec<Dimension> {
 
 /// `dims[k]` is the dimension of `m.vars[k]` (see [`state_dims`]).
 pub fn state_monitor(m: &StateMonitor, dims: &[Dimension], layout: Layout) -> Saved {
-    let n_t = m.t.len();
-    let mut fields = vec![times("t", &m.t)];
+    let n_t = m.len();
+    let mut fields = vec![times("t", m.t())];
     match layout {
         Layout::Table => {
             for (v, name) in m.vars.iter().enumerate() {
                 let dim = dims.get(v).copied().unwrap_or_default();
                 // One unit for all traces of a variable, so the columns compare directly.
-                let all: Vec<f64> = m.values[v].iter().flatten().copied().collect();
-                let unit = super::Unit::readable(dim, &all);
+                let unit = super::Unit::readable(dim, m.recording(v));
                 for (k, &n) in m.record.iter().enumerate() {
-                    let trace = &m.values[v][k];
+                    let trace = m.trace(v, k);
                     fields.push(Field {
                         name: format!("{name}[{n}]"),
                         shape: vec![trace.len()],
@@ -100,7 +99,7 @@ pub fn state_monitor(m: &StateMonitor, dims: &[Dimension], layout: Layout) -> Sa
             ));
             for (v, name) in m.vars.iter().enumerate() {
                 let dim = dims.get(v).copied().unwrap_or_default();
-                let flat: Vec<f64> = m.values[v].iter().flatten().copied().collect();
+                let flat = m.element_major(v);
                 fields.push(Field::from_si(name, vec![m.record.len(), n_t], &flat, dim));
             }
             Saved::Arrays(fields)

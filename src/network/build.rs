@@ -529,7 +529,7 @@ impl PoissonGroup {
         }
         let values = match rates.len() {
             1 => vec![rates.values[0]; n],
-            k if k == n => rates.values.clone(),
+            k if k == n => rates.values.to_vec(),
             k => {
                 return Err(named(
                     &name,
@@ -718,7 +718,7 @@ impl Network {
         }
         match arr.len() {
             1 => Ok(vec![arr.values[0]; n]),
-            k if k == n => Ok(arr.values.clone()),
+            k if k == n => Ok(arr.values.to_vec()),
             k => Err(other(
                 name,
                 format!("{what} has {k} values, but there are {n} synapses"),

@@ -258,23 +258,25 @@ impl SpikeMonitor {
         let inside = &events[start..];
         let end = inside.partition_point(|&s| s < hi);
         for (values, &a) in self.values.iter_mut().zip(&self.var_indices) {
-            values.extend(inside[..end].iter().map(|&s| arrays[a][s as usize]));
+            values
+                .vec_mut()
+                .extend(inside[..end].iter().map(|&s| arrays[a][s as usize]));
         }
     }
 
     /// Records the values of `variables` (stored arrays of the source) at each event.
     pub fn set_variables(&mut self, variables: Vec<(String, usize)>) {
         let (names, idx): (Vec<String>, Vec<usize>) = variables.into_iter().unzip();
-        self.values = vec![Vec::new(); names.len()];
+        self.values = vec![crate::units::SharedVec::new(); names.len()];
         self.variables = names;
         self.var_indices = idx;
     }
 
     /// The values of a recorded variable at each event, in recording order.
-    pub fn variable_values(&self, name: &str) -> Option<&[f64]> {
+    pub fn variable_values(&self, name: &str) -> Option<&crate::units::SharedVec<f64>> {
         self.variables
             .iter()
             .position(|v| v == name)
-            .map(|k| self.values[k].as_slice())
+            .map(|k| &self.values[k])
     }
 }

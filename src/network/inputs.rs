@@ -12,6 +12,146 @@ pub struct PoissonGroup {
     /// evaluated every step.
     pub rate_code: Option<String>,
     kernel: Option<crate::eval::Kernel>,
+    /// The rate expression has one value for all neurons (it mentions neither `i` nor
+    /// `rand`/`randn`): evaluated once per step.
+    uniform_code: bool,
+    /// How constant rates are drawn, built by `prepare` for the run's dt.
+    plan: Option<Plan>,
+}
+
+/// Spikes of neurons that each fire with probability `p_k` in a step, drawn at a cost that
+/// grows with the spikes, not the neurons: the neurons are split into classes by the
+/// power of two of their `p_k`; in a class every neuron is a candidate with probability
+/// `bound` (the class's largest possible `p_k`), the candidates found by skipping
+/// geometric gaps, and a candidate fires with probability `p_k / bound` (at least 1/2;
+/// no draw when all of the class share one `p_k`). Each neuron so fires with probability
+/// `p_k`, independently of the others and of other steps: Brian 2's `rand() < rates*dt`.
+struct Plan {
+    dt: f64,
+    n: usize,
+    /// Neurons with `p_k >= 1`: they fire at every step.
+    always: Vec<u32>,
+    classes: Vec<Class>,
+}
+
+struct Class {
+    /// Probability of being a candidate, and `ln(1 - bound)`.
+    bound: f64,
+    log_miss: f64,
+    /// The members, ascending (`None`: all neurons of the group).
+    members: Option<Vec<u32>>,
+    /// `p_k / bound` of each member, if they differ.
+    accept: Option<Vec<f64>>,
+}
+
+/// Bernoulli probability of a rate in a step, as Brian 2 compares it: `rand() < p`.
+fn step_probability(rate: f64, dt: f64) -> f64 {
+    let p = rate * dt;
+    if p > 0.0 {
+        p
+    } else {
+        0.0 // negative and NaN rates never fire
+    }
+}
+
+/// The number of misses before the next hit of a Bernoulli process whose probability of a
+/// miss is `exp(log_miss)`, as a float (it may exceed any index): Geometric, from one
+/// uniform draw by inversion.
+fn geometric_gap(log_miss: f64, rng: &mut SmallRng) -> f64 {
+    let v = 1.0 - rng.random::<f64>(); // in (0, 1]
+    (v.ln() / log_miss).floor()
+}
+
+impl Class {
+    fn new(bound: f64, members: Option<Vec<u32>>, accept: Option<Vec<f64>>) -> Class {
+        Class {
+            bound,
+            log_miss: (-bound).ln_1p(),
+            members,
+            accept,
+        }
+    }
+
+    /// Pushes this step's spikes of the class's `len` members, ascending.
+    fn draw(&self, len: usize, rng: &mut SmallRng, out: &mut Vec<u32>) {
+        if self.bound <= 0.0 {
+            return;
+        }
+        let mut pos = 0usize;
+        loop {
+            let gap = geometric_gap(self.log_miss, rng);
+            if gap >= (len - pos) as f64 {
+                return;
+            }
+            pos += gap as usize;
+            let fires = match &self.accept {
+                None => true,
+                Some(a) => rng.random::<f64>() < a[pos],
+            };
+            if fires {
+                out.push(self.members.as_ref().map_or(pos as u32, |m| m[pos]));
+            }
+            pos += 1;
+            if pos == len {
+                return;
+            }
+        }
+    }
+}
+
+impl Plan {
+    fn new(rates: &[f64], dt: f64) -> Plan {
+        let n = rates.len();
+        let probs: Vec<f64> = rates.iter().map(|&r| step_probability(r, dt)).collect();
+        let always: Vec<u32> = (0..n as u32)
+            .filter(|&k| probs[k as usize] >= 1.0)
+            .collect();
+        let mut classes = Vec::new();
+        if always.is_empty() && probs.iter().all(|&p| p == probs[0]) {
+            if n > 0 {
+                classes.push(Class::new(probs[0], None, None));
+            }
+        } else {
+            // Classes by the binary exponent of p: p in [2^e, 2^(e+1)).
+            let mut by_exponent: std::collections::BTreeMap<i32, Vec<u32>> = Default::default();
+            for (k, &p) in probs.iter().enumerate() {
+                if p > 0.0 && p < 1.0 {
+                    by_exponent
+                        .entry(p.log2().floor() as i32)
+                        .or_default()
+                        .push(k as u32);
+                }
+            }
+            for (e, members) in by_exponent {
+                let first = probs[members[0] as usize];
+                if members.iter().all(|&k| probs[k as usize] == first) {
+                    classes.push(Class::new(first, Some(members), None));
+                } else {
+                    let bound = 2f64.powi(e + 1).min(1.0);
+                    let accept = members.iter().map(|&k| probs[k as usize] / bound).collect();
+                    classes.push(Class::new(bound, Some(members), Some(accept)));
+                }
+            }
+        }
+        Plan {
+            dt,
+            n,
+            always,
+            classes,
+        }
+    }
+
+    fn draw(&self, rng: &mut SmallRng, out: &mut Vec<u32>) {
+        let start = out.len();
+        for c in &self.classes {
+            let len = c.members.as_ref().map_or(self.n, Vec::len);
+            c.draw(len, rng, out);
+        }
+        out.extend_from_slice(&self.always);
+        if self.classes.len() + usize::from(!self.always.is_empty()) > 1 {
+            out[start..].sort_unstable();
+        }
+    }
 }
 
 impl PoissonGroup {
@@ -21,6 +161,8 @@ impl PoissonGroup {
             name,
             rate_code: None,
             kernel: None,
+            uniform_code: false,
+            plan: None,
         }
     }
 
@@ -31,18 +173,23 @@ impl PoissonGroup {
             name,
             rate_code: Some(code),
             kernel: None,
+            uniform_code: false,
+            plan: None,
         }
     }
 
-    /// Compiles the rate expression, if any.
+    /// Compiles the rate expression, if any; for constant rates, plans the draws of the
+    /// run (the rates do not change during a run).
     pub(super) fn prepare(
         &mut self,
         dt: f64,
         externals: &super::Values,
     ) -> Result<(), super::NetworkError> {
         let Some(code) = &self.rate_code else {
+            self.plan = Some(Plan::new(&self.rates, dt));
             return Ok(());
         };
+        self.plan = None;
         use crate::expr::{NameInfo, Namespace};
         use crate::units::{Dimension, Quantity};
         struct Ns<'a>(&'a super::Values, f64, usize);
@@ -93,11 +240,14 @@ impl PoissonGroup {
                 _ => None,
             },
         };
+        self.uniform_code =
+            !stmt.value.mentions("i") && !stmt.value.calls("rand") && !stmt.value.calls("randn");
         self.kernel = Some(crate::eval::compile_statements(&[stmt], &bind).map_err(fail)?);
         Ok(())
     }
 
-    /// Re-evaluates rates given as an expression at time t.
+    /// Re-evaluates rates given as an expression at time t (once for all neurons if the
+    /// expression has one value for all).
     pub(super) fn update_rates(
         &mut self,
         t: f64,
@@ -107,23 +257,79 @@ impl PoissonGroup {
         let Some(k) = &self.kernel else { return };
         let mut arrays = [std::mem::take(&mut self.rates)];
         let n = arrays[0].len();
+        let evaluated = if self.uniform_code { n.min(1) } else { n };
         k.run(
             &mut arrays,
-            crate::eval::Elements::Range(0, n),
+            crate::eval::Elements::Range(0, evaluated),
             &[t],
             rng,
             scratch,
             |_| {},
         );
-        let [rates] = arrays;
+        let [mut rates] = arrays;
+        if self.uniform_code && n > 1 {
+            let r = rates[0];
+            rates[1..].fill(r);
+        }
         self.rates = rates;
     }
 
-    /// Spikes of this step: each neuron fires with probability rate*dt.
-    pub fn spikes(&self, dt: f64, rng: &mut SmallRng, out: &mut Vec<u32>) {
-        for (k, &r) in self.rates.iter().enumerate() {
-            if rng.random::<f64>() < r * dt {
-                out.push(k as u32);
+    /// Spikes of this step: each neuron fires with probability rate*dt, independently
+    /// (Brian 2's `rand() < rates*dt`), ascending. Constant rates use the plan `prepare`
+    /// made (made here if the group has not been prepared for this dt); rates given as an
+    /// expression are drawn from this step's values.
+    pub fn spikes(&mut self, dt: f64, rng: &mut SmallRng, out: &mut Vec<u32>) {
+        if self.kernel.is_some() {
+            return self.code_spikes(dt, rng, out);
+        }
+        if !matches!(&self.plan, Some(p) if p.dt == dt && p.n == self.rates.len()) {
+            self.plan = Some(Plan::new(&self.rates, dt));
+        }
+        if let Some(plan) = &self.plan {
+            plan.draw(rng, out);
+        }
+    }
+
+    /// Spikes for rates evaluated this step: one class for all neurons, bounded by the
+    /// largest probability (all of them if it is one value for all).
+    fn code_spikes(&self, dt: f64, rng: &mut SmallRng, out: &mut Vec<u32>) {
+        let n = self.rates.len();
+        if n == 0 {
+            return;
+        }
+        if self.uniform_code {
+            let p = step_probability(self.rates[0], dt);
+            if p >= 1.0 {
+                out.extend(0..n as u32);
+            } else {
+                Class::new(p, None, None).draw(n, rng, out);
+            }
+            return;
+        }
+        let bound = self
+            .rates
+            .iter()
+            .map(|&r| step_probability(r, dt))
+            .fold(0.0, f64::max)
+            .min(1.0);
+        if bound <= 0.0 {
+            return;
+        }
+        let log_miss = (-bound).ln_1p();
+        let mut pos = 0usize;
+        loop {
+            let gap = geometric_gap(log_miss, rng);
+            if gap >= (n - pos) as f64 {
+                return;
+            }
+            pos += gap as usize;
+            let p = step_probability(self.rates[pos], dt);
+            if p >= bound || rng.random::<f64>() < p / bound {
+                out.push(pos as u32);
+            }
+            pos += 1;
+            if pos == n {
+                return;
             }
         }
     }
@@ -203,10 +409,66 @@ pub struct PoissonInput {
     pub name: String,
 }
 
+/// Means `n*p` up to this draw Binomial(n, p) counts from a table of the distribution
+/// function (one uniform each); larger ones use `rand_distr`'s Binomial.
+const TABLE_MEAN: f64 = 64.0;
+
+/// Below this chance that a target gets any input in a step, the targets that do are
+/// found by skipping geometric gaps (cost per target with input, not per target).
+const SKIP_BELOW: f64 = 0.2;
+
+/// Binomial(n, p) for one step: its distribution function, for counts drawn by inversion.
+struct CountTable {
+    /// `cdf[k]` = P(count <= k); the last entry is 1 (the tail beyond it, below 1e-20,
+    /// is far below the resolution of a uniform draw, 2^-53).
+    cdf: Vec<f64>,
+    /// ln P(count = 0) = n ln(1 - p).
+    log_p0: f64,
+}
+
+impl CountTable {
+    /// For `0 < p < 1` and `n*p <= TABLE_MEAN`.
+    fn new(n: u64, p: f64) -> CountTable {
+        let log_p0 = n as f64 * (-p).ln_1p();
+        let ratio = p / (1.0 - p);
+        let mut pmf = log_p0.exp();
+        let mut sum = pmf;
+        let mut cdf = vec![sum];
+        let mean = n as f64 * p;
+        let mut k = 0u64;
+        // Up to where the terms, decreasing beyond the mean, are far below 2^-53.
+        while k < n && !(k as f64 > mean + 1.0 && pmf < 1e-20 * sum) {
+            k += 1;
+            pmf *= (n - k + 1) as f64 / k as f64 * ratio;
+            sum += pmf;
+            cdf.push(sum);
+        }
+        *cdf.last_mut().expect("one entry at least") = 1.0;
+        CountTable { cdf, log_p0 }
+    }
+
+    /// The count for a uniform `u` in [0, 1): the smallest k with `u < cdf[k]`, that is
+    /// the number of entries at most `u` (a short table is counted without branches,
+    /// a long one searched by halving).
+    fn count(&self, u: f64) -> u64 {
+        let body = &self.cdf[..self.cdf.len() - 1];
+        if body.len() <= 32 {
+            body.iter().map(|&c| u64::from(c <= u)).sum()
+        } else {
+            body.partition_point(|&c| c <= u) as u64
+        }
+    }
+}
+
 impl PoissonInput {
     /// Adds this step's input onto `target`; with `not_refractory` flags (a variable
     /// flagged `(unless refractory)`), refractory neurons get none. Their counts are drawn
     /// all the same, so the random stream does not depend on who is refractory.
+    ///
+    /// Each target's count is Binomial(n, rate*dt), independently. When few targets get
+    /// any input (P(count > 0) below `SKIP_BELOW`), the next target that does is found
+    /// with a geometric gap and its count drawn given that it is at least one, so the
+    /// cost grows with the inputs, not the targets.
     pub(super) fn apply(
         &self,
         target: &mut [f64],
@@ -215,25 +477,64 @@ impl PoissonInput {
         rng: &mut SmallRng,
     ) {
         let p = (self.rate * dt).clamp(0.0, 1.0);
-        let Ok(binomial) = rand_distr::Binomial::new(self.n, p) else {
+        if self.n == 0 || !(p > 0.0) {
             return;
-        };
-        match not_refractory {
-            None => {
-                for x in target.iter_mut() {
-                    let k: u64 = rng.sample(binomial);
-                    if k > 0 {
-                        *x += k as f64 * self.weight;
-                    }
+        }
+        let open = |j: usize| not_refractory.is_none_or(|nr| nr[j] != 0.0);
+        let (n, w) = (self.n, self.weight);
+        if p >= 1.0 {
+            for (j, x) in target.iter_mut().enumerate() {
+                if open(j) {
+                    *x += n as f64 * w;
                 }
             }
-            Some(nr) => {
-                for (x, &open) in target.iter_mut().zip(nr) {
-                    let k: u64 = rng.sample(binomial);
-                    if k > 0 && open != 0.0 {
-                        *x += k as f64 * self.weight;
-                    }
+            return;
+        }
+        if n as f64 * p > TABLE_MEAN {
+            let Ok(binomial) = rand_distr::Binomial::new(n, p) else {
+                return;
+            };
+            for (j, x) in target.iter_mut().enumerate() {
+                let k: u64 = rng.sample(binomial);
+                if k > 0 && open(j) {
+                    *x += k as f64 * w;
                 }
+            }
+            return;
+        }
+        let table = CountTable::new(n, p);
+        let p0 = table.cdf[0];
+        let any = -table.log_p0.exp_m1(); // P(count > 0)
+        if any >= SKIP_BELOW {
+            for (j, x) in target.iter_mut().enumerate() {
+                let u = rng.random::<f64>();
+                if u < p0 {
+                    continue;
+                }
+                let k = table.count(u);
+                if open(j) {
+                    *x += k as f64 * w;
+                }
+            }
+            return;
+        }
+        let len = target.len();
+        let mut j = 0usize;
+        loop {
+            let gap = geometric_gap(table.log_p0, rng);
+            if gap >= (len - j) as f64 {
+                return;
+            }
+            j += gap as usize;
+            // Given at least one input: u uniform in [p0, 1).
+            let u = p0 + rng.random::<f64>() * any;
+            let k = table.count(u).max(1);
+            if open(j) {
+                target[j] += k as f64 * w;
+            }
+            j += 1;
+            if j == len {
+                return;
             }
         }
     }

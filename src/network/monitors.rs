@@ -5,16 +5,18 @@ use super::synapses::SynapseReader;
 use super::variables::{SubexpressionReader, VarKind, Variable};
 use super::{Group, GroupRef, NetworkError, Synapses, Values};
 use crate::eval::Scratch;
+use crate::units::SharedVec;
 use rand::rngs::SmallRng;
 
 pub struct SpikeMonitor {
     pub source: GroupRef,
-    /// Neuron index, local to the monitored (sub)group.
-    pub i: Vec<u32>,
+    /// Neuron index, local to the monitored (sub)group. (Recordings are `SharedVec`s: a
+    /// script reads them without a copy; recording copies them first if they are shared.)
+    pub i: SharedVec<u32>,
     /// Spike times in seconds.
-    pub t: Vec<f64>,
+    pub t: SharedVec<f64>,
     /// Spike count per neuron.
-    pub count: Vec<u64>,
+    pub count: SharedVec<u64>,
     /// Whether indices and times are kept (Brian 2's `record`); without, only the counts.
     pub record: bool,
     pub name: String,
@@ -25,16 +27,16 @@ pub struct SpikeMonitor {
     /// Variables recorded at each event, their stored arrays and values (events.rs).
     pub variables: Vec<String>,
     pub(super) var_indices: Vec<usize>,
-    pub values: Vec<Vec<f64>>,
+    pub values: Vec<SharedVec<f64>>,
 }
 
 impl SpikeMonitor {
     pub fn new(source: GroupRef, name: String) -> SpikeMonitor {
         SpikeMonitor {
             source,
-            i: Vec::new(),
-            t: Vec::new(),
-            count: vec![0; source.len],
+            i: SharedVec::new(),
+            t: SharedVec::new(),
+            count: vec![0; source.len].into(),
             record: true,
             name,
             event: "spike".into(),
@@ -52,13 +54,20 @@ impl SpikeMonitor {
             (self.source.start + self.source.len) as u32,
         );
         let start = spikes.partition_point(|&s| s < lo);
-        for &s in spikes[start..].iter().take_while(|&&s| s < hi) {
-            let k = s - lo;
-            if self.record {
-                self.i.push(k);
-                self.t.push(t);
-            }
-            self.count[k as usize] += 1;
+        let inside = &spikes[start..];
+        let inside = &inside[..inside.partition_point(|&s| s < hi)];
+        if inside.is_empty() {
+            return;
+        }
+        if self.record {
+            self.i.vec_mut().extend(inside.iter().map(|&s| s - lo));
+            self.t
+                .vec_mut()
+                .extend(std::iter::repeat_n(t, inside.len()));
+        }
+        let count = self.count.vec_mut();
+        for &s in inside {
+            count[(s - lo) as usize] += 1;
         }
     }
 
@@ -77,10 +86,10 @@ impl SpikeMonitor {
     }
 
     pub fn reinit(&mut self) {
-        self.i.clear();
-        self.t.clear();
-        self.count.iter_mut().for_each(|c| *c = 0);
-        self.values.iter_mut().for_each(Vec::clear);
+        self.i = SharedVec::new();
+        self.t = SharedVec::new();
+        self.count = vec![0; self.source.len].into();
+        self.values.iter_mut().for_each(|v| *v = SharedVec::new());
     }
 }
 
@@ -102,10 +111,12 @@ pub struct StateMonitor {
     pub when: When,
     /// Record every `every` ticks of the monitor's clock (Brian 1's `timestep`).
     pub every: u64,
-    pub t: Vec<f64>,
-    /// values[var][k][time]: trace of recorded neuron k.
-    pub values: Vec<Vec<Vec<f64>>>,
     pub name: String,
+    /// The recording times (see [`StateMonitor::t`]).
+    t: SharedVec<f64>,
+    /// Time-major recordings, one per variable: the value of recorded element `k` at
+    /// recording `s` is `data[var][s * record.len() + k]` (see [`StateMonitor::recording`]).
+    data: Vec<SharedVec<f64>>,
     /// What `prepare` compiled for this run.
     plan: Plan,
 }
@@ -117,6 +128,9 @@ pub struct StateMonitor {
 struct Plan {
     /// (position in `vars`, stored array).
     stored: Vec<(usize, usize)>,
+    /// The recorded elements are `first..first + record.len()` (of the source): stored
+    /// variables are copied as one slice.
+    contiguous: Option<usize>,
     /// Positions in `vars` of the computed variables, in the reader's order.
     computed: Vec<usize>,
     reader: Option<Reader>,
@@ -142,10 +156,7 @@ impl StateMonitor {
         every: u64,
         name: String,
     ) -> StateMonitor {
-        let values = vars
-            .iter()
-            .map(|_| vec![Vec::new(); record.len()])
-            .collect();
+        let data = vars.iter().map(|_| SharedVec::new()).collect();
         StateMonitor {
             source,
             synapses: None,
@@ -154,9 +165,9 @@ impl StateMonitor {
             record,
             when,
             every: every.max(1),
-            t: Vec::new(),
-            values,
             name,
+            t: SharedVec::new(),
+            data,
             plan: Plan::default(),
         }
     }
@@ -273,9 +284,34 @@ impl StateMonitor {
                 }
             });
         }
+        let first = self.record.first().copied().unwrap_or(0);
+        plan.contiguous = self
+            .record
+            .iter()
+            .enumerate()
+            .all(|(k, &n)| n == first + k)
+            .then_some(self.source.start + first);
         self.var_indices = plan.stored.iter().map(|&(_, a)| a).collect();
         self.plan = plan;
         Ok(())
+    }
+
+    /// Makes room for the recordings of a run whose monitor clock takes the steps
+    /// `first_step..end_step` (recording at the multiples of `every`), so that the
+    /// recordings are allocated once per run, at their final size.
+    pub fn reserve_run(&mut self, first_step: u64, end_step: u64) {
+        let records = if end_step > first_step {
+            let every = self.every.max(1);
+            // Multiples of `every` in first_step..end_step.
+            (end_step - 1) / every + 1 - first_step.div_ceil(every)
+        } else {
+            0
+        } as usize;
+        self.t.reserve_exact(records);
+        let width = self.record.len();
+        for d in &mut self.data {
+            d.reserve_exact(records * width);
+        }
     }
 
     /// Records the variables at time `t` from the source's current state.
@@ -294,16 +330,18 @@ impl StateMonitor {
                 _ => return,
             },
         };
-        self.t.push(t);
+        self.t.vec_mut().push(t);
+        let width = self.record.len();
         for &(v, a) in &self.plan.stored {
-            for (k, &n) in self.record.iter().enumerate() {
-                self.values[v][k].push(arrays[a][self.source.start + n]);
+            let arr = &arrays[a];
+            let out = self.data[v].vec_mut();
+            match self.plan.contiguous {
+                Some(first) => out.extend_from_slice(&arr[first..first + width]),
+                None => out.extend(self.record.iter().map(|&n| arr[self.source.start + n])),
             }
         }
         for (v, fixed) in &self.plan.constant {
-            for (trace, &x) in self.values[*v].iter_mut().zip(fixed) {
-                trace.push(x);
-            }
+            self.data[*v].vec_mut().extend_from_slice(fixed);
         }
         let Some(reader) = &mut self.plan.reader else {
             return;
@@ -312,21 +350,112 @@ impl StateMonitor {
             Reader::Group(r, neurons) => {
                 r.read(arrays, neurons, t, rng, scratch);
                 for (m, &v) in self.plan.computed.iter().enumerate() {
-                    for (trace, &x) in self.values[v].iter_mut().zip(r.output(m)) {
-                        trace.push(x);
-                    }
+                    debug_assert_eq!(r.output(m).len(), width);
+                    self.data[v].vec_mut().extend_from_slice(r.output(m));
                 }
             }
             Reader::Synapses(r) => {
                 let s = self.synapses.expect("a synapse monitor");
                 r.read(&synapses[s], groups, t, rng, scratch);
                 for (m, &v) in self.plan.computed.iter().enumerate() {
-                    for (trace, &x) in self.values[v].iter_mut().zip(r.output(m)) {
-                        trace.push(x);
-                    }
+                    debug_assert_eq!(r.output(m).len(), width);
+                    self.data[v].vec_mut().extend_from_slice(r.output(m));
                 }
             }
         }
+    }
+
+    /// The recording times, in seconds.
+    pub fn t(&self) -> &SharedVec<f64> {
+        &self.t
+    }
+
+    /// The number of recordings made.
+    pub fn len(&self) -> usize {
+        self.t.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.t.is_empty()
+    }
+
+    /// The recording of variable `var` (a position in `vars`), time-major: recorded
+    /// element `k` at recording `s` is at `s * record.len() + k`.
+    pub fn recording(&self, var: usize) -> &SharedVec<f64> {
+        &self.data[var]
+    }
+
+    /// The trace of recorded element `k` (a position in `record`) of variable `var`.
+    pub fn trace(&self, var: usize, k: usize) -> Vec<f64> {
+        let width = self.record.len();
+        self.data[var]
+            .iter()
+            .skip(k)
+            .step_by(width.max(1))
+            .copied()
+            .collect()
+    }
+
+    /// The recording of variable `var` element-major (Brian 2's `M.v`: one row per
+    /// recorded element): element `k` at recording `s` is at `k * len() + s`.
+    pub fn element_major(&self, var: usize) -> Vec<f64> {
+        let (width, steps) = (self.record.len(), self.len());
+        let data = &self.data[var];
+        let mut out = vec![0.0; width * steps];
+        // By blocks of recordings, so that both sides stay in cache.
+        const BLOCK: usize = 64;
+        for s0 in (0..steps).step_by(BLOCK) {
+            let s1 = (s0 + BLOCK).min(steps);
+            for k in 0..width {
+                let row = &mut out[k * steps..(k + 1) * steps];
+                for s in s0..s1 {
+                    row[s] = data[s * width + k];
+                }
+            }
+        }
+        out
+    }
+
+    /// Every trace of every variable: `traces()[var][k]` is recorded element `k`'s.
+    pub fn traces(&self) -> Vec<Vec<Vec<f64>>> {
+        let (width, steps) = (self.record.len(), self.len());
+        (0..self.vars.len())
+            .map(|v| {
+                let flat = self.element_major(v);
+                (0..width)
+                    .map(|k| flat[k * steps..(k + 1) * steps].to_vec())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Replaces the recordings (a restored state): times, and `traces[var][k]` as
+    /// [`StateMonitor::traces`] gives them.
+    pub fn set_traces(&mut self, t: Vec<f64>, traces: Vec<Vec<Vec<f64>>>) -> Result<(), String> {
+        let (width, steps) = (self.record.len(), t.len());
+        if traces.len() != self.vars.len()
+            || traces
+                .iter()
+                .any(|v| v.len() != width || v.iter().any(|tr| tr.len() != steps))
+        {
+            return Err(format!(
+                "{}: the recordings do not match the monitor ({} variables of {width} elements, {steps} times)",
+                self.name,
+                self.vars.len()
+            ));
+        }
+        self.data = traces
+            .iter()
+            .map(|v| {
+                let mut d = Vec::with_capacity(width * steps);
+                for s in 0..steps {
+                    d.extend(v.iter().map(|tr| tr[s]));
+                }
+                SharedVec::from_vec(d)
+            })
+            .collect();
+        self.t = t.into();
+        Ok(())
     }
 
     pub fn var_position(&self, name: &str) -> Option<usize> {
@@ -334,10 +463,8 @@ impl StateMonitor {
     }
 
     pub fn reinit(&mut self) {
-        self.t.clear();
-        for v in &mut self.values {
-            v.iter_mut().for_each(|tr| tr.clear());
-        }
+        self.t = SharedVec::new();
+        self.data.iter_mut().for_each(|d| *d = SharedVec::new());
     }
 }
 
@@ -346,9 +473,9 @@ impl StateMonitor {
 #[derive(Clone, Debug)]
 pub struct PopulationRateMonitor {
     pub source: GroupRef,
-    pub t: Vec<f64>,
+    pub t: SharedVec<f64>,
     /// Instantaneous rate in Hz, one value per step.
-    pub rate: Vec<f64>,
+    pub rate: SharedVec<f64>,
     pub name: String,
 }
 
@@ -365,8 +492,8 @@ impl PopulationRateMonitor {
     pub fn new(source: GroupRef, name: String) -> PopulationRateMonitor {
         PopulationRateMonitor {
             source,
-            t: Vec::new(),
-            rate: Vec::new(),
+            t: SharedVec::new(),
+            rate: SharedVec::new(),
             name,
         }
     }
@@ -377,8 +504,9 @@ impl PopulationRateMonitor {
             (self.source.start + self.source.len) as u32,
         );
         let count = spikes.iter().filter(|&&s| s >= lo && s < hi).count();
-        self.t.push(t);
+        self.t.vec_mut().push(t);
         self.rate
+            .vec_mut()
             .push(count as f64 / (self.source.len.max(1) as f64 * dt));
     }
 
@@ -417,7 +545,7 @@ impl PopulationRateMonitor {
     }
 
     pub fn reinit(&mut self) {
-        self.t.clear();
-        self.rate.clear();
+        self.t = SharedVec::new();
+        self.rate = SharedVec::new();
     }
 }

@@ -60,7 +60,7 @@ impl TimedArray {
         values: &crate::units::QuantityArray,
         dt: f64,
     ) -> Result<TimedArray, super::NetworkError> {
-        TimedArray::new(values.values.clone(), 0, values.dim, dt)
+        TimedArray::new(values.values.to_vec(), 0, values.dim, dt)
     }
 
     /// One row per time step, one column per neuron (Brian 2's 2-D TimedArray); the rows

@@ -4,7 +4,7 @@
 //! [`Network::resume`], [`Network::finish_run`]. [`Network::run_with`] drives a run that
 //! has no network operations in one call.
 
-use super::schedule::{Operation, Part};
+use super::schedule::{Kind, ObjectId, Operation, Part};
 use super::{Network, NetworkError, Tick, Values};
 use std::time::Instant;
 
@@ -145,6 +145,17 @@ impl Network {
             self.clocks[c]
                 .set_interval(t_start, t_end)
                 .map_err(NetworkError::Other)?;
+        }
+        // StateMonitors reserve this run's recordings at once (time-major, final size).
+        for (k, m) in self.state_monitors.iter_mut().enumerate() {
+            if act.state_monitor(k) {
+                let id = ObjectId {
+                    kind: Kind::StateMonitor,
+                    index: k,
+                };
+                let c = &self.clocks[clocks[&id]];
+                m.reserve_run(c.timestep, c.i_end);
+            }
         }
         // Spikes of an earlier run (or of groups outside this network) are not this run's.
         self.spikes.iter_mut().for_each(Vec::clear);

@@ -58,17 +58,20 @@ impl Network {
             spike_monitors: self
                 .spike_monitors
                 .iter()
-                .map(|m| (m.i.clone(), m.t.clone(), m.count.clone(), m.values.clone()))
+                .map(|m| {
+                    let values = m.values.iter().map(|v| v.to_vec()).collect();
+                    (m.i.to_vec(), m.t.to_vec(), m.count.to_vec(), values)
+                })
                 .collect(),
             state_monitors: self
                 .state_monitors
                 .iter()
-                .map(|m| (m.t.clone(), m.values.clone()))
+                .map(|m| (m.t().to_vec(), m.traces()))
                 .collect(),
             rate_monitors: self
                 .rate_monitors
                 .iter()
-                .map(|m| (m.t.clone(), m.rate.clone()))
+                .map(|m| (m.t.to_vec(), m.rate.to_vec()))
                 .collect(),
         }
     }
@@ -128,13 +131,14 @@ impl Network {
             syn.set_state(state);
         }
         for (m, (i, t, count, values)) in self.spike_monitors.iter_mut().zip(s.spike_monitors) {
-            (m.i, m.t, m.count, m.values) = (i, t, count, values);
+            (m.i, m.t, m.count) = (i.into(), t.into(), count.into());
+            m.values = values.into_iter().map(Into::into).collect();
         }
-        for (m, (t, values)) in self.state_monitors.iter_mut().zip(s.state_monitors) {
-            (m.t, m.values) = (t, values);
+        for (m, (t, traces)) in self.state_monitors.iter_mut().zip(s.state_monitors) {
+            m.set_traces(t, traces).map_err(NetworkError::Other)?;
         }
         for (m, (t, rate)) in self.rate_monitors.iter_mut().zip(s.rate_monitors) {
-            (m.t, m.rate) = (t, rate);
+            (m.t, m.rate) = (t.into(), rate.into());
         }
         self.spikes.iter_mut().for_each(Vec::clear);
         Ok(())

@@ -9,11 +9,13 @@ mod dimension;
 mod display;
 mod quantity;
 pub mod registry;
+mod shared;
 
 pub use dimension::Dimension;
 pub use display::{best_unit, dimension_name, format_number};
 pub use quantity::{is_unit_free, ArrayLabel, DividedBy, Quantity, QuantityArray};
 pub use registry::lookup;
+pub use shared::{SharedVec, WeakVec};
 
 /// A unit error; messages name both dimensions in readable units.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

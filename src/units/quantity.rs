@@ -146,7 +146,8 @@ pub fn is_unit_free(v: f64) -> bool {
 /// Equality compares values and dimensions only.
 #[derive(Clone, Debug)]
 pub struct QuantityArray {
-    pub values: Vec<f64>,
+    /// Shared by copies of the array until one changes (O(1) copies and slices).
+    pub values: super::SharedVec<f64>,
     pub dim: Dimension,
     pub label: Option<Box<ArrayLabel>>,
 }
@@ -176,6 +177,12 @@ impl PartialEq for QuantityArray {
 
 impl QuantityArray {
     pub fn new(values: Vec<f64>, dim: Dimension) -> QuantityArray {
+        QuantityArray::shared(values.into(), dim)
+    }
+
+    /// An array of values shared with others (a monitor's recording, a matrix row): no
+    /// copy until one of them changes.
+    pub fn shared(values: super::SharedVec<f64>, dim: Dimension) -> QuantityArray {
         QuantityArray {
             values,
             dim,

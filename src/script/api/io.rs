@@ -72,7 +72,7 @@ fn to_saved(shared: &Shared, x: &Dynamic, format: Format) -> RResult<Saved> {
 /// One array: an array with units, a matrix, or a Rhai array of numbers or of rows.
 fn field(name: &str, x: &Dynamic) -> RResult<Field> {
     if let Some(m) = x.clone().try_cast::<Matrix>() {
-        return Field::from_rows(name, &m.rows, m.dim).map_err(|e| e.to_string().into());
+        return Field::from_rows(name, &m.rows(), m.dim).map_err(|e| e.to_string().into());
     }
     if let Some(a) = x.clone().try_cast::<Array>() {
         if a.iter().any(|r| r.is_array() || r.is::<QuantityArray>()) {
@@ -87,7 +87,7 @@ fn field(name: &str, x: &Dynamic) -> RResult<Field> {
                     r.dim
                 ));
             }
-            let rows: Vec<Vec<f64>> = rows.into_iter().map(|r| r.values).collect();
+            let rows: Vec<Vec<f64>> = rows.into_iter().map(|r| r.values.into_vec()).collect();
             return Field::from_rows(name, &rows, dim).map_err(|e| e.to_string().into());
         }
     }
@@ -112,26 +112,23 @@ fn save(shared: &Shared, x: Dynamic, path: &str) -> RResult<()> {
 }
 
 /// A loaded field as a script value: a 1-D array with units, or a matrix.
-fn field_value(f: &Field) -> Dynamic {
-    if f.shape.len() == 2 {
-        Dynamic::from(Matrix {
-            rows: f.to_rows(),
-            dim: f.unit.dim,
-        })
+fn field_value(f: &Field) -> RResult<Dynamic> {
+    Ok(if f.shape.len() == 2 {
+        Dynamic::from(Matrix::from_rows(&f.to_rows(), f.unit.dim)?)
     } else {
         Dynamic::from(f.to_array())
-    }
+    })
 }
 
 fn load(shared: &Shared, path: &str) -> RResult<Dynamic> {
     let p = shared.borrow().resolve_output(path);
     let saved = crate::io::load(Path::new(&p)).map_err(|e| e.to_string())?;
     Ok(match saved {
-        Saved::Array(f) => field_value(&f),
+        Saved::Array(f) => field_value(&f)?,
         Saved::Table(fs) | Saved::Arrays(fs) => {
             let mut m = Map::new();
             for f in &fs {
-                m.insert(f.name.as_str().into(), field_value(f));
+                m.insert(f.name.as_str().into(), field_value(f)?);
             }
             Dynamic::from(m)
         }

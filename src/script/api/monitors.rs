@@ -7,8 +7,11 @@ use super::network::{check_keys, next_name, GroupHandle, Matrix};
 use super::synapses::SynapsesHandle;
 use crate::network::GroupRef;
 use crate::network::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
-use crate::units::{Dimension, QuantityArray};
+use crate::units::{Dimension, QuantityArray, SharedVec, WeakVec};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 #[derive(Clone, Debug)]
 pub struct SpikeMonitorHandle(pub usize);
@@ -238,7 +241,54 @@ fn var_dim(shared: &Shared, m: &StateMonitor, var: &str) -> Dimension {
     .unwrap_or_default()
 }
 
+/// Recorded arrays a script reads in another form than they are stored (spike indices
+/// and counts as numbers, a StateMonitor's time-major recording one row per element),
+/// converted once for each recording and kept: reading `M.i[k]` or `M.v[j][k]` in a loop
+/// converts once, not at every read. An entry is used only while its source is the
+/// same, unchanged array (recording, restoring or reinit make a new one: [`WeakVec`]).
+#[derive(Default)]
+struct Converted {
+    spike_i: HashMap<usize, (WeakVec<u32>, SharedVec<f64>)>,
+    spike_count: HashMap<usize, (WeakVec<u64>, SharedVec<f64>)>,
+    /// (monitor, variable): the recording element-major.
+    state: HashMap<(usize, usize), (WeakVec<f64>, SharedVec<f64>)>,
+}
+
+/// The conversion of `source` kept under `key`, made if missing or out of date.
+fn converted<K: std::hash::Hash + Eq, T>(
+    cache: &mut HashMap<K, (WeakVec<T>, SharedVec<f64>)>,
+    key: K,
+    source: &SharedVec<T>,
+    convert: impl FnOnce(&SharedVec<T>) -> Vec<f64>,
+) -> SharedVec<f64> {
+    if let Some((of, values)) = cache.get(&key) {
+        if of.is_of(source) {
+            return values.clone();
+        }
+    }
+    let values = SharedVec::from_vec(convert(source));
+    cache.insert(key, (source.downgrade(), values.clone()));
+    values
+}
+
+/// A StateMonitor's variable `var` element-major (one row per recorded element), from
+/// the cache.
+fn element_major(
+    cache: &RefCell<Converted>,
+    mon: &StateMonitor,
+    m: usize,
+    var: usize,
+) -> SharedVec<f64> {
+    converted(
+        &mut cache.borrow_mut().state,
+        (m, var),
+        mon.recording(var),
+        |_| mon.element_major(var),
+    )
+}
+
 pub fn register(engine: &mut Engine, shared: &Shared) {
+    let cache: Rc<RefCell<Converted>> = Default::default();
     engine.register_type_with_name::<SpikeMonitorHandle>("SpikeMonitor");
     engine.register_type_with_name::<StateMonitorHandle>("StateMonitor");
     engine.register_type_with_name::<RateMonitorHandle>("PopulationRateMonitor");
@@ -251,13 +301,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("SpikeMonitor", move |g: GroupHandle, o: Map| {
         spike_monitor(&s, g, o)
     });
-    let s = shared.clone();
+    let (s, c) = (shared.clone(), cache.clone());
     engine.register_get(
         "i",
         move |m: &mut SpikeMonitorHandle| -> RResult<QuantityArray> {
             let st = s.borrow();
             let mon = recorded(&st.net.spike_monitors[m.0], "i")?;
-            Ok(QuantityArray::dimensionless(mon.i.iter().map(|&i| i as f64).collect()).named("i"))
+            let i = converted(&mut c.borrow_mut().spike_i, m.0, &mon.i, |i| {
+                i.iter().map(|&i| f64::from(i)).collect()
+            });
+            Ok(QuantityArray::shared(i, Dimension::DIMENSIONLESS).named("i"))
         },
     );
     let s = shared.clone();
@@ -266,19 +319,17 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |m: &mut SpikeMonitorHandle| -> RResult<QuantityArray> {
             let st = s.borrow();
             let mon = recorded(&st.net.spike_monitors[m.0], "t")?;
-            Ok(QuantityArray::new(mon.t.clone(), Dimension::TIME).named("t"))
+            Ok(QuantityArray::shared(mon.t.clone(), Dimension::TIME).named("t"))
         },
     );
-    let s = shared.clone();
+    let (s, c) = (shared.clone(), cache.clone());
     engine.register_get("count", move |m: &mut SpikeMonitorHandle| {
-        QuantityArray::dimensionless(
-            s.borrow().net.spike_monitors[m.0]
-                .count
-                .iter()
-                .map(|&c| c as f64)
-                .collect(),
-        )
-        .named("count")
+        let st = s.borrow();
+        let mon = &st.net.spike_monitors[m.0];
+        let count = converted(&mut c.borrow_mut().spike_count, m.0, &mon.count, |n| {
+            n.iter().map(|&n| n as f64).collect()
+        });
+        QuantityArray::shared(count, Dimension::DIMENSIONLESS).named("count")
     });
     let s = shared.clone();
     engine.register_get("num_spikes", move |m: &mut SpikeMonitorHandle| {
@@ -375,11 +426,12 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     }
     let s = shared.clone();
     engine.register_get("t", move |m: &mut RateMonitorHandle| {
-        QuantityArray::new(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME).named("t")
+        QuantityArray::shared(s.borrow().net.rate_monitors[m.0].t.clone(), Dimension::TIME)
+            .named("t")
     });
     let s = shared.clone();
     engine.register_get("rate", move |m: &mut RateMonitorHandle| {
-        QuantityArray::new(
+        QuantityArray::shared(
             s.borrow().net.rate_monitors[m.0].rate.clone(),
             Dimension::TIME.inverse(),
         )
@@ -424,15 +476,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     for prop in ["t", "times"] {
         let s = shared.clone();
         engine.register_get(prop, move |m: &mut StateMonitorHandle| {
-            QuantityArray::new(
-                s.borrow().net.state_monitors[m.0].t.clone(),
+            QuantityArray::shared(
+                s.borrow().net.state_monitors[m.0].t().clone(),
                 Dimension::TIME,
             )
             .named("t")
         });
     }
     // Brian 1: M[k] is the trace of neuron k (which must be recorded), first variable.
-    let s = shared.clone();
+    let (s, c) = (shared.clone(), cache.clone());
     engine.register_indexer_get(
         move |m: &mut StateMonitorHandle, k: INT| -> RResult<QuantityArray> {
             let st = s.borrow();
@@ -448,10 +500,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                     )
                 })?;
             let var = mon.vars[0].clone();
-            let values = mon.values[0][pos].clone();
+            let steps = mon.len();
+            let values = element_major(&c, mon, m.0, 0).slice(pos * steps..(pos + 1) * steps);
             drop(st);
             let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
-            Ok(QuantityArray::new(values, dim).named(var.as_str()))
+            Ok(QuantityArray::shared(values, dim).named(var.as_str()))
         },
     );
     for prop in ["t", "times"] {
@@ -479,7 +532,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     // Brian 2: M.v is a matrix, one row per recorded neuron.
-    let s = shared.clone();
+    let (s, c) = (shared.clone(), cache.clone());
     engine.register_indexer_get(
         move |m: &mut StateMonitorHandle, var: ImmutableString| -> RResult<Matrix> {
             let st = s.borrow();
@@ -487,10 +540,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let v = mon
                 .var_position(&var)
                 .ok_or_else(|| format!("this StateMonitor records {:?}, not '{var}'", mon.vars))?;
-            let rows = mon.values[v].clone();
+            let (width, steps) = (mon.record.len(), mon.len());
+            let data = element_major(&c, mon, m.0, v);
             drop(st);
             let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
-            Ok(Matrix { rows, dim })
+            Ok(Matrix::from_data(data, width, steps, dim))
         },
     );
 }

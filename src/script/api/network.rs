@@ -25,11 +25,60 @@ pub struct ThresholdObject(pub Threshold);
 #[derive(Clone, Debug)]
 pub struct DefaultClock;
 
-/// A 2-D array (weight matrices, monitor traces): rows of equal length, one unit.
+/// A 2-D array (weight matrices, monitor traces): rows of equal length, one unit. The
+/// values are shared by copies (O(1)), and a row `m[k]` is a view of them.
 #[derive(Clone, Debug)]
 pub struct Matrix {
-    pub rows: Vec<Vec<f64>>,
+    /// Row-major: element (k, j) at `k * ncols + j`.
+    pub data: crate::units::SharedVec<f64>,
+    pub nrows: usize,
+    pub ncols: usize,
     pub dim: Dimension,
+}
+
+impl Matrix {
+    /// A matrix of rows of equal length.
+    pub fn from_rows(rows: &[Vec<f64>], dim: Dimension) -> RResult<Matrix> {
+        let ncols = rows.first().map_or(0, Vec::len);
+        if let Some(r) = rows.iter().find(|r| r.len() != ncols) {
+            return err(format!(
+                "the rows of a matrix must have equal lengths, got {ncols} and {}",
+                r.len()
+            ));
+        }
+        Ok(Matrix::from_data(
+            rows.concat().into(),
+            rows.len(),
+            ncols,
+            dim,
+        ))
+    }
+
+    /// A matrix of `nrows` rows of `ncols` values, row-major in `data`.
+    pub fn from_data(
+        data: crate::units::SharedVec<f64>,
+        nrows: usize,
+        ncols: usize,
+        dim: Dimension,
+    ) -> Matrix {
+        debug_assert_eq!(data.len(), nrows * ncols);
+        Matrix {
+            data,
+            nrows,
+            ncols,
+            dim,
+        }
+    }
+
+    /// Row `k` (in range), a view of the matrix's values.
+    pub fn row(&self, k: usize) -> crate::units::SharedVec<f64> {
+        self.data.slice(k * self.ncols..(k + 1) * self.ncols)
+    }
+
+    /// The rows, copied.
+    pub fn rows(&self) -> Vec<Vec<f64>> {
+        (0..self.nrows).map(|k| self.row(k).to_vec()).collect()
+    }
 }
 
 pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
@@ -249,7 +298,7 @@ fn subgroup(g: &GroupHandle, start: usize, len: usize) -> RResult<GroupHandle> {
 
 /// A row index of a matrix; negative ones count from the end, as numpy's.
 fn matrix_row(m: &Matrix, i: INT) -> RResult<usize> {
-    let n = m.rows.len() as INT;
+    let n = m.nrows as INT;
     let k = if i < 0 { i + n } else { i };
     if k < 0 || k >= n {
         return err(format!("row {i} is out of range ({n} rows)"));
@@ -806,12 +855,12 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
               w: Dynamic| connect_part(&ctx, &s, c, &a, &b, Pattern::OneToOne, w),
     );
     let s = shared.clone();
-    engine.register_get("W", move |c: &mut ConnectionHandle| -> Matrix {
+    engine.register_get("W", move |c: &mut ConnectionHandle| -> RResult<Matrix> {
         let st = s.borrow();
-        Matrix {
-            rows: st.net.connections[c.0].dense(),
-            dim: st.net.connection_weight_dim(c.0),
-        }
+        Matrix::from_rows(
+            &st.net.connections[c.0].dense(),
+            st.net.connection_weight_dim(c.0),
+        )
     });
     // `C.W[i][j] = w` reads W, changes the copy and writes it back through this setter,
     // which changes the weights of existing synapses (setting one that is absent is an
@@ -822,7 +871,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |c: &mut ConnectionHandle, m: Matrix| -> RResult<()> {
             s.borrow_mut()
                 .net
-                .set_connection_weights(c.0, &m.rows, m.dim)
+                .set_connection_weights(c.0, &m.rows(), m.dim)
                 .map_err(|e| e.to_string().into())
         },
     );
@@ -831,15 +880,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         s.borrow().net.connections[c.0].len() as INT
     });
     engine.register_fn("todense", |m: &mut Matrix| m.clone());
-    engine.register_fn("len", |m: &mut Matrix| m.rows.len() as INT);
+    engine.register_fn("len", |m: &mut Matrix| m.nrows as INT);
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
         let k = matrix_row(m, i)?;
-        Ok(QuantityArray::new(m.rows[k].clone(), m.dim))
+        Ok(QuantityArray::shared(m.row(k), m.dim))
     });
     engine.register_indexer_set(|m: &mut Matrix, i: INT, row: Dynamic| -> RResult<()> {
         let dim = m.dim;
         let k = matrix_row(m, i)?;
-        let dst = &mut m.rows[k];
+        let ncols = m.ncols;
+        let dst = &mut m.data[k * ncols..(k + 1) * ncols];
         let new = to_qarray(&row, "the row")?;
         let unit_free =
             new.dim.is_dimensionless() && new.values.iter().all(|v| crate::units::is_unit_free(*v));
@@ -862,12 +912,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         Ok(())
     });
     engine.register_fn("to_string", |m: &mut Matrix| {
-        format!(
-            "<{}x{} matrix in {}>",
-            m.rows.len(),
-            m.rows.first().map_or(0, Vec::len),
-            m.dim
-        )
+        format!("<{}x{} matrix in {}>", m.nrows, m.ncols, m.dim)
     });
 
     let s = shared.clone();
@@ -936,10 +981,8 @@ pub fn register_timed_array(engine: &mut Engine) {
         |values: Dynamic, dt: Dynamic| -> RResult<TimedArray> {
             let dt = to_si(&dt, Dimension::TIME, "the dt of a TimedArray")?;
             let table = if let Some(m) = values.clone().try_cast::<Matrix>() {
-                let rows: Vec<QuantityArray> = m
-                    .rows
-                    .into_iter()
-                    .map(|r| QuantityArray::new(r, m.dim))
+                let rows: Vec<QuantityArray> = (0..m.nrows)
+                    .map(|k| QuantityArray::shared(m.row(k), m.dim))
                     .collect();
                 TimedArray::from_rows(&rows, dt)
             } else if values.clone().try_cast::<rhai::Array>().is_some_and(|a| {

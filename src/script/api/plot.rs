@@ -13,7 +13,7 @@ use crate::units::{best_unit, Dimension, QuantityArray};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 
 fn values(d: &Dynamic, what: &str) -> RResult<Vec<f64>> {
-    Ok(to_qarray(d, what)?.values)
+    Ok(to_qarray(d, what)?.values.into_vec())
 }
 
 /// Tells kinds of quantities apart for [`AxisUnit`]: the SI base form of the dimension.
@@ -59,7 +59,7 @@ fn axis_data(ax: &mut Axes, x: bool, d: &Dynamic, what: &str) -> RResult<AxisDat
             None => name.clone(),
         };
         return Ok(AxisData {
-            values: a.values,
+            values: a.values.into_vec(),
             label,
         });
     }
@@ -575,7 +575,7 @@ fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
 /// Rows of SI values and their dimension.
 fn matrix_rows(m: &Dynamic) -> RResult<(Vec<Vec<f64>>, Dimension)> {
     if let Some(m) = m.clone().try_cast::<Matrix>() {
-        return Ok((m.rows, m.dim));
+        return Ok((m.rows(), m.dim));
     }
     if let Some(a) = m.clone().try_cast::<Array>() {
         let rows = a
@@ -589,7 +589,7 @@ fn matrix_rows(m: &Dynamic) -> RResult<(Vec<Vec<f64>>, Dimension)> {
                 r.dim
             ));
         }
-        return Ok((rows.into_iter().map(|r| r.values).collect(), dim));
+        return Ok((rows.into_iter().map(|r| r.values.into_vec()).collect(), dim));
     }
     err(format!(
         "imshow needs a 2-D array (a weight matrix or a list of rows), got {}",

@@ -482,7 +482,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 .neurons(mon.source)
                 .and_then(|g| g.var_dim(&var))
                 .unwrap_or_default();
-            Ok(QuantityArray::new(values.to_vec(), dim).named(var.as_str()))
+            Ok(QuantityArray::shared(values.clone(), dim).named(var.as_str()))
         },
     );
     engine.register_indexer_set(
