@@ -209,18 +209,19 @@ def brian_script(model, build_dir):
     return path
 
 
-def brian_command(binary):
+def brian_command(binary, threads=1):
     cmd = [binary, "--no-plots"]
-    # One thread: brian reads BRIAN_NUM_THREADS (set below); pass --threads when it exists.
+    # One thread by default: brian reads BRIAN_NUM_THREADS (set below); pass --threads
+    # when it exists.
     help_text = run_checked([binary, "--help"])
     if "--threads" in help_text:
-        cmd += ["--threads", "1"]
+        cmd += ["--threads", str(threads)]
     return cmd
 
 
 def run_brian(cmd, script, steps_expected):
     """Runs the script; returns (loop seconds, rate in Hz)."""
-    out = run_checked(cmd + [script], env=dict(os.environ, BRIAN_NUM_THREADS="1"))
+    out = run_checked(cmd + [script], env=dict(os.environ, BRIAN_NUM_THREADS=cmd[-1] if "--threads" in cmd else "1"))
     runs = [RUN_LINE.match(line) for line in out.splitlines()]
     runs = [m for m in runs if m]
     rates = [RATE_LINE.match(line) for line in out.splitlines()]
@@ -304,6 +305,10 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the models and stop")
     ap.add_argument("--repeats", type=int, default=5, help="runs of each simulator per model (default 5)")
     ap.add_argument(
+        "--threads", type=int, default=1,
+        help="threads for brian (default 1; Brian 2 C++ stays on one: a ratio against it is then not like for like)",
+    )
+    ap.add_argument(
         "--stdp-duration", type=float, default=100.0, help="simulated seconds of STDP (default 100)"
     )
     ap.add_argument(
@@ -344,7 +349,7 @@ def main():
         run_checked(["cargo", "build", "--release", "--quiet"], cwd=REPO)
     if not os.path.exists(args.brian):
         die("no brian-script at %s" % args.brian)
-    cmd = brian_command(args.brian)
+    cmd = brian_command(args.brian, args.threads)
     build_dir = os.path.abspath(args.build_dir)
     manifests = {m.key: build_brian2(m, python, b2version, build_dir, args.rebuild) for m in selected}
     scripts = {m.key: brian_script(m, build_dir) for m in selected}
