@@ -30,13 +30,14 @@ pub struct Args {
     /// Print no run summaries.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Threads for one network's state updates, thresholds and spike propagation
-    /// (default: BRIAN_NUM_THREADS, or all cores). Results are the same for any number.
+    /// Threads for one network's state updates and spike propagation (default:
+    /// BRIAN_NUM_THREADS, or 1: on 2-core VMs waking a second thread every step costs more
+    /// than it saves, see docs/performance.md). Results are the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
 
-/// The number of threads: `--threads`, else BRIAN_NUM_THREADS, else every core.
+/// The number of threads: `--threads`, else BRIAN_NUM_THREADS, else one.
 pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
     let n = match given {
         Some(n) => n,
@@ -44,7 +45,7 @@ pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
             Ok(v) => v.trim().parse().map_err(|_| {
                 format!("BRIAN_NUM_THREADS should be a number of threads, got '{v}'")
             })?,
-            Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Err(_) => 1,
         },
     };
     if n == 0 {

@@ -28,8 +28,9 @@ struct Part {
 impl Threads {
     /// A pool of `n` threads (n >= 2).
     pub fn new(n: usize) -> Result<Threads, String> {
+        // The calling thread works too (`in_place_scope`): the pool has the others.
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
+            .num_threads(n.max(2) - 1)
             .thread_name(|k| format!("brian-{k}"))
             .build()
             .map_err(|e| format!("cannot start {n} threads: {e}"))?;
@@ -48,7 +49,7 @@ impl Threads {
     pub fn for_parts(&self, n: usize, f: impl Fn(usize, usize, usize) + Sync) {
         let k = self.parts.len().min(n.div_ceil(MIN_PER_THREAD)).max(1);
         let bounds: Vec<usize> = (0..=k).map(|p| p * n / k).collect();
-        self.pool.scope(|s| {
+        self.pool.in_place_scope(|s| {
             for p in 1..k {
                 let (lo, hi, f) = (bounds[p], bounds[p + 1], &f);
                 s.spawn(move |_| f(p, lo, hi));
@@ -111,38 +112,45 @@ impl Kernel {
             rng.next_u64();
         }
         let (shared, used, bounds) = (&shared, &used, &bounds);
-        pool.scope(|s| {
-            for ((p, part), mut r) in parts.iter_mut().enumerate().zip(gens) {
-                s.spawn(move |_| {
-                    let (lo, hi) = (bounds[p], bounds[p + 1]);
-                    // SAFETY: the parts' ranges are disjoint, so the slices of different
-                    // threads never overlap; the arrays stay alive and unresized while
-                    // the scope runs (the caller holds them mutably).
-                    let mut mine: Vec<&mut [f64]> = shared
-                        .0
-                        .iter()
-                        .zip(used)
-                        .map(|(&(ptr, _), &u)| {
-                            if u {
-                                unsafe { std::slice::from_raw_parts_mut(ptr.add(lo), hi - lo) }
-                            } else {
-                                &mut [][..]
-                            }
-                        })
-                        .collect();
-                    part.hits.clear();
-                    let hits = &mut part.hits;
-                    self.run_serial(
-                        &mut mine,
-                        Elements::Range(0, hi - lo),
-                        lo,
-                        scalars,
-                        &mut r,
-                        &mut part.scratch,
-                        &mut |j| hits.push(j),
-                    );
-                });
+        let work = |p: usize, part: &mut Part, mut r: SmallRng| {
+            let (lo, hi) = (bounds[p], bounds[p + 1]);
+            // SAFETY: the parts' ranges are disjoint, so the slices of different threads
+            // never overlap; the arrays stay alive and unresized while the scope runs
+            // (the caller holds them mutably).
+            let mut mine: Vec<&mut [f64]> = shared
+                .0
+                .iter()
+                .zip(used)
+                .map(|(&(ptr, _), &u)| {
+                    if u {
+                        unsafe { std::slice::from_raw_parts_mut(ptr.add(lo), hi - lo) }
+                    } else {
+                        &mut [][..]
+                    }
+                })
+                .collect();
+            part.hits.clear();
+            let hits = &mut part.hits;
+            self.run_serial(
+                &mut mine,
+                Elements::Range(0, hi - lo),
+                lo,
+                scalars,
+                &mut r,
+                &mut part.scratch,
+                &mut |j| hits.push(j),
+            );
+        };
+        let work = &work;
+        // Part 0 on this thread, the others on the pool's.
+        pool.in_place_scope(|s| {
+            let mut gens = gens.into_iter();
+            let (first, rest) = parts.split_first_mut().expect("at least one part");
+            let g0 = gens.next().expect("a generator per part");
+            for ((p, part), r) in rest.iter_mut().enumerate().zip(gens) {
+                s.spawn(move |_| work(p + 1, part, r));
             }
+            work(0, first, g0);
         });
         for part in parts.iter() {
             part.hits.iter().for_each(|&j| hit(j));
