@@ -10,6 +10,9 @@ use rand::RngCore;
 #[derive(Default)]
 pub struct Scratch {
     regs: Vec<[f64; CHUNK]>,
+    /// Registers that are views of a chunk of an array (loaded values read in place
+    /// instead of copied), null otherwise; see `Kernel::run_serial`.
+    views: Views,
     /// The network's threads, if it has more than one (parallel.rs).
     pub threads: Option<super::parallel::Threads>,
 }
@@ -184,17 +187,29 @@ enum V<'a> {
     S(f64),
 }
 
+/// Per register: the start of the array chunk it stands for, or null.
+#[derive(Default)]
+struct Views(Vec<*const f64>);
+// SAFETY: the pointers are only followed inside `Kernel::run_serial`, on the thread that
+// set them, while the arrays they point into are borrowed by that call.
+unsafe impl Send for Views {}
+
 /// Splits the register file into the destination and read access to the others.
-fn split(regs: &mut [[f64; CHUNK]], dst: u32) -> (&mut [f64; CHUNK], Reader<'_>) {
+fn split<'a>(
+    regs: &'a mut [[f64; CHUNK]],
+    dst: u32,
+    views: &'a [*const f64],
+) -> (&'a mut [f64; CHUNK], Reader<'a>) {
     let (lo, rest) = regs.split_at_mut(dst as usize);
     let (d, hi) = rest.split_first_mut().expect("destination register exists");
-    (d, Reader { lo, hi, dst })
+    (d, Reader { lo, hi, dst, views })
 }
 
 struct Reader<'a> {
     lo: &'a [[f64; CHUNK]],
     hi: &'a [[f64; CHUNK]],
     dst: u32,
+    views: &'a [*const f64],
 }
 
 impl Reader<'_> {
@@ -204,6 +219,13 @@ impl Reader<'_> {
             Src::Scalar(k) => V::S(scalars[k as usize]),
             Src::Reg(r) => {
                 debug_assert_ne!(r, self.dst, "a destination never aliases an operand");
+                let view = self.views[r as usize];
+                if !view.is_null() {
+                    // SAFETY: set by run_serial to a chunk of at least `len` elements of
+                    // an array it holds borrowed and does not write until the chunk's
+                    // instructions are done.
+                    return V::A(unsafe { std::slice::from_raw_parts(view, len) });
+                }
                 let reg = if r < self.dst {
                     &self.lo[r as usize]
                 } else {
@@ -253,22 +275,23 @@ fn run_chunk(
     scalars: &[f64],
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
+    views: &mut [*const f64],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the processor supports AVX-512F, checked just above.
-            unsafe { run_chunk_avx512(instrs, regs, len, scalars, draw, tables) };
+            unsafe { run_chunk_avx512(instrs, regs, len, scalars, draw, tables, views) };
             return;
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, checked just above.
-            unsafe { run_chunk_avx2(instrs, regs, len, scalars, draw, tables) };
+            unsafe { run_chunk_avx2(instrs, regs, len, scalars, draw, tables, views) };
             return;
         }
     }
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables);
+        run_instr(instr, regs, len, scalars, draw, tables, views);
     }
 }
 
@@ -289,9 +312,10 @@ unsafe fn run_chunk_avx2(
     scalars: &[f64],
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
+    views: &mut [*const f64],
 ) {
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables);
+        run_instr(instr, regs, len, scalars, draw, tables, views);
     }
 }
 
@@ -304,9 +328,10 @@ unsafe fn run_chunk_avx512(
     scalars: &[f64],
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
+    views: &mut [*const f64],
 ) {
     for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables);
+        run_instr(instr, regs, len, scalars, draw, tables, views);
     }
 }
 
@@ -318,10 +343,27 @@ fn run_instr(
     scalars: &[f64],
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
+    views: &mut [*const f64],
+) {
+    let dst = instr.dst();
+    run_op(instr, regs, len, scalars, draw, tables, views);
+    // The register now holds computed values, not the array's.
+    views[dst as usize] = std::ptr::null();
+}
+
+#[inline(always)]
+fn run_op(
+    instr: &Instr,
+    regs: &mut [[f64; CHUNK]],
+    len: usize,
+    scalars: &[f64],
+    draw: Draw,
+    tables: &[std::sync::Arc<super::Table>],
+    views: &[*const f64],
 ) {
     match *instr {
         Instr::Table { dst, table, t, i } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             let tab = &tables[table as usize];
             map2(
                 &mut d[..len],
@@ -331,7 +373,7 @@ fn run_instr(
             );
         }
         Instr::Bin { op, dst, a, b } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             let d = &mut d[..len];
             let (a, b) = (r.get(a, scalars, len), r.get(b, scalars, len));
             match op {
@@ -346,7 +388,7 @@ fn run_instr(
             }
         }
         Instr::Func { f, dst, a } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             let d = &mut d[..len];
             let a = r.get(a, scalars, len);
             match f {
@@ -357,7 +399,7 @@ fn run_instr(
             }
         }
         Instr::Clip { dst, a, lo, hi } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             let (a, lo, hi) = (
                 r.get(a, scalars, len),
                 r.get(lo, scalars, len),
@@ -370,7 +412,7 @@ fn run_instr(
             }
         }
         Instr::Where { dst, cond, a, b } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             let (c, a, b) = (
                 r.get(cond, scalars, len),
                 r.get(a, scalars, len),
@@ -385,7 +427,7 @@ fn run_instr(
             }
         }
         Instr::Timestep { dst, t, dt } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             map2(
                 &mut d[..len],
                 r.get(t, scalars, len),
@@ -404,7 +446,7 @@ fn run_instr(
             &mut regs[dst as usize][..len],
         ),
         Instr::Copy { dst, a } => {
-            let (d, r) = split(regs, dst);
+            let (d, r) = split(regs, dst, views);
             map1(&mut d[..len], r.get(a, scalars, len), |x| x);
         }
     }
@@ -475,7 +517,10 @@ impl Kernel {
         if scratch.regs.len() < self.n_regs {
             scratch.regs.resize(self.n_regs, [0.0; CHUNK]);
         }
+        scratch.views.0.clear();
+        scratch.views.0.resize(self.n_regs, std::ptr::null());
         let regs = &mut scratch.regs[..];
+        let views = &mut scratch.views.0[..];
         let total = match elements {
             Elements::Range(_, n) => n,
             Elements::Indices(ix) => ix.len(),
@@ -493,8 +538,10 @@ impl Kernel {
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;
+                    // Loaded values are read in place: the register is a view of the
+                    // array's chunk until an instruction writes it.
                     for &(a, r) in &self.loads {
-                        regs[r as usize][..len].copy_from_slice(&arrays[a].as_ref()[s..s + len]);
+                        views[r as usize] = arrays[a].as_ref()[s..s + len].as_ptr();
                     }
                     if let Some(r) = self.index_reg {
                         for (k, x) in regs[r as usize][..len].iter_mut().enumerate() {
@@ -524,7 +571,23 @@ impl Kernel {
                 scalars,
                 Draw { key, ids },
                 &self.tables,
+                views,
             );
+            // A stored or tested register still a view (a value passed through
+            // unchanged) becomes a copy before the arrays are written.
+            let result_reg = match self.result {
+                Some(Src::Reg(r)) => Some(r),
+                _ => None,
+            };
+            for r in self.stores.iter().map(|&(_, r)| r).chain(result_reg) {
+                let view = std::mem::replace(&mut views[r as usize], std::ptr::null());
+                if !view.is_null() {
+                    // SAFETY: as in Reader::get; the arrays are not written yet.
+                    let src = unsafe { std::slice::from_raw_parts(view, len) };
+                    regs[r as usize][..len].copy_from_slice(src);
+                }
+            }
+            views.iter_mut().for_each(|v| *v = std::ptr::null());
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;

@@ -178,6 +178,23 @@ enum Instr {
     },
 }
 
+impl Instr {
+    /// The register the instruction writes.
+    fn dst(&self) -> u32 {
+        match *self {
+            Instr::Bin { dst, .. }
+            | Instr::Func { dst, .. }
+            | Instr::Clip { dst, .. }
+            | Instr::Where { dst, .. }
+            | Instr::Timestep { dst, .. }
+            | Instr::Rand { dst, .. }
+            | Instr::Randn { dst, .. }
+            | Instr::Copy { dst, .. }
+            | Instr::Table { dst, .. } => dst,
+        }
+    }
+}
+
 /// Compiled abstract code: loads arrays into registers, runs instructions chunk by chunk,
 /// stores what was assigned. For conditions, `result` holds the truth value.
 #[derive(Clone, Debug)]
