@@ -446,3 +446,54 @@ let e = 3;
     assert!((common::floats(&mut s, "G.v")[0] - want).abs() < 1e-12);
     assert_eq!(common::eval(&mut s, "e").as_int().unwrap(), 3);
 }
+
+/// What was silently wrong (issue 11): an integer variable keeps whole values whichever
+/// way it is set (Brian 2 truncates); `log` is natural for numbers as for arrays; `int()`
+/// gives an integer; slices follow Python's rules (`G[2..]`, `G[-3..]`, clamped ends).
+#[test]
+fn integers_log_int_and_slices_behave_as_in_brian2() {
+    let mut s = common::session("silent", 1);
+    common::exec(
+        &mut s,
+        r#"
+let G = NeuronGroup(4, "k : integer\nv : 1");
+let S = Synapses(G, G, "m : integer");
+S.connect(#{ j: "i" });
+"#,
+    );
+    for (code, want) in [
+        ("G.k = \"i + 0.5\"; G.k", vec![0.0, 1.0, 2.0, 3.0]),
+        ("G.k = \"-i - 0.5\"; G.k", vec![0.0, -1.0, -2.0, -3.0]),
+        ("G.k = 2.7; G.k", vec![2.0; 4]),
+        (
+            "G.k = [1.5, 2.5, 3.9, -1.2]; G.k",
+            vec![1.0, 2.0, 3.0, -1.0],
+        ),
+        ("S.m = \"i * 1.5\"; S.m", vec![0.0, 1.0, 3.0, 4.0]),
+        ("S.m = 0.9; S.m", vec![0.0; 4]),
+    ] {
+        let (set, read) = code.split_once("; ").unwrap();
+        common::exec(&mut s, set);
+        assert_eq!(common::floats(&mut s, read), want, "{code}");
+    }
+    assert_eq!(
+        common::eval(&mut s, "log(100.0)").as_float().unwrap(),
+        100f64.ln()
+    );
+    assert_eq!(common::eval(&mut s, "log(1)").as_float().unwrap(), 0.0);
+    assert_eq!(common::eval(&mut s, "int(3.7)").as_int().unwrap(), 3);
+    assert_eq!(common::eval(&mut s, "int(-3.7)").as_int().unwrap(), -3);
+    assert!(s.eval("int(1*mV)", None).is_err());
+    for (code, n) in [
+        ("len(G[2..])", 2),
+        ("len(G[-3..])", 3),
+        ("len(G[1..100])", 3),
+        ("len(G[3..1])", 0),
+    ] {
+        assert_eq!(common::eval(&mut s, code).as_int().unwrap(), n, "{code}");
+    }
+    assert_eq!(
+        common::floats(&mut s, "(array([1.0, 2.0, 3.0, 4.0]) * mV)[-2..] / mV"),
+        vec![3.0, 4.0]
+    );
+}

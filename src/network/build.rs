@@ -795,8 +795,16 @@ impl Network {
                 &mut self.rng,
             );
         }
-        let values =
+        let mut values =
             self.synapse_values_for(s, value, dim, &format!("the value for '{name}'"), externals)?;
+        // An integer variable keeps whole values: Brian 2 (NumPy) truncates.
+        if self.synapses[s]
+            .eqs
+            .get(name)
+            .is_some_and(|e| e.var_type == crate::equations::VarType::Integer)
+        {
+            values.iter_mut().for_each(|v| *v = v.trunc());
+        }
         self.synapses[s].arrays[k] = values;
         Ok(())
     }
@@ -838,10 +846,19 @@ impl Network {
                 arr.dim
             )));
         }
+        // An integer variable keeps whole values: Brian 2 (NumPy) truncates.
+        let integer = ng
+            .eqs
+            .get(name)
+            .is_some_and(|e| e.var_type == crate::equations::VarType::Integer);
+        let cast = |v: f64| if integer { v.trunc() } else { v };
         let dst = &mut ng.arrays[k][r.start..r.start + r.len];
         match arr.len() {
-            1 => dst.fill(arr.values[0]),
-            n if n == dst.len() => dst.copy_from_slice(&arr.values),
+            1 => dst.fill(cast(arr.values[0])),
+            n if n == dst.len() => dst
+                .iter_mut()
+                .zip(arr.values.iter())
+                .for_each(|(d, &v)| *d = cast(v)),
             n => {
                 return Err(NetworkError::Other(format!(
                     "{what} has {n} values, but the group has {} neurons",

@@ -681,12 +681,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             Ok(sub)
         },
     );
+    // Python's slice rules, as Brian 2's `G[a:b]`: `G[3200..]`, `G[-800..]`.
     engine.register_indexer_get(|g: &mut GroupHandle, r: std::ops::Range<INT>| {
-        subgroup(
-            g,
-            r.start.max(0) as usize,
-            (r.end - r.start).max(0) as usize,
-        )
+        let (s, e) = super::units::python_slice(r, g.0.len);
+        subgroup(g, s, e - s)
     });
     let s = shared.clone();
     engine.register_indexer_get(move |g: &mut GroupHandle, name: &str| get_var(&s, g, name));

@@ -299,6 +299,26 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             unary_math(&Dynamic::from(a), name, f, dimless)
         });
     }
+    // NumPy's `log` is natural (Rhai's own `log(x)` is base 10), `int()` is Python's: an
+    // integer, truncated toward zero.
+    engine.register_fn("log", |x: FLOAT| x.ln());
+    engine.register_fn("log", |x: INT| (x as FLOAT).ln());
+    engine.register_fn("int", |x: FLOAT| -> RResult<INT> {
+        if !x.is_finite() || x.abs() >= 9.2e18 {
+            return err(format!("int() of {x}: not a finite integer-sized number"));
+        }
+        Ok(x.trunc() as INT)
+    });
+    engine.register_fn("int", |x: INT| x);
+    engine.register_fn("int", |q: Quantity| -> RResult<INT> {
+        if !q.dim.is_dimensionless() {
+            return err(format!("int() needs a dimensionless number, got {q}"));
+        }
+        if !q.value.is_finite() || q.value.abs() >= 9.2e18 {
+            return err(format!("int() of {q}: not a finite integer-sized number"));
+        }
+        Ok(q.value.trunc() as INT)
+    });
     for name in ["sum", "mean", "std", "min", "max"] {
         engine.register_fn(name, move |a: QuantityArray| reduce(&a, name));
         engine.register_fn(name, move |a: Array| {
@@ -345,10 +365,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     engine.register_indexer_get(
         |a: &mut QuantityArray, r: std::ops::Range<INT>| -> RResult<QuantityArray> {
-            let (s, e) = (
-                r.start.max(0) as usize,
-                (r.end.max(0) as usize).min(a.len()),
-            );
+            let (s, e) = python_slice(r, a.len());
             let mut part =
                 QuantityArray::new(a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(), a.dim);
             part.label = a.label.clone(); // a slice is still the same quantity
@@ -357,10 +374,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
     engine.register_indexer_set(
         |a: &mut QuantityArray, r: std::ops::Range<INT>, v: Dynamic| -> RResult<()> {
-            let (s, e) = (
-                r.start.max(0) as usize,
-                (r.end.max(0) as usize).min(a.len()),
-            );
+            let (s, e) = python_slice(r, a.len());
             let src = to_qarray(&v, "the values")?;
             if a.values.iter().all(|x| *x == 0.0) && a.dim.is_dimensionless() {
                 a.dim = src.dim;
@@ -450,4 +464,17 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         arange(a, b, Dynamic::from_int(1))
     });
     engine.register_fn("format_number", |v: FLOAT| format_number(v));
+}
+
+/// A Rhai range `a..b` as Python's slice `a:b` of `len` elements: negative ends count
+/// from the end, both are clamped to the array, an open end (`a..`) goes to the end.
+pub fn python_slice(r: std::ops::Range<INT>, len: usize) -> (usize, usize) {
+    let n = len as i128;
+    let at = |x: INT| {
+        let x = x as i128;
+        let x = if x < 0 { n + x } else { x };
+        x.clamp(0, n) as usize
+    };
+    let (s, e) = (at(r.start), at(r.end));
+    (s, e.max(s))
 }
