@@ -477,3 +477,27 @@ fn spike_monitor_records_variables_at_spikes() {
     exec(&mut s, r#"store("a"); run(1*ms); restore("a");"#);
     assert_eq!(floats(&mut s, "M.w"), i, "restore brings the values back");
 }
+
+/// The `t` run_regularly code reads is its group's clock time, as in Brian 2 (3.8 ms at
+/// a 0.25 ms operation's 3.75 ms tick; 39 x 0.1 ms, not 3 x 1.3 ms), bit for bit.
+#[test]
+fn run_regularly_code_reads_its_groups_clock_time() {
+    let d = data("run_regularly");
+    let mut s = session("rr-t", 1);
+    exec(
+        &mut s,
+        r#"
+let G = NeuronGroup(1, "x : second\ny : second\nn : 1");
+G.run_regularly("x = t", #{ dt: 1.3*ms });
+G.run_regularly("y = t; n += 1", #{ dt: 0.25*ms });
+run(4*ms);
+"#,
+    );
+    for (var, key) in [
+        ("G.x[0] / second", "x"),
+        ("G.y[0] / second", "y"),
+        ("G.n[0]", "n"),
+    ] {
+        assert_eq!(num(&mut s, var), d["j"][key].as_f64().unwrap(), "{var}");
+    }
+}

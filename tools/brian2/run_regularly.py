@@ -18,6 +18,9 @@ Cases (defaultclock.dt = 0.1 ms):
      the code sees the subgroup alone (i from 0, N = 2).
  (h) explicit network: two groups each with run_regularly('n += 1'), Network(A) runs
      A's code only (the code goes with its group), 5 steps.
+ (j) the time code sees: run_regularly('x = t', dt=1.3*ms) and ('y = t; n += 1',
+     dt=0.25*ms) on a group of the 0.1 ms default clock, 4 ms: Brian 2's code reads the
+     group's clock (3.8 ms at the 3.75 ms tick), bit for bit.
  (i) synapses writing their target: G (3), H 'y : 1' (2), all-to-all, w = i + 1,
      run_regularly('y_post += w'), one step: each y the sum over its synapses.
 
@@ -131,5 +134,14 @@ S.run_regularly("y_post += w")
 net = Network(G, H, S)
 net.run(0.1 * ms)
 out["i_y"] = floats(H.y[:])
+
+# (j)
+start_scope()
+G = NeuronGroup(1, "x : second\ny : second\nn : 1")
+G.run_regularly("x = t", dt=1.3 * ms)
+G.run_regularly("y = t; n += 1", dt=0.25 * ms)
+net = Network(G)
+net.run(4 * ms)
+out["j"] = {"x": float(G.x[0] / second), "y": float(G.y[0] / second), "n": float(G.n[0])}
 
 write_json("run_regularly.json", out, args.out)
