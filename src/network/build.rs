@@ -798,11 +798,7 @@ impl Network {
         let mut values =
             self.synapse_values_for(s, value, dim, &format!("the value for '{name}'"), externals)?;
         // An integer variable keeps whole values: Brian 2 (NumPy) truncates.
-        if self.synapses[s]
-            .eqs
-            .get(name)
-            .is_some_and(|e| e.var_type == crate::equations::VarType::Integer)
-        {
+        if self.synapses[s].eqs.is_integer(name) {
             values.iter_mut().for_each(|v| *v = v.trunc());
         }
         self.synapses[s].arrays[k] = values;
@@ -847,10 +843,7 @@ impl Network {
             )));
         }
         // An integer variable keeps whole values: Brian 2 (NumPy) truncates.
-        let integer = ng
-            .eqs
-            .get(name)
-            .is_some_and(|e| e.var_type == crate::equations::VarType::Integer);
+        let integer = ng.eqs.is_integer(name);
         let cast = |v: f64| if integer { v.trunc() } else { v };
         let dst = &mut ng.arrays[k][r.start..r.start + r.len];
         match arr.len() {

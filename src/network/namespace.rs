@@ -234,7 +234,6 @@ pub fn writable(
     eq: Option<&crate::equations::Equation>,
     s: &crate::expr::Statement,
 ) -> Result<crate::expr::Statement, crate::expr::ExprError> {
-    use crate::equations::VarType;
     let Some(eq) = eq else { return Ok(s.clone()) };
     if eq.has_flag("constant") {
         return Err(crate::expr::ExprError::other(
@@ -242,16 +241,25 @@ pub fn writable(
             s.span,
         ));
     }
-    if eq.var_type == VarType::Integer {
-        let value = crate::expr::Expr::call("int", vec![s.as_assignment()]);
-        return Ok(crate::expr::Statement {
-            target: s.target.clone(),
-            op: crate::expr::AssignOp::Set,
-            span: s.span,
-            value,
-        });
+    Ok(keep_whole(Some(eq), s.clone()))
+}
+
+/// An assignment to an `integer` variable truncates the value (Brian 2's generated code
+/// and NumPy's cast); other statements stay as they are.
+pub fn keep_whole(
+    eq: Option<&crate::equations::Equation>,
+    s: crate::expr::Statement,
+) -> crate::expr::Statement {
+    if !eq.is_some_and(|e| e.var_type == crate::equations::VarType::Integer) {
+        return s;
     }
-    Ok(s.clone())
+    let value = crate::expr::Expr::call("int", vec![s.as_assignment()]);
+    crate::expr::Statement {
+        target: s.target,
+        op: crate::expr::AssignOp::Set,
+        span: s.span,
+        value,
+    }
 }
 
 /// Brian's default constants in equations: `pi`, `e`, `inf` (any other name wins).

@@ -982,15 +982,7 @@ impl NeuronGroup {
         })?;
         check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", code, e))?;
         let mut code_all = self.subexpression_code();
-        let mut stmt = stmt;
-        // An integer variable keeps whole values: Brian 2 truncates the assigned value.
-        if self
-            .eqs
-            .get(var)
-            .is_some_and(|e| e.var_type == crate::equations::VarType::Integer)
-        {
-            stmt.value = Expr::call("int", vec![stmt.value]);
-        }
+        let mut stmt = super::namespace::keep_whole(self.eqs.get(var), stmt);
         if self
             .var_index(var)
             .is_some_and(|k| self.is_conditional_write(k))

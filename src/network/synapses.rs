@@ -927,16 +927,7 @@ impl Synapses {
             })?;
             check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", text, e))?;
             let mut all = self.subexpression_code();
-            let mut stmt = stmt;
-            // An integer variable keeps whole values: Brian 2 truncates the assigned value.
-            if self
-                .eqs
-                .get(var)
-                .is_some_and(|e| e.var_type == crate::equations::VarType::Integer)
-            {
-                stmt.value = Expr::call("int", vec![stmt.value]);
-            }
-            all.push(stmt);
+            all.push(super::namespace::keep_whole(self.eqs.get(var), stmt));
             ns.compile(&all)
                 .map_err(|e| self.code_error("assignment", text, e))?
         };
