@@ -56,7 +56,8 @@ pub struct Equations {
 impl Equations {
     /// Whether `name` is declared `integer` (it keeps whole values, Brian 2 truncates).
     pub fn is_integer(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|e| e.var_type == VarType::Integer)
+        self.get(name)
+            .is_some_and(|e| e.var_type == VarType::Integer)
     }
 
     pub fn get(&self, name: &str) -> Option<&Equation> {

@@ -14,9 +14,9 @@ impl Network {
     /// Adds a network operation (Brian 2's defaults: slot `start`, order 0, the default
     /// clock; change them with [`Network::scheduling_mut`]); returns its number.
     pub fn add_network_operation(&mut self, name: Option<&str>) -> Result<usize, NetworkError> {
-        let taken = |n: &str| {
-            self.network_operations.iter().any(|o| o.name == n) || self.object_names().contains(&n)
-        };
+        // Every object's name, network operations' included.
+        let names = self.object_names();
+        let taken = |n: &str| names.contains(&n);
         let name = match name.map(str::to_string) {
             Some(n) if taken(&n) => {
                 return Err(NetworkError::Other(format!(

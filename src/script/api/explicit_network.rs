@@ -71,27 +71,35 @@ fn add(shared: &Shared, net: &NetworkHandle, obj: Dynamic) -> RResult<()> {
     Ok(())
 }
 
+/// Switches the core to the network's time and schedule; returns the schedule to put
+/// back with [`leave`].
+fn enter(st: &mut super::super::SimState, net: &NetworkHandle) -> Option<Vec<String>> {
+    let (t, schedule) = {
+        let n = net.0.borrow();
+        (n.t, n.schedule.clone())
+    };
+    st.net.set_t(t);
+    schedule.map(|s| std::mem::replace(&mut st.net.schedule, s))
+}
+
+/// Puts the default schedule back and reads the network's time.
+fn leave(st: &mut super::super::SimState, net: &NetworkHandle, default: Option<Vec<String>>) {
+    if let Some(d) = default {
+        st.net.schedule = d;
+    }
+    net.0.borrow_mut().t = st.net.t();
+}
+
 /// Switches the core to the network's time, applies `f`, and reads the time back.
 fn with_time<R>(
     shared: &Shared,
     net: &NetworkHandle,
     f: impl FnOnce(&mut super::super::SimState) -> RResult<R>,
 ) -> RResult<R> {
-    let (t, schedule) = {
-        let n = net.0.borrow();
-        (n.t, n.schedule.clone())
-    };
     let mut st = shared.borrow_mut();
-    st.net.set_t(t);
-    let default = match schedule {
-        Some(s) => Some(std::mem::replace(&mut st.net.schedule, s)),
-        None => None,
-    };
+    let default = enter(&mut st, net);
     let out = f(&mut st);
-    if let Some(d) = default {
-        st.net.schedule = d;
-    }
-    net.0.borrow_mut().t = st.net.t();
+    leave(&mut st, net, default);
     out
 }
 
@@ -104,12 +112,12 @@ pub fn run(
 ) -> RResult<()> {
     let duration = to_si(&duration, Dimension::TIME, "the duration of run()")?;
     let opts = super::run_report::options_arg(opts.as_ref())?;
-    let (objects, id, t, schedule) = {
+    let (objects, id) = {
         let n = net.0.borrow();
-        (n.objects.clone(), n.id, n.t, n.schedule.clone())
+        (n.objects.clone(), n.id)
     };
-    // The network's time and schedule while it runs; the state is not borrowed during
-    // the run, as network operations read and write it.
+    // The network's time and schedule while it runs (as `with_time`, but the state is
+    // not borrowed during the run: network operations read and write it).
     let (flags, default) = {
         let mut st = shared.borrow_mut();
         st.not_running("run()")?;
@@ -118,16 +126,10 @@ pub fn run(
             // Brian 2 runs nothing, and the network's time stays.
             return Ok(());
         }
-        st.net.set_t(t);
-        let default = schedule.map(|s| std::mem::replace(&mut st.net.schedule, s));
-        (plan.flags, default)
+        (plan.flags, enter(&mut st, net))
     };
     let out = super::super::run_members(shared, engine, duration, flags, id, opts);
-    let mut st = shared.borrow_mut();
-    if let Some(d) = default {
-        st.net.schedule = d;
-    }
-    net.0.borrow_mut().t = st.net.t();
+    leave(&mut shared.borrow_mut(), net, default);
     out
 }
 
