@@ -5,29 +5,8 @@
 mod common;
 use common::*;
 
-fn num(s: &mut brian::script::Session, expr: &str) -> f64 {
-    let d = eval(s, expr);
-    d.as_float()
-        .or_else(|_| d.as_int().map(|i| i as f64))
-        .unwrap()
-}
-
 fn text(s: &mut brian::script::Session, expr: &str) -> String {
     eval(s, expr).into_string().unwrap()
-}
-
-/// The numbers of a script array of numbers.
-fn array(s: &mut brian::script::Session, expr: &str) -> Vec<f64> {
-    eval(s, expr)
-        .into_array()
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            d.as_float()
-                .or_else(|_| d.as_int().map(|i| i as f64))
-                .unwrap()
-        })
-        .collect()
 }
 
 fn close(ours: &[f64], brian: &[f64], what: &str) {
@@ -87,7 +66,7 @@ fn stop_from_a_network_operation_ends_the_run_where_brian2_does() {
         e["num_spikes"].as_f64().unwrap()
     );
     // The operation ran on its own 1 ms clock, in both runs.
-    close(&array(&mut s, "calls"), &json_floats(&a["calls"]), "calls");
+    close(&floats(&mut s, "calls"), &json_floats(&a["calls"]), "calls");
     assert_eq!(num(&mut s, "at_stop.len()"), 2.0);
 }
 
@@ -161,7 +140,7 @@ run(net, 5*ms);
     assert_eq!(num(&mut s, "records.len()"), want.len() as f64);
     for (k, w) in want.iter().enumerate() {
         close(
-            &array(&mut s, &format!("records[{k}]")),
+            &floats(&mut s, &format!("records[{k}]")),
             &json_floats(w),
             &format!("record {k}"),
         );

@@ -20,13 +20,6 @@ fn nums(v: &Value) -> Vec<f64> {
         .collect()
 }
 
-fn num(s: &mut brian::script::Session, expr: &str) -> f64 {
-    let d = eval(s, expr);
-    d.as_float()
-        .or_else(|_| d.as_int().map(|i| i as f64))
-        .unwrap()
-}
-
 /// Equal within `rel` of each value (times and counts: exact up to rounding).
 fn close(ours: &[f64], brian: &[f64], rel: f64, what: &str) {
     assert_eq!(

@@ -30,17 +30,34 @@ pub fn exec(s: &mut Session, src: &str) {
     let _ = eval(s, src);
 }
 
-/// The numbers of a script array expression (use `M.t / ms` for quantities).
+/// A number of a script expression (an integer or a float).
+pub fn num(s: &mut Session, expr: &str) -> f64 {
+    let d = eval(s, expr);
+    d.as_float()
+        .or_else(|_| d.as_int().map(|i| i as f64))
+        .unwrap_or_else(|_| panic!("{expr} is not a number: {d:?}"))
+}
+
+/// The numbers of a script array expression, evaluated once: an array of numbers or a
+/// quantity array (use `M.t / ms` for quantities); anything else through `to_array`.
 pub fn floats(s: &mut Session, expr: &str) -> Vec<f64> {
+    let number = |d: rhai::Dynamic| {
+        d.as_float()
+            .or_else(|_| d.as_int().map(|i| i as f64))
+            .unwrap()
+    };
+    let d = eval(s, expr);
+    if d.is_array() {
+        return d.into_array().unwrap().into_iter().map(number).collect();
+    }
+    if let Some(q) = d.clone().try_cast::<brian::units::QuantityArray>() {
+        return q.values.as_slice().to_vec();
+    }
     eval(s, &format!("to_array({expr})"))
         .into_array()
         .unwrap()
         .into_iter()
-        .map(|d| {
-            d.as_float()
-                .or_else(|_| d.as_int().map(|i| i as f64))
-                .unwrap()
-        })
+        .map(number)
         .collect()
 }
 
