@@ -62,6 +62,28 @@ fn geometric_gap(log_miss: f64, rng: &mut SmallRng) -> f64 {
     (v.ln() / log_miss).floor()
 }
 
+/// Calls `hit(k, rng)` for the positions k of `0..len`, ascending, that have an event when
+/// each has one independently with probability 1 - exp(log_miss): geometric gaps, so
+/// the cost grows with the events. `hit` may draw more numbers from `rng` (after the
+/// gap that found it).
+fn for_each_event(
+    len: usize,
+    log_miss: f64,
+    rng: &mut SmallRng,
+    mut hit: impl FnMut(usize, &mut SmallRng),
+) {
+    let mut pos = 0usize;
+    while pos < len {
+        let gap = geometric_gap(log_miss, rng);
+        if gap >= (len - pos) as f64 {
+            return;
+        }
+        pos += gap as usize;
+        hit(pos, rng);
+        pos += 1;
+    }
+}
+
 impl Class {
     fn new(bound: f64, members: Option<Vec<u32>>, accept: Option<Vec<f64>>) -> Class {
         Class {
@@ -77,13 +99,7 @@ impl Class {
         if self.bound <= 0.0 {
             return;
         }
-        let mut pos = 0usize;
-        loop {
-            let gap = geometric_gap(self.log_miss, rng);
-            if gap >= (len - pos) as f64 {
-                return;
-            }
-            pos += gap as usize;
+        for_each_event(len, self.log_miss, rng, |pos, rng| {
             let fires = match &self.accept {
                 None => true,
                 Some(a) => rng.random::<f64>() < a[pos],
@@ -91,11 +107,7 @@ impl Class {
             if fires {
                 out.push(self.members.as_ref().map_or(pos as u32, |m| m[pos]));
             }
-            pos += 1;
-            if pos == len {
-                return;
-            }
-        }
+        });
     }
 }
 
@@ -518,24 +530,13 @@ impl PoissonInput {
             }
             return;
         }
-        let len = target.len();
-        let mut j = 0usize;
-        loop {
-            let gap = geometric_gap(table.log_p0, rng);
-            if gap >= (len - j) as f64 {
-                return;
-            }
-            j += gap as usize;
+        for_each_event(target.len(), table.log_p0, rng, |j, rng| {
             // Given at least one input: u uniform in [p0, 1).
             let u = p0 + rng.random::<f64>() * any;
             let k = table.count(u).max(1);
             if open(j) {
                 target[j] += k as f64 * w;
             }
-            j += 1;
-            if j == len {
-                return;
-            }
-        }
+        });
     }
 }
