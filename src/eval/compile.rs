@@ -107,6 +107,7 @@ impl Val {
 fn with_dst(instr: Instr, d: u32) -> Instr {
     match instr {
         Instr::Bin { op, a, b, .. } => Instr::Bin { op, dst: d, a, b },
+        Instr::MulAdd { a, b, c, .. } => Instr::MulAdd { dst: d, a, b, c },
         Instr::Func { f, a, .. } => Instr::Func { f, dst: d, a },
         Instr::Clip { a, lo, hi, .. } => Instr::Clip { dst: d, a, lo, hi },
         Instr::Where { cond, a, b, .. } => Instr::Where { dst: d, cond, a, b },
@@ -214,7 +215,10 @@ impl<'a> Compiler<'a> {
             Instr::Where { cond, a, b, .. } => (OpKey::Where, [o(cond), o(a), o(b)]),
             Instr::Timestep { t, dt, .. } => (OpKey::Timestep, [o(t), o(dt), None]),
             Instr::Table { table, t, i, .. } => (OpKey::Table(table), [o(t), o(i), None]),
-            Instr::Rand { .. } | Instr::Randn { .. } | Instr::Copy { .. } => return None,
+            Instr::Rand { .. }
+            | Instr::Randn { .. }
+            | Instr::Copy { .. }
+            | Instr::MulAdd { .. } => return None,
         };
         if let OpKey::Bin(BinOp::Add | BinOp::Mul | BinOp::Eq | BinOp::Ne) = op {
             // Commutative, bit for bit.
@@ -672,16 +676,20 @@ impl<'a> Compiler<'a> {
         let mut loads: Vec<(usize, u32)> = self.loads.into_iter().collect();
         loads.sort();
         let stores = self.written.iter().map(|k| (*k, self.current[k])).collect();
-        Kernel {
+        let mut kernel = Kernel {
             instrs: self.instrs,
             n_regs: self.n_regs as usize,
             loads,
             stores,
+            in_place: Vec::new(),
+            range_stores: Vec::new(),
             index_reg: self.index_reg,
             result,
             uses_random: self.uses_random,
             tables: self.tables,
-        }
+        };
+        kernel.optimize();
+        kernel
     }
 }
 

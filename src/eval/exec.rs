@@ -13,6 +13,8 @@ pub struct Scratch {
     /// Registers that are views of a chunk of an array (loaded values read in place
     /// instead of copied), null otherwise; see `Kernel::run_serial`.
     views: Views,
+    /// Per instruction: the array chunk it writes in place, or null (optimize.rs).
+    outs: Outs,
     /// The network's threads, if it has more than one (parallel.rs).
     pub threads: Option<super::parallel::Threads>,
 }
@@ -185,6 +187,9 @@ pub fn timestep(t: f64, dt: f64) -> f64 {
 enum V<'a> {
     A(&'a [f64]),
     S(f64),
+    /// The destination's own old values: an instruction that writes an array's chunk in
+    /// place and reads it too (each element is read before it is written).
+    D,
 }
 
 /// Per register: the start of the array chunk it stands for, or null.
@@ -194,15 +199,42 @@ struct Views(Vec<*const f64>);
 // set them, while the arrays they point into are borrowed by that call.
 unsafe impl Send for Views {}
 
-/// Splits the register file into the destination and read access to the others.
+/// Per instruction: the start of the array chunk it writes, or null.
+#[derive(Default)]
+struct Outs(Vec<*mut f64>);
+// SAFETY: as for Views.
+unsafe impl Send for Outs {}
+
+/// Splits the register file into the destination and read access to the others. The
+/// destination is the register, or the array chunk at `out` when the instruction writes
+/// in place (optimize.rs).
 fn split<'a>(
     regs: &'a mut [[f64; CHUNK]],
     dst: u32,
     views: &'a [*const f64],
-) -> (&'a mut [f64; CHUNK], Reader<'a>) {
+    out: *mut f64,
+    len: usize,
+) -> (&'a mut [f64], Reader<'a>) {
     let (lo, rest) = regs.split_at_mut(dst as usize);
     let (d, hi) = rest.split_first_mut().expect("destination register exists");
-    (d, Reader { lo, hi, dst, views })
+    let d = if out.is_null() {
+        &mut d[..len]
+    } else {
+        // SAFETY: `out` is the start of a chunk of `len` elements of an array that
+        // run_serial holds mutably; operands that view the same chunk are read as `V::D`
+        // (through this slice), never through a second slice.
+        unsafe { std::slice::from_raw_parts_mut(out, len) }
+    };
+    (
+        d,
+        Reader {
+            lo,
+            hi,
+            dst,
+            views,
+            out,
+        },
+    )
 }
 
 struct Reader<'a> {
@@ -210,6 +242,7 @@ struct Reader<'a> {
     hi: &'a [[f64; CHUNK]],
     dst: u32,
     views: &'a [*const f64],
+    out: *mut f64,
 }
 
 impl Reader<'_> {
@@ -221,9 +254,12 @@ impl Reader<'_> {
                 debug_assert_ne!(r, self.dst, "a destination never aliases an operand");
                 let view = self.views[r as usize];
                 if !view.is_null() {
+                    if std::ptr::eq(view, self.out) {
+                        return V::D;
+                    }
                     // SAFETY: set by run_serial to a chunk of at least `len` elements of
-                    // an array it holds borrowed and does not write until the chunk's
-                    // instructions are done.
+                    // an array it holds borrowed; no instruction writes that chunk while
+                    // a register still views its old values (optimize.rs).
                     return V::A(unsafe { std::slice::from_raw_parts(view, len) });
                 }
                 let reg = if r < self.dst {
@@ -242,6 +278,7 @@ fn map1(d: &mut [f64], a: V, f: impl Fn(f64) -> f64) {
     match a {
         V::A(x) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x)),
         V::S(c) => d.fill(f(c)),
+        V::D => d.iter_mut().for_each(|d| *d = f(*d)),
     }
 }
 
@@ -255,19 +292,62 @@ fn map2(d: &mut [f64], a: V, b: V, f: impl Fn(f64, f64) -> f64) {
         (V::A(x), V::S(c)) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x, c)),
         (V::S(c), V::A(y)) => d.iter_mut().zip(y).for_each(|(d, &y)| *d = f(c, y)),
         (V::S(c), V::S(e)) => d.fill(f(c, e)),
+        (V::D, V::A(y)) => d.iter_mut().zip(y).for_each(|(d, &y)| *d = f(*d, y)),
+        (V::A(x), V::D) => d.iter_mut().zip(x).for_each(|(d, &x)| *d = f(x, *d)),
+        (V::D, V::S(c)) => d.iter_mut().for_each(|d| *d = f(*d, c)),
+        (V::S(c), V::D) => d.iter_mut().for_each(|d| *d = f(c, *d)),
+        (V::D, V::D) => d.iter_mut().for_each(|d| *d = f(*d, *d)),
     }
 }
 
-fn scalar_of(v: &V, k: usize) -> f64 {
+/// `a*b + c` element by element; the forms linear updates take have their own loops.
+#[inline(always)]
+fn mul_add(d: &mut [f64], a: V, b: V, c: V) {
+    let f = |a: f64, b: f64, c: f64| a * b + c;
+    match (a, b, c) {
+        (V::S(a), V::A(b), V::A(c)) => d
+            .iter_mut()
+            .zip(b.iter().zip(c))
+            .for_each(|(d, (&b, &c))| *d = f(a, b, c)),
+        (V::S(a), V::A(b), V::S(c)) => d.iter_mut().zip(b).for_each(|(d, &b)| *d = f(a, b, c)),
+        (V::S(a), V::D, V::S(c)) => d.iter_mut().for_each(|d| *d = f(a, *d, c)),
+        (V::S(a), V::D, V::A(c)) => d.iter_mut().zip(c).for_each(|(d, &c)| *d = f(a, *d, c)),
+        (V::S(a), V::A(b), V::D) => d.iter_mut().zip(b).for_each(|(d, &b)| *d = f(a, b, *d)),
+        (V::A(a), V::A(b), V::A(c)) => d
+            .iter_mut()
+            .zip(a.iter().zip(b.iter().zip(c)))
+            .for_each(|(d, (&a, (&b, &c)))| *d = f(a, b, c)),
+        (V::A(a), V::A(b), V::S(c)) => d
+            .iter_mut()
+            .zip(a.iter().zip(b))
+            .for_each(|(d, (&a, &b))| *d = f(a, b, c)),
+        (a, b, c) => {
+            for (k, d) in d.iter_mut().enumerate() {
+                let old = *d;
+                let at = |v: &V| match v {
+                    V::A(x) => x[k],
+                    V::S(c) => *c,
+                    V::D => old,
+                };
+                *d = f(at(&a), at(&b), at(&c));
+            }
+        }
+    }
+}
+
+/// One element of an operand; `old` is the destination's value before the instruction.
+fn scalar_of(v: &V, k: usize, old: f64) -> f64 {
     match v {
         V::A(x) => x[k],
         V::S(c) => *c,
+        V::D => old,
     }
 }
 
 /// Runs a kernel's instructions over one chunk. Where the processor has AVX-512 or AVX2,
 /// the same code is compiled for it: eight or four lanes instead of two, the same
 /// operations in the same order (no fused multiply-add), so the same bits.
+#[allow(clippy::too_many_arguments)]
 fn run_chunk(
     instrs: &[Instr],
     regs: &mut [[f64; CHUNK]],
@@ -276,22 +356,23 @@ fn run_chunk(
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
     views: &mut [*const f64],
+    outs: &[*mut f64],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the processor supports AVX-512F, checked just above.
-            unsafe { run_chunk_avx512(instrs, regs, len, scalars, draw, tables, views) };
+            unsafe { run_chunk_avx512(instrs, regs, len, scalars, draw, tables, views, outs) };
             return;
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, checked just above.
-            unsafe { run_chunk_avx2(instrs, regs, len, scalars, draw, tables, views) };
+            unsafe { run_chunk_avx2(instrs, regs, len, scalars, draw, tables, views, outs) };
             return;
         }
     }
-    for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables, views);
+    for (instr, &out) in instrs.iter().zip(outs) {
+        run_instr(instr, regs, len, scalars, draw, tables, views, out);
     }
 }
 
@@ -305,6 +386,7 @@ struct Draw<'a> {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn run_chunk_avx2(
     instrs: &[Instr],
     regs: &mut [[f64; CHUNK]],
@@ -313,14 +395,16 @@ unsafe fn run_chunk_avx2(
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
     views: &mut [*const f64],
+    outs: &[*mut f64],
 ) {
-    for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables, views);
+    for (instr, &out) in instrs.iter().zip(outs) {
+        run_instr(instr, regs, len, scalars, draw, tables, views, out);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn run_chunk_avx512(
     instrs: &[Instr],
     regs: &mut [[f64; CHUNK]],
@@ -329,13 +413,15 @@ unsafe fn run_chunk_avx512(
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
     views: &mut [*const f64],
+    outs: &[*mut f64],
 ) {
-    for instr in instrs {
-        run_instr(instr, regs, len, scalars, draw, tables, views);
+    for (instr, &out) in instrs.iter().zip(outs) {
+        run_instr(instr, regs, len, scalars, draw, tables, views, out);
     }
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn run_instr(
     instr: &Instr,
     regs: &mut [[f64; CHUNK]],
@@ -344,14 +430,17 @@ fn run_instr(
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
     views: &mut [*const f64],
+    out: *mut f64,
 ) {
     let dst = instr.dst();
-    run_op(instr, regs, len, scalars, draw, tables, views);
-    // The register now holds computed values, not the array's.
-    views[dst as usize] = std::ptr::null();
+    run_op(instr, regs, len, scalars, draw, tables, views, out);
+    // The register now holds computed values, not the array's (or, written in place, is
+    // a view of the array's new values).
+    views[dst as usize] = out;
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn run_op(
     instr: &Instr,
     regs: &mut [[f64; CHUNK]],
@@ -360,21 +449,17 @@ fn run_op(
     draw: Draw,
     tables: &[std::sync::Arc<super::Table>],
     views: &[*const f64],
+    out: *mut f64,
 ) {
+    let (d, r) = split(regs, instr.dst(), views, out, len);
     match *instr {
-        Instr::Table { dst, table, t, i } => {
-            let (d, r) = split(regs, dst, views);
+        Instr::Table { table, t, i, .. } => {
             let tab = &tables[table as usize];
-            map2(
-                &mut d[..len],
-                r.get(t, scalars, len),
-                r.get(i, scalars, len),
-                |t, i| tab.at(t, i),
-            );
+            map2(d, r.get(t, scalars, len), r.get(i, scalars, len), |t, i| {
+                tab.at(t, i)
+            });
         }
-        Instr::Bin { op, dst, a, b } => {
-            let (d, r) = split(regs, dst, views);
-            let d = &mut d[..len];
+        Instr::Bin { op, a, b, .. } => {
             let (a, b) = (r.get(a, scalars, len), r.get(b, scalars, len));
             match op {
                 BinOp::Add => map2(d, a, b, |x, y| x + y),
@@ -387,9 +472,15 @@ fn run_op(
                 op => map2(d, a, b, |x, y| apply_bin(op, x, y)),
             }
         }
-        Instr::Func { f, dst, a } => {
-            let (d, r) = split(regs, dst, views);
-            let d = &mut d[..len];
+        Instr::MulAdd { a, b, c, .. } => {
+            let (a, b, c) = (
+                r.get(a, scalars, len),
+                r.get(b, scalars, len),
+                r.get(c, scalars, len),
+            );
+            mul_add(d, a, b, c);
+        }
+        Instr::Func { f, a, .. } => {
             let a = r.get(a, scalars, len);
             match f {
                 Func::Exp => map1(d, a, exp),
@@ -398,59 +489,52 @@ fn run_op(
                 f => map1(d, a, |x| apply_func(f, x)),
             }
         }
-        Instr::Clip { dst, a, lo, hi } => {
-            let (d, r) = split(regs, dst, views);
+        Instr::Clip { a, lo, hi, .. } => {
             let (a, lo, hi) = (
                 r.get(a, scalars, len),
                 r.get(lo, scalars, len),
                 r.get(hi, scalars, len),
             );
-            for (k, d) in d[..len].iter_mut().enumerate() {
-                *d = scalar_of(&a, k)
-                    .max(scalar_of(&lo, k))
-                    .min(scalar_of(&hi, k));
+            for (k, d) in d.iter_mut().enumerate() {
+                let old = *d;
+                *d = scalar_of(&a, k, old)
+                    .max(scalar_of(&lo, k, old))
+                    .min(scalar_of(&hi, k, old));
             }
         }
-        Instr::Where { dst, cond, a, b } => {
-            let (d, r) = split(regs, dst, views);
+        Instr::Where { cond, a, b, .. } => {
             let (c, a, b) = (
                 r.get(cond, scalars, len),
                 r.get(a, scalars, len),
                 r.get(b, scalars, len),
             );
-            for (k, d) in d[..len].iter_mut().enumerate() {
-                *d = if scalar_of(&c, k) != 0.0 {
-                    scalar_of(&a, k)
+            for (k, d) in d.iter_mut().enumerate() {
+                let old = *d;
+                *d = if scalar_of(&c, k, old) != 0.0 {
+                    scalar_of(&a, k, old)
                 } else {
-                    scalar_of(&b, k)
+                    scalar_of(&b, k, old)
                 };
             }
         }
-        Instr::Timestep { dst, t, dt } => {
-            let (d, r) = split(regs, dst, views);
-            map2(
-                &mut d[..len],
-                r.get(t, scalars, len),
-                r.get(dt, scalars, len),
-                timestep,
-            );
+        Instr::Timestep { t, dt, .. } => {
+            map2(d, r.get(t, scalars, len), r.get(dt, scalars, len), timestep);
         }
-        Instr::Rand { dst, stream } => random::fill_uniform(
-            random::stream_seed(draw.key, stream),
-            draw.ids,
-            &mut regs[dst as usize][..len],
-        ),
-        Instr::Randn { dst, stream } => random::fill_normal(
-            random::stream_seed(draw.key, stream),
-            draw.ids,
-            &mut regs[dst as usize][..len],
-        ),
-        Instr::Copy { dst, a } => {
-            let (d, r) = split(regs, dst, views);
-            map1(&mut d[..len], r.get(a, scalars, len), |x| x);
+        Instr::Rand { stream, .. } => {
+            random::fill_uniform(random::stream_seed(draw.key, stream), draw.ids, d)
+        }
+        Instr::Randn { stream, .. } => {
+            random::fill_normal(random::stream_seed(draw.key, stream), draw.ids, d)
+        }
+        Instr::Copy { a, .. } => {
+            map1(d, r.get(a, scalars, len), |x| x);
         }
     }
 }
+
+/// Fewer elements than this are compared on one thread (a comparison costs about
+/// 0.1 ns an element).
+const PARALLEL_SCAN: usize = 32768;
 
 /// Which elements a kernel runs over.
 #[derive(Clone, Copy)]
@@ -475,11 +559,32 @@ impl Kernel {
         mut hit: impl FnMut(u32),
     ) {
         if let Elements::Range(start, n) = elements {
-            if self.runs_in_parallel(scratch.threads.as_ref(), n)
-                && self.direct_comparison(scalars).is_none()
-            {
+            if self.runs_in_parallel(scratch.threads.as_ref(), n) {
                 let threads = scratch.threads.as_mut().expect("checked");
-                self.run_parallel(threads, arrays, start, n, scalars, rng, &mut hit);
+                match self.direct_comparison(scalars) {
+                    None => self.run_parallel(threads, arrays, start, n, scalars, rng, &mut hit),
+                    // A comparison costs little per element: split only large groups.
+                    Some(_) if n < PARALLEL_SCAN => {
+                        self.run_serial(arrays, elements, 0, scalars, rng, scratch, &mut hit)
+                    }
+                    Some((k, op, bound)) => {
+                        let arr = &arrays[k][start..start + n];
+                        threads.for_parts_with_hits(
+                            n,
+                            |lo, hi, hits| {
+                                let mut push = |j: u32| hits.push(j + (start + lo) as u32);
+                                scan_comparison(
+                                    &arr[lo..hi],
+                                    Elements::Range(0, hi - lo),
+                                    op,
+                                    bound,
+                                    &mut push,
+                                )
+                            },
+                            &mut hit,
+                        );
+                    }
+                }
                 return;
             }
         }
@@ -504,14 +609,7 @@ impl Kernel {
         if let Some((k, op, bound)) = self.direct_comparison(scalars) {
             // A threshold like `v > -50*mV`: compare the array in place, no copies; one
             // loop per comparison so each is vectorised.
-            let arr = arrays[k].as_ref();
-            match op {
-                BinOp::Gt => scan(arr, elements, |x| x > bound, &mut hit),
-                BinOp::Ge => scan(arr, elements, |x| x >= bound, &mut hit),
-                BinOp::Lt => scan(arr, elements, |x| x < bound, &mut hit),
-                BinOp::Le => scan(arr, elements, |x| x <= bound, &mut hit),
-                _ => scan(arr, elements, |x| apply_bin(op, x, bound) != 0.0, &mut hit),
-            }
+            scan_comparison(arrays[k].as_ref(), elements, op, bound, &mut hit);
             return;
         }
         if scratch.regs.len() < self.n_regs {
@@ -519,8 +617,20 @@ impl Kernel {
         }
         scratch.views.0.clear();
         scratch.views.0.resize(self.n_regs, std::ptr::null());
+        scratch.outs.0.clear();
+        scratch
+            .outs
+            .0
+            .resize(self.instrs.len(), std::ptr::null_mut());
         let regs = &mut scratch.regs[..];
         let views = &mut scratch.views.0[..];
+        let outs = &mut scratch.outs.0[..];
+        // Over a range, some results go straight into their arrays; over gathered
+        // indices everything goes through registers.
+        let stores = match elements {
+            Elements::Range(..) => &self.range_stores,
+            Elements::Indices(_) => &self.stores,
+        };
         let total = match elements {
             Elements::Range(_, n) => n,
             Elements::Indices(ix) => ix.len(),
@@ -539,9 +649,19 @@ impl Kernel {
                 Elements::Range(start, _) => {
                     let s = start + pos;
                     // Loaded values are read in place: the register is a view of the
-                    // array's chunk until an instruction writes it.
+                    // array's chunk until an instruction writes it. Every pointer into
+                    // an array comes from one mutable borrow of it.
                     for &(a, r) in &self.loads {
-                        views[r as usize] = arrays[a].as_ref()[s..s + len].as_ptr();
+                        views[r as usize] = arrays[a].as_mut()[s..s + len].as_mut_ptr();
+                    }
+                    for p in &self.in_place {
+                        outs[p.instr as usize] = arrays[p.array].as_mut()[s..s + len].as_mut_ptr();
+                    }
+                    for p in &self.in_place {
+                        // A view of the same chunk must be the very same pointer (V::D).
+                        if let Some(&(_, r)) = self.loads.iter().find(|(a, _)| *a == p.array) {
+                            views[r as usize] = outs[p.instr as usize];
+                        }
                     }
                     if let Some(r) = self.index_reg {
                         for (k, x) in regs[r as usize][..len].iter_mut().enumerate() {
@@ -572,6 +692,7 @@ impl Kernel {
                 Draw { key, ids },
                 &self.tables,
                 views,
+                outs,
             );
             // A stored or tested register still a view (a value passed through
             // unchanged) becomes a copy before the arrays are written.
@@ -579,7 +700,7 @@ impl Kernel {
                 Some(Src::Reg(r)) => Some(r),
                 _ => None,
             };
-            for r in self.stores.iter().map(|&(_, r)| r).chain(result_reg) {
+            for r in stores.iter().map(|&(_, r)| r).chain(result_reg) {
                 let view = std::mem::replace(&mut views[r as usize], std::ptr::null());
                 if !view.is_null() {
                     // SAFETY: as in Reader::get; the arrays are not written yet.
@@ -591,7 +712,7 @@ impl Kernel {
             match elements {
                 Elements::Range(start, _) => {
                     let s = start + pos;
-                    for &(a, r) in &self.stores {
+                    for &(a, r) in stores {
                         arrays[a].as_mut()[s..s + len].copy_from_slice(&regs[r as usize][..len]);
                     }
                     if let Some(res) = self.result {
@@ -635,19 +756,154 @@ impl Kernel {
     }
 }
 
+/// [`scan`] with comparison `op` against `bound`. Over a range, where the processor has
+/// AVX-512 or AVX2, the blocks of 16 are compared with vector compares that give a bit
+/// mask directly (what the compiler does not find on its own); the comparisons are the
+/// ordered ones of Rust's `>`, `>=`, `<`, `<=` (NaN compares false).
+fn scan_comparison(
+    arr: &[f64],
+    elements: Elements,
+    op: BinOp,
+    bound: f64,
+    hit: &mut impl FnMut(u32),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if let Elements::Range(start, n) = elements {
+        use std::arch::x86_64::{_CMP_GE_OQ, _CMP_GT_OQ, _CMP_LE_OQ, _CMP_LT_OQ};
+        let arr = &arr[start..start + n];
+        macro_rules! wide {
+            ($f:ident) => {
+                match op {
+                    // SAFETY: the processor supports the instructions, checked by the caller.
+                    BinOp::Gt => return unsafe { $f::<_CMP_GT_OQ>(arr, start, bound, hit) },
+                    BinOp::Ge => return unsafe { $f::<_CMP_GE_OQ>(arr, start, bound, hit) },
+                    BinOp::Lt => return unsafe { $f::<_CMP_LT_OQ>(arr, start, bound, hit) },
+                    BinOp::Le => return unsafe { $f::<_CMP_LE_OQ>(arr, start, bound, hit) },
+                    _ => {}
+                }
+            };
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            wide!(scan_avx512);
+        } else if std::arch::is_x86_feature_detected!("avx2") {
+            wide!(scan_avx2);
+        }
+    }
+    match op {
+        BinOp::Gt => scan(arr, elements, |x| x > bound, hit),
+        BinOp::Ge => scan(arr, elements, |x| x >= bound, hit),
+        BinOp::Lt => scan(arr, elements, |x| x < bound, hit),
+        BinOp::Le => scan(arr, elements, |x| x <= bound, hit),
+        _ => scan(arr, elements, |x| apply_bin(op, x, bound) != 0.0, hit),
+    }
+}
+
+/// Calls `hit(base + j)` for the bits `j` of `mask`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn hits_of_mask(mut mask: u32, base: usize, hit: &mut impl FnMut(u32)) {
+    while mask != 0 {
+        hit((base + mask.trailing_zeros() as usize) as u32);
+        mask &= mask - 1;
+    }
+}
+
+/// The tail after the last whole block, element by element, with the same predicate.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn scan_tail<const P: i32>(tail: &[f64], base: usize, bound: f64, hit: &mut impl FnMut(u32)) {
+    use std::arch::x86_64::{_CMP_GE_OQ, _CMP_GT_OQ, _CMP_LE_OQ};
+    for (j, &x) in tail.iter().enumerate() {
+        let yes = match P {
+            _CMP_GT_OQ => x > bound,
+            _CMP_GE_OQ => x >= bound,
+            _CMP_LE_OQ => x <= bound,
+            _ => x < bound,
+        };
+        if yes {
+            hit((base + j) as u32);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn scan_avx512<const P: i32>(
+    arr: &[f64],
+    start: usize,
+    bound: f64,
+    hit: &mut impl FnMut(u32),
+) {
+    use std::arch::x86_64::*;
+    let b = _mm512_set1_pd(bound);
+    let mut blocks = arr.chunks_exact(16);
+    let mut base = start;
+    for block in &mut blocks {
+        // SAFETY: a block holds 16 elements: two unaligned loads of 8.
+        let (x0, x1) = unsafe {
+            (
+                _mm512_loadu_pd(block.as_ptr()),
+                _mm512_loadu_pd(block.as_ptr().add(8)),
+            )
+        };
+        let mask = u32::from(_mm512_cmp_pd_mask::<P>(x0, b))
+            | (u32::from(_mm512_cmp_pd_mask::<P>(x1, b)) << 8);
+        hits_of_mask(mask, base, hit);
+        base += 16;
+    }
+    scan_tail::<P>(blocks.remainder(), base, bound, hit);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn scan_avx2<const P: i32>(
+    arr: &[f64],
+    start: usize,
+    bound: f64,
+    hit: &mut impl FnMut(u32),
+) {
+    use std::arch::x86_64::*;
+    let b = _mm256_set1_pd(bound);
+    let mut blocks = arr.chunks_exact(16);
+    let mut base = start;
+    for block in &mut blocks {
+        let p = block.as_ptr();
+        // SAFETY: a block holds 16 elements: four unaligned loads of 4.
+        let m = |k: usize| unsafe {
+            _mm256_movemask_pd(_mm256_cmp_pd::<P>(_mm256_loadu_pd(p.add(4 * k)), b)) as u32
+        };
+        let mask = m(0) | (m(1) << 4) | (m(2) << 8) | (m(3) << 12);
+        hits_of_mask(mask, base, hit);
+        base += 16;
+    }
+    scan_tail::<P>(blocks.remainder(), base, bound, hit);
+}
+
 /// Calls `hit` for the elements of `arr` where `test` holds, testing blocks of 16 with a
 /// branch-free reduction first (spikes are rare).
 #[inline(always)]
 fn scan(arr: &[f64], elements: Elements, test: impl Fn(f64) -> bool, hit: &mut impl FnMut(u32)) {
     match elements {
         Elements::Range(start, n) => {
-            for (b, block) in arr[start..start + n].chunks(16).enumerate() {
-                if block.iter().fold(false, |any, &x| any | test(x)) {
-                    for (j, &x) in block.iter().enumerate() {
-                        if test(x) {
-                            hit((start + b * 16 + j) as u32);
-                        }
-                    }
+            // A bit mask of each block of 16: compares and a mask extraction, no branch
+            // per element (spikes are rare).
+            let arr = &arr[start..start + n];
+            let mut blocks = arr.chunks_exact(16);
+            let mut base = start;
+            for block in &mut blocks {
+                let mut mask = 0u32;
+                for (j, &x) in block.iter().enumerate() {
+                    mask |= u32::from(test(x)) << j;
+                }
+                while mask != 0 {
+                    hit((base + mask.trailing_zeros() as usize) as u32);
+                    mask &= mask - 1;
+                }
+                base += 16;
+            }
+            for (j, &x) in blocks.remainder().iter().enumerate() {
+                if test(x) {
+                    hit((base + j) as u32);
                 }
             }
         }

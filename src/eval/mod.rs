@@ -5,7 +5,9 @@
 
 mod compile;
 mod exec;
+mod optimize;
 mod parallel;
+mod pool;
 mod random;
 
 pub use compile::{compile_condition, compile_statements};
@@ -125,13 +127,21 @@ enum Func {
     Not,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Instr {
     Bin {
         op: BinOp,
         dst: u32,
         a: Src,
         b: Src,
+    },
+    /// `a*b + c`, rounded after the product and after the sum (as a `Mul` then an
+    /// `Add`: no hardware fused multiply-add), made by optimize.rs.
+    MulAdd {
+        dst: u32,
+        a: Src,
+        b: Src,
+        c: Src,
     },
     Func {
         f: Func,
@@ -183,6 +193,7 @@ impl Instr {
     fn dst(&self) -> u32 {
         match *self {
             Instr::Bin { dst, .. }
+            | Instr::MulAdd { dst, .. }
             | Instr::Func { dst, .. }
             | Instr::Clip { dst, .. }
             | Instr::Where { dst, .. }
@@ -203,6 +214,10 @@ pub struct Kernel {
     n_regs: usize,
     loads: Vec<(usize, u32)>,
     stores: Vec<(usize, u32)>,
+    /// Instructions that write an array's chunk directly when the kernel runs over a
+    /// range (optimize.rs), and the stores left to copy then.
+    in_place: Vec<optimize::InPlace>,
+    range_stores: Vec<(usize, u32)>,
     index_reg: Option<u32>,
     result: Option<Src>,
     uses_random: bool,

@@ -6,18 +6,22 @@
 //! thread count.
 
 use super::exec::Scratch;
+use super::pool::Pool;
 use super::{Elements, Kernel};
 use rand::rngs::SmallRng;
-use std::sync::Arc;
 
-/// Fewer elements than this per thread are not worth the threads' start (a few µs).
-pub const MIN_PER_THREAD: usize = 8192;
+/// Fewer elements than this per thread are not worth handing out (about a microsecond).
+pub const MIN_PER_THREAD: usize = 4096;
 
 /// The thread pool of a network and the registers of each of its threads.
 pub struct Threads {
-    pool: Arc<rayon::ThreadPool>,
+    pool: Pool,
     parts: Vec<Part>,
 }
+
+/// The threads' parts, each used by the one thread that runs that part.
+struct Parts(*mut Part);
+unsafe impl Sync for Parts {}
 
 #[derive(Default)]
 struct Part {
@@ -28,15 +32,9 @@ struct Part {
 impl Threads {
     /// A pool of `n` threads (n >= 2).
     pub fn new(n: usize) -> Result<Threads, String> {
-        // The calling thread works too (`in_place_scope`): the pool has the others.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(2) - 1)
-            .thread_name(|k| format!("brian-{k}"))
-            .build()
-            .map_err(|e| format!("cannot start {n} threads: {e}"))?;
         Ok(Threads {
-            pool: Arc::new(pool),
-            parts: (0..n).map(|_| Part::default()).collect(),
+            pool: Pool::new(n.max(2))?,
+            parts: (0..n.max(2)).map(|_| Part::default()).collect(),
         })
     }
 
@@ -44,18 +42,38 @@ impl Threads {
         self.parts.len()
     }
 
+    /// The number of parts `n` elements are split into.
+    fn parts_for(&self, n: usize) -> usize {
+        self.parts.len().min(n.div_ceil(MIN_PER_THREAD)).max(1)
+    }
+
     /// Runs `f(part, lo, hi)` for contiguous parts `lo..hi` of `0..n` on the pool, each
     /// part on its own thread.
     pub fn for_parts(&self, n: usize, f: impl Fn(usize, usize, usize) + Sync) {
-        let k = self.parts.len().min(n.div_ceil(MIN_PER_THREAD)).max(1);
-        let bounds: Vec<usize> = (0..=k).map(|p| p * n / k).collect();
-        self.pool.in_place_scope(|s| {
-            for p in 1..k {
-                let (lo, hi, f) = (bounds[p], bounds[p + 1], &f);
-                s.spawn(move |_| f(p, lo, hi));
-            }
-            f(0, bounds[0], bounds[1]);
+        let k = self.parts_for(n);
+        self.pool.run(k, &|p| f(p, p * n / k, (p + 1) * n / k));
+    }
+
+    /// [`Threads::for_parts`] with each part's own hit list: `f(lo, hi, hits)`; then
+    /// `hit` gets the hits of part 0, part 1, ... in order.
+    pub fn for_parts_with_hits(
+        &mut self,
+        n: usize,
+        f: impl Fn(usize, usize, &mut Vec<u32>) + Sync,
+        hit: &mut impl FnMut(u32),
+    ) {
+        let k = self.parts_for(n);
+        let parts = Parts(self.parts.as_mut_ptr());
+        let parts = &parts;
+        self.pool.run(k, &|p| {
+            // SAFETY: part `p` is run by one thread, once.
+            let part = unsafe { &mut *parts.0.add(p) };
+            part.hits.clear();
+            f(p * n / k, (p + 1) * n / k, &mut part.hits);
         });
+        for part in &self.parts[..k] {
+            part.hits.iter().for_each(|&j| hit(j));
+        }
     }
 }
 
@@ -83,7 +101,7 @@ impl Kernel {
         rng: &mut SmallRng,
         hit: &mut impl FnMut(u32),
     ) {
-        let k = threads.parts.len().min(n.div_ceil(MIN_PER_THREAD)).max(1);
+        let k = threads.parts_for(n);
         let bounds: Vec<usize> = (0..=k).map(|p| start + p * n / k).collect();
         let used: Vec<bool> = (0..arrays.len())
             .map(|a| self.loads.iter().chain(&self.stores).any(|&(b, _)| b == a))
@@ -102,20 +120,23 @@ impl Kernel {
                 .map(|v| (v.as_mut_ptr(), v.len()))
                 .collect(),
         );
-        let pool = Arc::clone(&threads.pool);
-        let parts = &mut threads.parts[..k];
         // Each part draws the run's key from a copy of the generator: the same key for
         // all, as one thread would draw it; the generator then moves on by that draw.
-        let gens: Vec<SmallRng> = (0..k).map(|_| rng.clone()).collect();
+        let gen = rng.clone();
         if self.uses_random {
             use rand::RngCore;
             rng.next_u64();
         }
         let (shared, used, bounds) = (&shared, &used, &bounds);
-        let work = |p: usize, part: &mut Part, mut r: SmallRng| {
+        let parts = Parts(threads.parts.as_mut_ptr());
+        let parts = &parts;
+        threads.pool.run(k, &|p| {
+            // SAFETY: part `p` is run by one thread, once.
+            let part = unsafe { &mut *parts.0.add(p) };
+            let mut r = gen.clone();
             let (lo, hi) = (bounds[p], bounds[p + 1]);
             // SAFETY: the parts' ranges are disjoint, so the slices of different threads
-            // never overlap; the arrays stay alive and unresized while the scope runs
+            // never overlap; the arrays stay alive and unresized while the pool runs
             // (the caller holds them mutably).
             let mut mine: Vec<&mut [f64]> = shared
                 .0
@@ -140,19 +161,8 @@ impl Kernel {
                 &mut part.scratch,
                 &mut |j| hits.push(j),
             );
-        };
-        let work = &work;
-        // Part 0 on this thread, the others on the pool's.
-        pool.in_place_scope(|s| {
-            let mut gens = gens.into_iter();
-            let (first, rest) = parts.split_first_mut().expect("at least one part");
-            let g0 = gens.next().expect("a generator per part");
-            for ((p, part), r) in rest.iter_mut().enumerate().zip(gens) {
-                s.spawn(move |_| work(p + 1, part, r));
-            }
-            work(0, first, g0);
         });
-        for part in parts.iter() {
+        for part in &threads.parts[..k] {
             part.hits.iter().for_each(|&j| hit(j));
         }
     }
