@@ -345,3 +345,54 @@ run(1*ms);
     let b = syn.bytes_per_synapse();
     assert!(b <= 8.1, "{b} bytes per synapse");
 }
+
+#[test]
+fn pathways_that_only_add_weights_give_the_same_bits_as_computed_increments() {
+    // `ge += w` and `gi += wi` are added straight from the synapse arrays (a direct
+    // pathway); `ge += w*one_pre` goes through the kernel. One is 1, so each increment is
+    // the same number, added in the same order: the runs must agree to the last bit,
+    // with refractory neurons skipped in both.
+    let run = |direct: bool| {
+        let mut s = session("direct", 11);
+        let (exc, inh) = if direct {
+            ("ge += w", "gi += wi")
+        } else {
+            ("ge += w*one_pre", "gi += wi*one_pre")
+        };
+        exec(
+            &mut s,
+            &format!(
+                r#"
+            let wi = -2.5*mV;
+            let eqs = `
+              dv/dt = (ge + gi - (v + 49*mV))/(20*ms) : volt (unless refractory)
+              dge/dt = -ge/(5*ms) : volt (unless refractory)
+              dgi/dt = -gi/(10*ms) : volt
+              one : 1`;
+            let P = NeuronGroup(400, eqs, #{{ threshold: "v > -50*mV", reset: "v = -60*mV",
+                                              refractory: 3*ms, method: "exact" }});
+            P.one = 1;
+            P.v = "-60*mV + rand()*10*mV";
+            let Ce = Synapses(P[0..320], P, #{{ model: "w : volt", on_pre: "{exc}" }});
+            Ce.connect(#{{ p: 0.05 }});
+            Ce.w = "rand()*2*mV";
+            let Ci = Synapses(P[320..400], P, #{{ on_pre: "{inh}" }});
+            Ci.connect(#{{ p: 0.05 }});
+            let M = SpikeMonitor(P);
+            run(200*ms);
+        "#
+            ),
+        );
+        (
+            floats(&mut s, "M.i"),
+            floats(&mut s, "M.t / ms"),
+            floats(&mut s, "P.v / mV"),
+        )
+    };
+    let (a, b) = (run(true), run(false));
+    assert!(a.0.len() > 200, "too few spikes to compare: {}", a.0.len());
+    assert_eq!(a.0, b.0);
+    assert_eq!(a.1, b.1);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&a.2), bits(&b.2));
+}

@@ -240,6 +240,41 @@ impl Kernel {
     pub fn written_arrays(&self) -> impl Iterator<Item = usize> + '_ {
         self.stores.iter().map(|(a, _)| *a)
     }
+
+    /// For a kernel that computes nothing, only copies: each stored array (by binding
+    /// position, in store order) with the array or constant whose values it receives.
+    /// `None` when the kernel computes anything, draws random numbers or has a result.
+    pub fn as_copies(&self) -> Option<Vec<(usize, Copied)>> {
+        if self.uses_random || self.result.is_some() || self.index_reg.is_some() {
+            return None;
+        }
+        let mut value: Vec<Option<Copied>> = vec![None; self.n_regs];
+        for &(array, reg) in &self.loads {
+            value[reg as usize] = Some(Copied::Array(array));
+        }
+        for instr in &self.instrs {
+            let Instr::Copy { dst, a } = *instr else {
+                return None;
+            };
+            value[dst as usize] = match a {
+                Src::Const(c) => Some(Copied::Constant(c)),
+                Src::Reg(r) => Some(value[r as usize]?),
+                Src::Scalar(_) => return None,
+            };
+        }
+        self.stores
+            .iter()
+            .map(|&(array, reg)| Some((array, value[reg as usize]?)))
+            .collect()
+    }
+}
+
+/// Where a copying kernel's stored values come from ([`Kernel::as_copies`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Copied {
+    /// The array bound at this position (its values as the kernel starts).
+    Array(usize),
+    Constant(f64),
 }
 
 #[cfg(test)]

@@ -434,3 +434,21 @@ fn vectorised_exprel_is_within_4_ulp_of_expm1_over_x() {
     assert_eq!(exprel(800.0), f64::INFINITY);
     assert!(exprel(f64::NAN).is_nan());
 }
+
+#[test]
+fn copying_kernels_say_what_they_copy_and_computing_ones_do_not() {
+    let k = compile_statements(&parse_statements("v = w").unwrap(), &bind).unwrap();
+    assert_eq!(k.as_copies(), Some(vec![(0, Copied::Array(1))]));
+    let k = compile_statements(&parse_statements("w = tau\nv = w").unwrap(), &bind).unwrap();
+    assert_eq!(
+        k.as_copies(),
+        Some(vec![
+            (1, Copied::Constant(0.01)),
+            (0, Copied::Constant(0.01))
+        ])
+    );
+    for code in ["v = w*2", "v = t", "v = rand()", "v = i", "v = -w"] {
+        let k = compile_statements(&parse_statements(code).unwrap(), &bind).unwrap();
+        assert_eq!(k.as_copies(), None, "{code}");
+    }
+}

@@ -22,7 +22,7 @@ use super::{Group, GroupRef, NetworkError};
 use crate::equations::{
     parse_equations, subexpression_order, EquationError, EquationKind, Equations,
 };
-use crate::eval::{compile_statements, Binding, Elements, Kernel, Scratch};
+use crate::eval::{compile_statements, Binding, Copied, Elements, Kernel, Scratch};
 use crate::expr::{
     check_statement, infer, parse_expr, parse_statements, AssignOp, Expr, ExprError, NameInfo,
     Namespace, Statement,
@@ -76,6 +76,19 @@ struct SynapticCode {
     sequential: bool,
     /// Per slot: writes to it skip refractory neurons.
     masked: Vec<bool>,
+    /// Code that only adds synaptic variables or constants to neuron variables (`ge +=
+    /// w`, `v += J`): per increment slot, in store order, what is added. The additions
+    /// are made straight from the synapse arrays, in the same order as the kernel's
+    /// scatter would make them, so with the same bits.
+    direct: Option<Vec<(usize, Increment)>>,
+}
+
+/// What a direct pathway adds to a neuron variable for a synapse.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Increment {
+    /// The synapse's value of a synaptic variable.
+    Synapse(usize),
+    Constant(f64),
 }
 
 /// Synaptic code compiled for `run_regularly`.
@@ -397,11 +410,30 @@ impl SynNamespace<'_> {
         )?;
         let slots = slots.into_inner();
         let masked = slots.iter().map(|&s| self.conditional(s)).collect();
+        let direct = kernel.as_copies().and_then(|copies| {
+            copies
+                .into_iter()
+                .map(|(k, from)| {
+                    if !matches!(slots[k], Space::PreAdd(_) | Space::PostAdd(_)) {
+                        return None;
+                    }
+                    let inc = match from {
+                        Copied::Constant(c) => Increment::Constant(c),
+                        Copied::Array(a) => match slots[a] {
+                            Space::Synapse(v) => Increment::Synapse(v),
+                            _ => return None,
+                        },
+                    };
+                    Some((k, inc))
+                })
+                .collect::<Option<Vec<_>>>()
+        });
         Ok(SynapticCode {
             kernel,
             slots,
             sequential,
             masked,
+            direct,
         })
     }
 }
@@ -1020,6 +1052,12 @@ impl Synapses {
         if n == 0 {
             return code.slots.contains(&Space::Output).then(Vec::new);
         }
+        if let Some(direct) = &code.direct {
+            for &(k, inc) in direct {
+                self.add_direct(code.slots[k], code.masked[k], inc, ids, pre, post, groups);
+            }
+            return None;
+        }
         let mut local = std::mem::take(&mut self.local);
         local.resize_with(code.slots.len(), Vec::new);
         let written: Vec<usize> = code.kernel.written_arrays().collect();
@@ -1148,6 +1186,70 @@ impl Synapses {
                         arr[n] += inc;
                     }
                 }
+            }
+        }
+    }
+
+    /// A direct pathway's increments of one neuron variable (`slot`), synapse after
+    /// synapse: what [`Synapses::scatter`] adds after the kernel copied them.
+    #[allow(clippy::too_many_arguments)]
+    fn add_direct(
+        &self,
+        slot: Space,
+        masked: bool,
+        inc: Increment,
+        ids: Ids,
+        pre: &SideVars,
+        post: &SideVars,
+        groups: &mut [Group],
+    ) {
+        let (side, index, k) = match slot {
+            Space::PreAdd(k) => (pre, &self.pre, k),
+            Space::PostAdd(k) => (post, &self.post, k),
+            _ => return,
+        };
+        let Some(Group::Neurons(g)) = groups.get_mut(side.group) else {
+            return;
+        };
+        g.note_write(k);
+        let (arr, nr) = if masked && g.maybe_refractory() {
+            // A guarded variable is a state variable, stored before `not_refractory`.
+            let last = g.arrays.len() - 1;
+            let (vars, nr) = g.arrays.split_at_mut(last);
+            (&mut vars[k][side.start..], Some(&nr[0][side.start..]))
+        } else {
+            (&mut g.arrays[k][side.start..], None)
+        };
+        fn each(ids: Ids, index: &[u32], mut f: impl FnMut(usize, usize)) {
+            match ids {
+                Ids::Range(n) => index[..n]
+                    .iter()
+                    .enumerate()
+                    .for_each(|(s, &j)| f(s, j as usize)),
+                Ids::List(l) => l
+                    .iter()
+                    .for_each(|&s| f(s as usize, index[s as usize] as usize)),
+            }
+        }
+        match (inc, nr) {
+            (Increment::Constant(c), None) => each(ids, index, |_, j| arr[j] += c),
+            (Increment::Synapse(v), None) => {
+                let w = &self.arrays[v];
+                each(ids, index, |s, j| arr[j] += w[s]);
+            }
+            (inc, Some(nr)) => {
+                let w: &[f64] = match inc {
+                    Increment::Synapse(v) => &self.arrays[v],
+                    Increment::Constant(_) => &[],
+                };
+                each(ids, index, |s, j| {
+                    if nr[j] != 0.0 {
+                        arr[j] += match inc {
+                            Increment::Synapse(_) => w[s],
+                            Increment::Constant(c) => c,
+                        };
+                    }
+                });
             }
         }
     }
