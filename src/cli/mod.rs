@@ -30,14 +30,14 @@ pub struct Args {
     /// Print no run summaries.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Threads for one network's state updates and spike propagation (default:
-    /// BRIAN_NUM_THREADS, or 1: on 2-core VMs waking a second thread every step costs more
-    /// than it saves, see docs/performance.md). Results are the same for any number.
+    /// Threads for one network's state updates and threshold scans (default:
+    /// BRIAN_NUM_THREADS, or all cores). Groups too small to split run on one thread.
+    /// Results are the same bits for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
 
-/// The number of threads: `--threads`, else BRIAN_NUM_THREADS, else one.
+/// The number of threads: `--threads`, else BRIAN_NUM_THREADS, else all cores.
 pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
     let n = match given {
         Some(n) => n,
@@ -45,7 +45,7 @@ pub fn thread_count(given: Option<usize>) -> Result<usize, String> {
             Ok(v) => v.trim().parse().map_err(|_| {
                 format!("BRIAN_NUM_THREADS should be a number of threads, got '{v}'")
             })?,
-            Err(_) => 1,
+            Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
     };
     if n == 0 {
