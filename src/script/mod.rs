@@ -581,7 +581,10 @@ impl Session {
             if let Some(c) = constant {
                 return Ok(Some(Dynamic::from(c)));
             }
-            Ok(lookup(name).map(Dynamic::from))
+            // Brian 2's physical constants (`from brian2.units.constants import *`).
+            Ok(lookup(name)
+                .or_else(|| crate::units::physical_constant(name))
+                .map(Dynamic::from))
         });
         // `run(...)` and the other frame functions become custom syntax, which sees the
         // calling scope; `x.run(...)` stays a method call.

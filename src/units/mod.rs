@@ -5,12 +5,14 @@
 //! 0 and ±inf match any dimension; `exp`, `log` and friends need dimensionless arguments;
 //! exponents are dimensionless numbers (fractional allowed).
 
+mod constants;
 mod dimension;
 mod display;
 mod quantity;
 pub mod registry;
 mod shared;
 
+pub use constants::{constant_names, physical_constant};
 pub use dimension::Dimension;
 pub use display::{best_unit, dimension_name, format_number};
 pub use quantity::{is_unit_free, ArrayLabel, DividedBy, Quantity, QuantityArray};
