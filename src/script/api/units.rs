@@ -464,6 +464,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         arange(a, b, Dynamic::from_int(1))
     });
     engine.register_fn("format_number", |v: FLOAT| format_number(v));
+    register_dimension_functions(engine);
 }
 
 /// A Rhai range `a..b` as Python's slice `a:b` of `len` elements: negative ends count
@@ -477,4 +478,78 @@ pub fn python_slice(r: std::ops::Range<INT>, len: usize) -> (usize, usize) {
     };
     let (s, e) = (at(r.start), at(r.end));
     (s, e.max(s))
+}
+
+/// The dimension of a number, a quantity or an array of them.
+fn dimension_of(d: &Dynamic, what: &str) -> RResult<crate::units::Dimension> {
+    if let Some(a) = d.clone().try_cast::<QuantityArray>() {
+        return Ok(a.dim);
+    }
+    if d.is::<Array>() {
+        return Ok(to_qarray(d, what)?.dim);
+    }
+    Ok(to_quantity(d, what)?.dim)
+}
+
+/// Brian 2's `get_dimensions`, `have_same_dimensions`, `is_dimensionless` and `in_unit`.
+fn register_dimension_functions(engine: &mut Engine) {
+    use crate::units::{best_unit, Dimension};
+    engine.register_type_with_name::<Dimension>("Dimension");
+    for ty in ["to_string", "to_debug"] {
+        engine.register_fn(ty, |d: &mut Dimension| d.base_form());
+    }
+    engine.register_fn("==", |a: Dimension, b: Dimension| a == b);
+    engine.register_fn("!=", |a: Dimension, b: Dimension| a != b);
+    engine.register_fn("get_dimensions", |x: Dynamic| {
+        dimension_of(&x, "get_dimensions' argument")
+    });
+    engine.register_fn("is_dimensionless", |x: Dynamic| -> RResult<bool> {
+        Ok(dimension_of(&x, "is_dimensionless' argument")?.is_dimensionless())
+    });
+    engine.register_fn(
+        "have_same_dimensions",
+        |a: Dynamic, b: Dynamic| -> RResult<bool> {
+            Ok(dimension_of(&a, "have_same_dimensions' first argument")?
+                == dimension_of(&b, "have_same_dimensions' second argument")?)
+        },
+    );
+    engine.register_fn("in_unit", |x: Dynamic, unit: Dynamic| -> RResult<String> {
+        let u = to_quantity(&unit, "in_unit's unit")?;
+        let (symbol, factor) = best_unit(u.dim, u.value);
+        if u.value != factor || u.value == 0.0 {
+            return err(format!(
+                "in_unit needs a unit (like mV or nS) as its second argument, got {u}"
+            ));
+        }
+        let dim = dimension_of(&x, "in_unit's value")?;
+        if dim != u.dim {
+            return err(format!(
+                "in_unit: the value has units of {} and the unit {symbol} of {}; they must \
+                 have the same dimensions",
+                crate::units::dimension_name(dim),
+                crate::units::dimension_name(u.dim)
+            ));
+        }
+        let with_unit = |number: String| {
+            if symbol.is_empty() {
+                number
+            } else {
+                format!("{number} {symbol}")
+            }
+        };
+        if let Some(a) = x.clone().try_cast::<QuantityArray>().or_else(|| {
+            x.is::<Array>()
+                .then(|| to_qarray(&x, "in_unit's value").ok())
+                .flatten()
+        }) {
+            let shown: Vec<String> = a
+                .values
+                .iter()
+                .map(|v| format_number(v / u.value))
+                .collect();
+            return Ok(with_unit(format!("[{}]", shown.join(", "))));
+        }
+        let q = to_quantity(&x, "in_unit's value")?;
+        Ok(with_unit(format_number(q.value / u.value)))
+    });
 }
