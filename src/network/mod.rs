@@ -8,6 +8,7 @@ mod clock;
 mod connect;
 mod connection;
 mod events;
+mod generator;
 mod inputs;
 mod monitors;
 mod names;

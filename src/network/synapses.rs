@@ -991,8 +991,44 @@ impl Synapses {
         externals: &Values,
         rng: &mut SmallRng,
     ) -> Result<(Vec<f64>, Dimension), NetworkError> {
+        let expr = parse_expr(code).map_err(|error| NetworkError::Code {
+            object: spec.name.clone(),
+            what: "connect".into(),
+            text: code.into(),
+            error,
+        })?;
+        Self::evaluate_pairs_with(
+            code,
+            expr,
+            &[],
+            pairs_pre,
+            pairs_post,
+            spec,
+            groups,
+            dt,
+            externals,
+            rng,
+        )
+    }
+
+    /// [`Synapses::evaluate_pairs`] for a parsed expression, with extra per-pair
+    /// dimensionless variables (a generator's inner variable, its result index).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn evaluate_pairs_with(
+        code: &str,
+        expr: Expr,
+        extras: &[(&str, &[f64])],
+        pairs_pre: &[u32],
+        pairs_post: &[u32],
+        spec: &SynapsesSpec,
+        groups: &mut [Group],
+        dt: f64,
+        externals: &Values,
+        rng: &mut SmallRng,
+    ) -> Result<(Vec<f64>, Dimension), NetworkError> {
+        let model: String = extras.iter().map(|(n, _)| format!("{n} : 1\n")).collect();
         let mut probe = Synapses::new(SynapsesSpec {
-            model: String::new(),
+            model,
             on_pre: Vec::new(),
             on_post: Vec::new(),
             on_event: Vec::new(),
@@ -1001,10 +1037,24 @@ impl Synapses {
         })?;
         probe.pre = pairs_pre.to_vec();
         probe.post = pairs_post.to_vec();
-        probe.arrays = vec![vec![0.0; pairs_pre.len()]];
+        probe.arrays = if extras.is_empty() {
+            vec![vec![0.0; pairs_pre.len()]]
+        } else {
+            probe
+                .array_names
+                .iter()
+                .map(|a| {
+                    extras
+                        .iter()
+                        .find(|(n, _)| n == a)
+                        .expect("an extra")
+                        .1
+                        .to_vec()
+                })
+                .collect()
+        };
         let pre = SideVars::of(groups, spec.source);
         let post = SideVars::of(groups, spec.target);
-        let expr = parse_expr(code).map_err(|e| probe.code_error("connect", code, e))?;
         let (compiled, dim) = {
             let ns = probe.namespace(&pre, &post, dt, externals);
             let dim = infer(&expr, &ns).map_err(|e| probe.code_error("connect", code, e))?;

@@ -588,6 +588,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     let s = shared.clone();
+    engine.register_fn("NeuronGroup", move |n: INT, opts: Map| {
+        let model = to_string(
+            opts.get("model")
+                .ok_or("NeuronGroup(N, #{...}) needs model (the equations)")?,
+            "model",
+        )?;
+        neuron_group(&s, n, model, opts)
+    });
+    let s = shared.clone();
     engine.register_fn("NeuronGroup", move |opts: Map| {
         let n = to_int(opts.get("N").ok_or("NeuronGroup(#{...}) needs N")?, "N")?;
         let model = to_string(
@@ -878,6 +887,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         s.borrow().net.connections[c.0].len() as INT
     });
     engine.register_fn("todense", |m: &mut Matrix| m.clone());
+    // NumPy's `a.T`: the transpose.
+    engine.register_get("T", |m: &mut Matrix| {
+        let d = m.data.as_slice();
+        let mut t = Vec::with_capacity(d.len());
+        for j in 0..m.ncols {
+            t.extend((0..m.nrows).map(|k| d[k * m.ncols + j]));
+        }
+        Matrix::from_data(t.into(), m.ncols, m.nrows, m.dim)
+    });
     engine.register_fn("len", |m: &mut Matrix| m.nrows as INT);
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
         let k = matrix_row(m, i)?;

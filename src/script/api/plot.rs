@@ -471,6 +471,31 @@ fn plot_xy(shared: &Shared, x: Option<Dynamic>, y: Dynamic, opts: Map) -> RResul
     let st = style(&opts)?;
     let mut state = shared.borrow_mut();
     let ax = state.figure.current_axes();
+    // matplotlib draws each column of a 2-D y as its own line.
+    if let Some(m) = y.clone().try_cast::<super::network::Matrix>() {
+        let n = m.nrows;
+        let x = match x {
+            Some(x) => axis_data(ax, true, &x, "x")?,
+            None => AxisData {
+                values: (0..n).map(|k| k as f64).collect(),
+                label: None,
+            },
+        };
+        if x.values.len() != n {
+            return err(format!(
+                "plot(): x has {} values but y has {n} rows (plot(x, M) draws each column of M against x; M.T transposes)",
+                x.values.len()
+            ));
+        }
+        let d = m.data.as_slice();
+        for j in 0..m.ncols {
+            let col: Vec<f64> = (0..n).map(|k| d[k * m.ncols + j]).collect();
+            ax.plot(x.values.clone(), col, st.clone())
+                .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+        }
+        label_axis(ax, true, x.label);
+        return Ok(());
+    }
     let y = axis_data(ax, false, &y, "y")?;
     let x = match x {
         Some(x) => axis_data(ax, true, &x, "x")?,

@@ -102,32 +102,86 @@ fn synapses(
     Ok(SynapsesHandle(index))
 }
 
+/// An index argument of `connect`: an integer, or an array of them.
+fn index_argument(d: &Dynamic, what: &str) -> RResult<Vec<usize>> {
+    if let Ok(k) = d.as_int() {
+        return match usize::try_from(k) {
+            Ok(k) => Ok(vec![k]),
+            Err(_) => err(format!("connect: {what} must not be negative, got {k}")),
+        };
+    }
+    to_indices(d, what)
+}
+
 fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
-    check_keys(&opts, &["condition", "p", "n", "i", "j"], "connect")?;
+    check_keys(
+        &opts,
+        &["condition", "p", "n", "i", "j", "skip_if_invalid"],
+        "connect",
+    )?;
     let mut rule = ConnectRule {
         p: 1.0,
         n: 1,
         ..Default::default()
     };
     if let Some(c) = opts.get("condition") {
-        rule.condition = Some(to_string(c, "condition")?);
+        match c.as_bool() {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(_) => rule.condition = Some(to_string(c, "condition")?),
+        }
     }
     if let Some(p) = opts.get("p") {
-        rule.p = to_quantity(p, "p")?
-            .to_f64("p")
-            .map_err(|e| e.to_string())?;
+        if p.is_string() {
+            rule.p_expr = Some(to_string(p, "p")?);
+        } else {
+            rule.p = to_quantity(p, "p")?
+                .to_f64("p")
+                .map_err(|e| e.to_string())?;
+        }
     }
     if let Some(n) = opts.get("n") {
-        rule.n = match to_int(n, "n")? {
-            k if k >= 0 => k as usize,
-            k => return err(format!("connect: n must not be negative, got {k}")),
-        };
+        if n.is_string() {
+            rule.n_expr = Some(to_string(n, "n")?);
+        } else {
+            rule.n = match to_int(n, "n")? {
+                k if k >= 0 => k as usize,
+                k => return err(format!("connect: n must not be negative, got {k}")),
+            };
+        }
+    }
+    if let Some(b) = opts.get("skip_if_invalid") {
+        rule.skip_if_invalid = b
+            .as_bool()
+            .map_err(|_| "connect: skip_if_invalid must be true or false")?;
     }
     match (opts.get("i"), opts.get("j")) {
-        (Some(i), Some(j)) => rule.pairs = Some((to_indices(i, "i")?, to_indices(j, "j")?)),
-        (None, Some(j)) if j.is_string() => rule.j = Some(to_string(j, "j")?),
+        (Some(i), _) if i.is_string() => rule.i = Some(to_string(i, "i")?),
+        (_, Some(j)) if j.is_string() => rule.j = Some(to_string(j, "j")?),
+        (Some(i), Some(j)) => {
+            let (mut is, mut js) = (index_argument(i, "i")?, index_argument(j, "j")?);
+            // Broadcast a single index against an array, as NumPy does.
+            if is.len() == 1 && js.len() > 1 {
+                is = vec![is[0]; js.len()];
+            } else if js.len() == 1 && is.len() > 1 {
+                js = vec![js[0]; is.len()];
+            }
+            rule.pairs = Some((is, js))
+        }
         (None, None) => {}
-        _ => return err("connect needs both i and j as arrays, or j as an expression of i"),
+        _ => return err("connect needs both i and j as indices, or one of them as an expression or generator of the other"),
+    }
+    if opts.get("i").is_some_and(|d| d.is_string()) && opts.contains_key("j") {
+        return err("connect: generator syntax for i cannot be combined with a j argument");
+    }
+    if opts.get("j").is_some_and(|d| d.is_string()) && opts.contains_key("i") {
+        return err("connect: generator syntax for j cannot be combined with an i argument");
+    }
+    if rule.skip_if_invalid && rule.pairs.is_some() {
+        return err("connect: skip_if_invalid works with string expressions only, as in Brian 2");
+    }
+    if rule.condition.is_some() && (rule.pairs.is_some() || rule.i.is_some() || rule.j.is_some()) {
+        return err("connect: a condition cannot be combined with i or j arguments");
     }
     let mut st = shared.borrow_mut();
     let ns = st.namespace_values();
@@ -260,6 +314,23 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             connect(&sh, s, o)
         },
     );
+    let sh = shared.clone();
+    engine.register_fn(
+        "connect",
+        move |s: &mut SynapsesHandle, c: ImmutableString, mut o: Map| {
+            if o.contains_key("condition") {
+                return err("connect: the condition is given twice (as the first argument and as condition:)");
+            }
+            o.insert("condition".into(), Dynamic::from(c));
+            connect(&sh, s, o)
+        },
+    );
+    let sh = shared.clone();
+    engine.register_fn("connect", move |s: &mut SynapsesHandle, c: bool| {
+        let mut o = Map::new();
+        o.insert("condition".into(), Dynamic::from(c));
+        connect(&sh, s, o)
+    });
     for f in ["to_string", "to_debug"] {
         let sh = shared.clone();
         engine.register_fn(f, move |s: &mut SynapsesHandle| {
