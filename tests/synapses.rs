@@ -175,7 +175,7 @@ fn connect_rules_follow_brian() {
         )
         .unwrap_err();
     assert!(
-        e.message.contains("outside the 20 targets"),
+        e.message.contains("outside the range 0 to 19"),
         "{}",
         e.message
     );
