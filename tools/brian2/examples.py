@@ -1087,7 +1087,9 @@ def ex_stochastic_odes(_seed):
         G.X = X0
         mon = StateMonitor(G, 'X', record=True)
         net = Network(G, mon)
-        net.run(runtime)
+        # mu and sigma are module globals in the example; here they live in the enclosing
+        # function, which Brian's implicit namespace does not see from simulate()
+        net.run(runtime, namespace={'mu': mu, 'sigma': sigma})
         return mon.t_[:], mon.X.flatten()
 
     def exact_solution(t, dt):
@@ -1230,7 +1232,7 @@ EXAMPLES = {
     "STDP": ("examples/synapses/STDP.py", False, 3, "cython"),
     "spatial_connections": ("examples/synapses/spatial_connections.py", False, 10, "numpy"),
     "continuous_interaction": ("examples/synapses/continuous_interaction.py", True, 1, "numpy"),
-    "spike_based_homeostasis": ("examples/synapses/spike_based_homeostasis.py", False, 10, "cython"),
+    "spike_based_homeostasis": ("examples/synapses/spike_based_homeostasis.py", False, 5, "cython"),
     "efficient_gaussian_connectivity": ("examples/synapses/efficient_gaussian_connectivity.py", False, 10, "numpy"),
     "homeostatic_stdp_at_inhibitory_synapes": ("examples/synapses/homeostatic_stdp_at_inhibitory_synapes.py", False, 10, "cython"),
     "exprel_function": ("examples/advanced/exprel_function.py", True, 1, "numpy"),
