@@ -43,6 +43,73 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ),
         ],
     ),
+    (
+        "CUBA",
+        &[
+            ("rate_Hz", "s_mon.num_spikes / (4000 * second) / Hz"),
+            ("rate_exc_Hz", "sum(s_mon.count[..3200]) / (3200 * second) / Hz"),
+            ("rate_inh_Hz", "sum(s_mon.count[3200..]) / (800 * second) / Hz"),
+            ("n_syn_exc", "len(Ce)"),
+            ("n_syn_inh", "len(Ci)"),
+        ],
+    ),
+    (
+        "COBAHH",
+        &[
+            (
+                "trace_n_crossings",
+                "let c = 0; for k in [1, 10, 100] { let v = trace[k].v / mV;
+                 for j in 1..len(v) { if v[j - 1] <= -20.0 && v[j] > -20.0 { c += 1; } } } c",
+            ),
+            ("trace_v_mean_mV", "mean(trace.v) / mV"),
+            ("n_syn_exc", "len(Ce)"),
+            ("n_syn_inh", "len(Ci)"),
+        ],
+    ),
+    (
+        "IF_curve_Hodgkin_Huxley",
+        &[
+            ("n_spikes", "monitor.num_spikes"),
+            ("n_firing", "sum(monitor.count > 0)"),
+            ("rate_99_Hz", "monitor.count[99] / duration / Hz"),
+            ("rate_50_Hz", "monitor.count[50] / duration / Hz"),
+        ],
+    ),
+    (
+        "adaptive_threshold",
+        &[
+            ("n_spikes", "M_crossings.num_spikes"),
+            ("v_at_crossing_mean_mV", "mean(M_crossings.v) / mV"),
+            ("vt_mean_mV", "mean(Mvt[0].vt) / mV"),
+            ("v_mean_mV", "mean(Mv[0].v) / mV"),
+        ],
+    ),
+    (
+        "reliability",
+        &[
+            ("rate_Hz", "spikes.num_spikes / (N * 500*ms) / Hz"),
+            (
+                "fano_1ms",
+                "let c = []; c.pad(500, 0); for t in spikes.t / ms { c[to_int(floor(t + 1e-6))] += 1; }
+                 let m = 0.0; for x in c { m += x; } m /= 500;
+                 let v = 0.0; for x in c { v += (x - m) ** 2; } v / 500 / m",
+            ),
+        ],
+    ),
+    (
+        "phase_locking",
+        &[
+            ("rate_Hz", "S.num_spikes / (n * second) / Hz"),
+            (
+                "vector_strength_late",
+                "let c = 0.0; let s = 0.0; let k = 0;
+                 for t in S.t / second { if t >= 0.5 { c += cos(2 * pi * 10 * t); s += sin(2 * pi * 10 * t); k += 1; } }
+                 sqrt((c / k) ** 2 + (s / k) ** 2)",
+            ),
+            ("count_99", "S.count[99]"),
+            ("trace_v_mean", "mean(trace[50].v)"),
+        ],
+    ),
 ];
 
 #[test]

@@ -817,6 +817,24 @@ impl Network {
         value: &Assigned,
         externals: &Values,
     ) -> Result<(), NetworkError> {
+        if self.is_linked(r.group, name) {
+            return Err(NetworkError::Other(format!(
+                "cannot set the linked variable '{name}' directly: link it to another \
+                 group's variable with linked_var(source, \"name\")"
+            )));
+        }
+        self.assign_group_values(r, name, value, externals)?;
+        self.refresh_links(); // the assigned variable may be another group's link source
+        Ok(())
+    }
+
+    fn assign_group_values(
+        &mut self,
+        r: GroupRef,
+        name: &str,
+        value: &Assigned,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
         let dt = self.default_dt();
         let rng = &mut self.rng;
         let Group::Neurons(ng) = &mut self.groups[r.group] else {

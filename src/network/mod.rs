@@ -10,6 +10,7 @@ mod connection;
 mod events;
 mod generator;
 mod inputs;
+mod linked;
 mod monitors;
 mod names;
 pub mod namespace;
@@ -34,6 +35,7 @@ pub use connection::{
 };
 pub use events::{check_event_name, CustomEvent, Slot};
 pub use inputs::{PoissonGroup, PoissonInput, SpikeGeneratorGroup};
+pub use linked::{Link, LinkIndex};
 pub use monitors::{PopulationRateMonitor, SpikeMonitor, StateMonitor, Window};
 pub use namespace::Values;
 pub use network_operation::NetworkOperation;
@@ -289,6 +291,8 @@ pub struct Network {
     pub run_regularly: Vec<RunRegularly>,
     /// Script code run in the loop (network_operation.rs).
     pub network_operations: Vec<NetworkOperation>,
+    /// Linked variables, refreshed before every operation (linked.rs).
+    pub links: Vec<Link>,
     /// Seconds per operation of the last run made with `profile` (run.rs).
     profiling: Option<Vec<(String, f64)>>,
     pub rng: SmallRng,
@@ -333,6 +337,7 @@ impl Network {
             poisson_inputs: Vec::new(),
             run_regularly: Vec::new(),
             network_operations: Vec::new(),
+            links: Vec::new(),
             profiling: None,
             stored: Default::default(),
             members: Members::default(),
@@ -432,6 +437,7 @@ impl Network {
             .map(|k| dt_of(Kind::Synapses, k))
             .collect();
         let act = self.members.clone();
+        self.check_links(|k| act.group(k))?;
         for (k, g) in self.groups.iter_mut().enumerate() {
             if !act.group(k) {
                 continue;
@@ -473,6 +479,9 @@ impl Network {
 
     /// Runs one operation; returns the number of spikes it emitted.
     fn execute(&mut self, op: &Operation, tick: Tick) -> u64 {
+        if !self.links.is_empty() {
+            self.refresh_links();
+        }
         let Tick { t, dt, step } = tick;
         let k = op.object.index;
         match op.part {

@@ -263,6 +263,7 @@ impl Network {
                     step: c.timestep,
                 };
                 if op.part == Part::NetworkOperation {
+                    self.refresh_links(); // the script may read them
                     run.next_op = Some(i + 1);
                     run.paused_at = Some((i, Instant::now()));
                     // Brian 2's `net.t` during a run: the time of the current step.
@@ -298,6 +299,7 @@ impl Network {
     /// Ends a run [`Network::resume`] returned `Done` for: sets the network's time (the
     /// end, or where a stopped run got to) and checks the state for NaN.
     pub fn finish_run(&mut self, run: RunState) -> Result<RunStats, NetworkError> {
+        self.refresh_links();
         let mut stats = run.stats;
         if stats.stopped {
             // Brian 2: the time of the earliest clock's next step.

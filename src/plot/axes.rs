@@ -331,6 +331,29 @@ impl Axes {
     /// their range (like `hist(values, bins)`; matplotlib's default is 10),
     /// drawn as filled bars in the next cycle colour. `bins == 0` is an
     /// error; no finite values draws nothing.
+    /// A histogram over given bin edges, as numpy's `histogram(values, bins=edges)`: each
+    /// bin `[a, b)` half open but the last `[a, b]`; values outside the edges not counted.
+    pub fn hist_edges(&mut self, values: Vec<f64>, edges: Vec<f64>) -> Result<(), PlotError> {
+        if edges.len() < 2 || edges.windows(2).any(|w| !(w[0] < w[1])) {
+            return Err(PlotError::InvalidArgument(
+                "hist: bin edges must be at least two increasing numbers".into(),
+            ));
+        }
+        let color = self.next_color(None);
+        let (lo, hi) = (edges[0], edges[edges.len() - 1]);
+        let mut counts = vec![0usize; edges.len() - 1];
+        for v in values.into_iter().filter(|v| (lo..=hi).contains(v)) {
+            let k = edges.partition_point(|&e| e <= v).saturating_sub(1);
+            counts[k.min(edges.len() - 2)] += 1;
+        }
+        self.artists.push(Artist::Hist(Hist {
+            edges,
+            counts,
+            color,
+        }));
+        Ok(())
+    }
+
     pub fn hist(&mut self, values: Vec<f64>, bins: usize) -> Result<(), PlotError> {
         if bins == 0 {
             return Err(PlotError::InvalidArgument(
@@ -787,6 +810,24 @@ mod tests {
         assert!(ax.hist(vec![1.0], 0).is_err());
         ax.hist(vec![], 5).unwrap();
         ax.hist(vec![2.0, 2.0], 3).unwrap();
+    }
+
+    #[test]
+    fn hist_with_edges_counts_as_numpy() {
+        let mut ax = axes();
+        // numpy.histogram([0, 0.5, 1, 1.5, 2, 2, 3, -1], bins=[0, 1, 2]) -> [2, 4]
+        ax.hist_edges(
+            vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.0, 3.0, -1.0],
+            vec![0.0, 1.0, 2.0],
+        )
+        .unwrap();
+        let Artist::Hist(h) = &ax.artists[0] else {
+            panic!()
+        };
+        assert_eq!(h.counts, vec![2, 4]);
+        assert_eq!(h.edges, vec![0.0, 1.0, 2.0]);
+        assert!(ax.hist_edges(vec![1.0], vec![0.0]).is_err());
+        assert!(ax.hist_edges(vec![1.0], vec![0.0, 2.0, 1.0]).is_err());
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Figure {
     dpi: f64,
     axes: Vec<Axes>,
     current: Option<usize>,
+    /// matplotlib's `tight_layout()`: margins and spacing fitted to the labels.
+    tight: bool,
 }
 
 impl Default for Figure {
@@ -40,6 +42,7 @@ impl Figure {
             dpi: 100.0,
             axes: Vec::new(),
             current: None,
+            tight: false,
         }
     }
 
@@ -60,6 +63,17 @@ impl Figure {
         } else {
             100.0
         };
+    }
+
+    /// matplotlib's `tight_layout()`: the margins around the subplots and the space
+    /// between them fitted to their tick labels, axis labels and titles (with a pad of
+    /// 1.08 font sizes), instead of the fixed subplot parameters.
+    pub fn tight_layout(&mut self) {
+        self.tight = true;
+    }
+
+    pub fn is_tight(&self) -> bool {
+        self.tight
     }
 
     pub fn dpi(&self) -> f64 {

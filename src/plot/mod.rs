@@ -22,7 +22,8 @@
 //! binary, so rendering needs no system fonts. Rendering is pure Rust via
 //! `plotters`; output is at 100 dpi (800 x 600 px) by default, and text,
 //! lines and markers scale with [`Figure::set_dpi`]. Rows of subplots move
-//! apart when an x label above would meet a title below.
+//! apart when an x label above would meet a title below;
+//! [`Figure::tight_layout`] fits all margins and gaps to the labels.
 //!
 //! Units stay outside: an [`AxisUnit`] on each axis only remembers which unit
 //! (a key, a text and a factor) the caller chose for it, and labels set with
@@ -30,7 +31,7 @@
 //!
 //! Not provided: interactive windows (`show`), log scales, error bars, bar
 //! charts other than histograms, mathtext, text annotations, shared axes,
-//! a general tight layout, subplots spanning several grid cells, PDF/EPS output.
+//! subplots spanning several grid cells, PDF/EPS output.
 //! Bad input never panics: non-finite values are skipped, mismatched
 //! lengths and malformed arguments are [`PlotError`]s.
 //!

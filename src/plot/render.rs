@@ -421,8 +421,110 @@ fn row_space(fig: &Figure, h: f64, pt: f64) -> f64 {
     }
 }
 
+/// Subplot parameters as fractions of the figure (matplotlib's `subplotpars`).
+#[derive(Clone, Copy)]
+struct SubplotPars {
+    left: f64,
+    right: f64,
+    bottom: f64,
+    top: f64,
+    wspace: f64,
+    hspace: f64,
+}
+
+/// matplotlib's `tight_layout(pad=1.08)`: each margin holds the decorations on that side
+/// of the outermost axes (tick labels, axis labels, titles) plus the pad, and the space
+/// between neighbours holds the decorations of both plus the pad. Tick labels are
+/// measured for the ticks the axes will get at the default layout.
+fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
+    let axes = fig.axes();
+    let pad = 1.08 * 10.0 * pt;
+    let font = 10.0 * pt;
+    let ticks = (3.5 + 3.5) * pt;
+    let (mut left, mut right, mut bottom, mut top) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for ax in axes {
+        let cell = cell_rect_spaced(ax.spec, w, h, 0.2);
+        let ((x0, x1), (y0, y1)) = ax.limits();
+        let yt = locate(y0, y1, nbins(cell.h(), 2.0 * font));
+        let widest = format_ticks(&yt)
+            .0
+            .iter()
+            .map(|s| text_width(s, font))
+            .fold(0.0, f64::max);
+        let xt = locate(x0, x1, nbins(cell.w(), 3.0 * font));
+        let last = format_ticks(&xt)
+            .0
+            .last()
+            .map_or(0.0, |s| text_width(s, font));
+        let ylabel = if ax.ylabel.is_some() {
+            1.2 * font + 4.0 * pt
+        } else {
+            0.0
+        };
+        let xlabel = if ax.xlabel.is_some() {
+            1.2 * font + 4.0 * pt
+        } else {
+            0.0
+        };
+        let title = if ax.title.is_some() {
+            1.2 * 12.0 * pt + 6.0 * pt
+        } else {
+            0.0
+        };
+        left = left.max(widest + ticks + ylabel);
+        right = right.max(last / 2.0);
+        bottom = bottom.max(1.1 * font + ticks + xlabel);
+        top = top.max(title.max(0.6 * font));
+    }
+    let rows = axes.iter().map(|a| a.spec.rows).max().unwrap_or(1) as f64;
+    let cols = axes.iter().map(|a| a.spec.cols).max().unwrap_or(1) as f64;
+    let (l, r) = ((left + pad) / w, 1.0 - (right + pad) / w);
+    let (b, t) = ((bottom + pad) / h, 1.0 - (top + pad) / h);
+    // Gaps between cells as fractions of a cell's size, as wspace/hspace are.
+    let gap_w = left + right + pad;
+    let gap_h = bottom + top + pad;
+    let cell_w = ((r - l) * w - gap_w * (cols - 1.0)) / cols;
+    let cell_h = ((t - b) * h - gap_h * (rows - 1.0)) / rows;
+    let default = SubplotPars {
+        left: 0.125,
+        right: 0.9,
+        bottom: 0.11,
+        top: 0.88,
+        wspace: 0.2,
+        hspace: 0.2,
+    };
+    if !(r > l && t > b && cell_w > 0.0 && cell_h > 0.0) {
+        return default; // too small a figure for its labels: keep matplotlib's defaults
+    }
+    SubplotPars {
+        left: l,
+        right: r,
+        bottom: b,
+        top: t,
+        wspace: gap_w / cell_w,
+        hspace: gap_h / cell_h,
+    }
+}
+
 fn cell_rect_spaced(spec: SubplotSpec, w: f64, h: f64, hspace: f64) -> Rect {
-    let (left, right, bottom, top, wspace) = (0.125, 0.9, 0.11, 0.88, 0.2);
+    cell_rect_with(
+        spec,
+        w,
+        h,
+        SubplotPars {
+            left: 0.125,
+            right: 0.9,
+            bottom: 0.11,
+            top: 0.88,
+            wspace: 0.2,
+            hspace,
+        },
+    )
+}
+
+fn cell_rect_with(spec: SubplotSpec, w: f64, h: f64, p: SubplotPars) -> Rect {
+    let (left, right, bottom, top, wspace, hspace) =
+        (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace);
     let (rows, cols) = (spec.rows.max(1) as f64, spec.cols.max(1) as f64);
     let i = spec.index.max(1) - 1;
     let (row, col) = ((i / spec.cols.max(1)) as f64, (i % spec.cols.max(1)) as f64);
@@ -495,8 +597,13 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
         .map_err(Canvas::<DB>::err)?;
     let (w, h) = (f64::from(fig.size().0), f64::from(fig.size().1));
     let hspace = row_space(fig, h, canvas.pt);
+    let tight = fig.is_tight().then(|| tight_pars(fig, w, h, canvas.pt));
     for ax in fig.axes() {
-        draw_axes(&canvas, ax, cell_rect_spaced(ax.spec, w, h, hspace))?;
+        let cell = match tight {
+            Some(p) => cell_rect_with(ax.spec, w, h, p),
+            None => cell_rect_spaced(ax.spec, w, h, hspace),
+        };
+        draw_axes(&canvas, ax, cell)?;
     }
     area.present().map_err(Canvas::<DB>::err)
 }
@@ -1292,6 +1399,54 @@ mod tests {
         assert!(clipped_runs(&[Some((-5.0, -5.0)), Some((-1.0, 20.0))], &FRAME).is_empty());
         assert!(clipped_runs(&[], &FRAME).is_empty());
         assert!(clipped_runs(&[Some((1.0, 1.0))], &FRAME).is_empty());
+    }
+
+    #[test]
+    fn tight_layout_fits_the_margins_to_the_labels() {
+        let mut fig = Figure::new();
+        for k in 1..=2 {
+            let ax = fig.subplot(2, 1, k).unwrap();
+            ax.plot(vec![0.0, 1000.0], vec![0.0, 100.0], Default::default())
+                .unwrap();
+            ax.xlabel("Time (ms)");
+            ax.ylabel("Neuron index");
+        }
+        let (w, h, pt) = (800.0, 600.0, 100.0 / 72.0);
+        let p = tight_pars(&fig, w, h, pt);
+        // Wider axes than matplotlib's fixed parameters, yet room for the labels: the left
+        // margin holds "100" (3 digits), the tick, its pad and the y label, plus the pad.
+        assert!(p.left < 0.125 && p.right > 0.9 && p.bottom < 0.11 && p.top > 0.88);
+        let left_px = p.left * w;
+        let needed = text_width("100", 10.0 * pt) + 7.0 * pt + 12.0 * pt + 4.0 * pt;
+        assert!(
+            left_px > needed && left_px < needed + 12.0 * pt,
+            "{left_px} {needed}"
+        );
+        // The gap between the rows holds the upper x label and tick labels.
+        let upper = cell_rect_with(
+            SubplotSpec {
+                rows: 2,
+                cols: 1,
+                index: 1,
+            },
+            w,
+            h,
+            p,
+        );
+        let lower = cell_rect_with(
+            SubplotSpec {
+                rows: 2,
+                cols: 1,
+                index: 2,
+            },
+            w,
+            h,
+            p,
+        );
+        let gap = lower.t - upper.b;
+        assert!(gap > (11.0 + 7.0 + 16.0) * pt, "{gap}");
+        // A figure too small for its labels keeps the fixed parameters.
+        assert_eq!(tight_pars(&fig, 40.0, 30.0, pt).left, 0.125);
     }
 
     #[test]

@@ -159,6 +159,10 @@ pub struct ArrayLabel {
     pub name: Option<String>,
     /// Set by dividing by a unit (`M.t/ms`): the values are plain numbers in this unit.
     pub unit: Option<DividedBy>,
+    /// Set on a StateMonitor's trace `M[k]` (monitor number, recorded position): Brian 2's
+    /// `M[k].v` reads another recorded variable of the same neuron. Dropped by any
+    /// arithmetic and by slicing.
+    pub trace: Option<(usize, usize)>,
 }
 
 /// A unit an array was divided by: its text (`"ms"`), dimension and size in SI units.

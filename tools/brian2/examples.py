@@ -1240,6 +1240,35 @@ EXAMPLES = {
     "stochastic_odes": ("examples/advanced/stochastic_odes.py", False, 5, "numpy"),
     "COBAHH_approximated": ("examples/advanced/COBAHH_approximated.py", True, 1, "numpy"),
 }
+# What differs from the example file besides the dropped plotting (recorded in meta.notes).
+COMMON_NOTE = ("plotting dropped; start_scope(), defaultclock.dt = 0.1*ms and seed(s) at the "
+               "start of each run")
+NOTES = {
+    "CUBA": "",
+    "COBAHH": "report='text' dropped; SpikeMonitor(P) added (for rate_Hz; no effect on the dynamics)",
+    "adaptive_threshold": "report='text' dropped",
+    "coupled_oscillators": "animation dropped; run_sim(K, random_seed) is called for K = 0, 1, 2, 4 "
+                           "/second with random_seed = s (the example uses 214040893) for all four K, "
+                           "each in a fresh start_scope(); defaultclock.dt = 1*ms as in the example",
+    "jeffress": "print() of the maximum delay dropped",
+    "STDP": "report='text' dropped",
+    "spatial_connections": "the plotting's np.random.randint picks of neurons dropped",
+    "spike_based_homeostasis": "report='text' dropped",
+    "efficient_gaussian_connectivity": "the timing loops (N up to 20000, repeated calls) replaced by "
+                                       "one call of naive, limited and divided with N = 1000 each; the "
+                                       "functions return S so that its synapses can be counted",
+    "homeostatic_stdp_at_inhibitory_synapes": "the example's analysis (g, dw per pairing) kept, plots dropped",
+    "exprel_function": "no run in the example (values of subexpressions evaluated only)",
+    "state_variables": "no run in the example (initialisation only); w_matrix computed as in the example",
+    "stochastic_odes": "np.random.seed(12347) replaced by np.random.seed(s) (in simulate and "
+                       "exact_solution, as in the example); simulate() passes "
+                       "namespace={'mu': mu, 'sigma': sigma} to net.run because mu and sigma are "
+                       "locals of the enclosing function here, not module globals; numpy target "
+                       "forced as in the example",
+    "COBAHH_approximated": "main() replaced by run_simulation(parameters) plus the NeuronGroups of "
+                           "plot_tau/plot_inf (evaluated, not run)",
+}
+
 # stochastic_odes always uses numpy (the example sets prefs.codegen.target = 'numpy' so that
 # the exact solution can replay the same numpy random numbers).
 FORCED_TARGET = {"stochastic_odes": "numpy"}
@@ -1279,6 +1308,7 @@ def run_example(name):
         "meta": meta(target, example=path, n_seeds=n, seeds=seeds,
                      defaultclock_dt=float(defaultclock.dt / second),
                      wall_time_s=round(wall, 1),
+                     notes="; ".join(x for x in (COMMON_NOTE, NOTES.get(name, "")) if x),
                      brian2_warnings=list(_collector.msgs)),
         "deterministic": deterministic,
         "stats": stats,

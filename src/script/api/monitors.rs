@@ -504,7 +504,40 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let values = element_major(&c, mon, m.0, 0).slice(pos * steps..(pos + 1) * steps);
             drop(st);
             let dim = var_dim(&s, &s.borrow().net.state_monitors[m.0], &var);
-            Ok(QuantityArray::shared(values, dim).named(var.as_str()))
+            let mut trace = QuantityArray::shared(values, dim).named(var.as_str());
+            if let Some(l) = trace.label.as_mut() {
+                l.trace = Some((m.0, pos));
+            }
+            Ok(trace)
+        },
+    );
+    // Brian 2: M[k].v, M[k].t (Rhai reads a missing property `.v` as the indexer ["v"]).
+    let (s, c) = (shared.clone(), cache.clone());
+    engine.register_indexer_get(
+        move |a: &mut QuantityArray, var: ImmutableString| -> RResult<QuantityArray> {
+            let Some((m, pos)) = a.label.as_ref().and_then(|l| l.trace) else {
+                return err(format!(
+                    "an array has no property '{var}' (only a StateMonitor's trace M[k] \
+                     has its recorded variables: M[k].{var})"
+                ));
+            };
+            let st = s.borrow();
+            let mon = &st.net.state_monitors[m];
+            if var == "t" || var == "times" {
+                return Ok(QuantityArray::shared(mon.t().clone(), Dimension::TIME).named("t"));
+            }
+            let v = mon
+                .var_position(&var)
+                .ok_or_else(|| format!("this StateMonitor records {:?}, not '{var}'", mon.vars))?;
+            let steps = mon.len();
+            let values = element_major(&c, mon, m, v).slice(pos * steps..(pos + 1) * steps);
+            drop(st);
+            let dim = var_dim(&s, &s.borrow().net.state_monitors[m], &var);
+            let mut trace = QuantityArray::shared(values, dim).named(var.as_str());
+            if let Some(l) = trace.label.as_mut() {
+                l.trace = Some((m, pos));
+            }
+            Ok(trace)
         },
     );
     for prop in ["t", "times"] {

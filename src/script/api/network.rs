@@ -264,7 +264,47 @@ fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
 
 /// Writes a variable: a quantity, an array, a number, or a code string like
 /// `"-60*mV + 10*mV*rand()"` evaluated per neuron.
+/// Brian 2's `linked_var(source, "x")`, assigned to a `(linked)` parameter.
+#[derive(Clone)]
+pub struct LinkedVar {
+    group: GroupRef,
+    name: String,
+    index: Option<Vec<i64>>,
+}
+
+fn linked_var(g: GroupHandle, name: &str, o: Map) -> RResult<LinkedVar> {
+    check_keys(&o, &["index"], "linked_var")?;
+    let index = o
+        .get("index")
+        .map(|ix| -> RResult<Vec<i64>> {
+            let a = to_qarray(ix, "the index of linked_var")?;
+            a.values
+                .iter()
+                .map(|&v| {
+                    if v.fract() == 0.0 && v.is_finite() {
+                        Ok(v as i64)
+                    } else {
+                        err(format!("linked_var: the index must hold integers, not {v}"))
+                    }
+                })
+                .collect()
+        })
+        .transpose()?;
+    Ok(LinkedVar {
+        group: g.0,
+        name: name.to_string(),
+        index,
+    })
+}
+
 fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
+    if let Some(l) = value.clone().try_cast::<LinkedVar>() {
+        return shared
+            .borrow_mut()
+            .net
+            .link_variable(g.0, name, l.group, &l.name, l.index)
+            .map_err(|e| e.to_string().into());
+    }
     // `G.flag = true` for a boolean variable (stored as 1 or 0), as Brian 2's True.
     let value = value
         .as_bool()
@@ -573,6 +613,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<ConnectionHandle>("Connection");
     engine.register_type_with_name::<PoissonInputHandle>("PoissonInput");
     engine.register_type_with_name::<Matrix>("Matrix");
+    engine.register_type_with_name::<LinkedVar>("LinkedVar");
+    engine.register_fn("linked_var", |g: GroupHandle, name: &str| {
+        linked_var(g, name, Map::new())
+    });
+    engine.register_fn("linked_var", |g: GroupHandle, name: &str, o: Map| {
+        linked_var(g, name, o)
+    });
     engine.register_type_with_name::<ThresholdObject>("EmpiricalThreshold");
     engine.register_type_with_name::<DefaultClock>("Clock");
 
@@ -897,6 +944,29 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         Matrix::from_data(t.into(), m.ncols, m.nrows, m.dim)
     });
     engine.register_fn("len", |m: &mut Matrix| m.nrows as INT);
+    // numpy's reductions without an axis: over all elements.
+    for name in ["sum", "mean", "std", "min", "max"] {
+        engine.register_fn(name, move |m: Matrix| {
+            super::units::reduce(&QuantityArray::shared(m.data, m.dim), name)
+        });
+    }
+    // A matrix times or divided by a number or quantity (M.v / mV), element by element.
+    for op in ["*", "/"] {
+        let scale = move |m: &Matrix, q: Quantity, matrix_first: bool| -> Matrix {
+            let (data, dim): (Vec<f64>, Dimension) = match (op, matrix_first) {
+                ("*", _) => (m.data.iter().map(|x| x * q.value).collect(), m.dim * q.dim),
+                (_, true) => (m.data.iter().map(|x| x / q.value).collect(), m.dim / q.dim),
+                _ => (m.data.iter().map(|x| q.value / x).collect(), q.dim / m.dim),
+            };
+            Matrix::from_data(data.into(), m.nrows, m.ncols, dim)
+        };
+        engine.register_fn(op, move |m: Matrix, q: Dynamic| -> RResult<Matrix> {
+            Ok(scale(&m, to_quantity(&q, "the factor")?, true))
+        });
+        engine.register_fn(op, move |q: Dynamic, m: Matrix| -> RResult<Matrix> {
+            Ok(scale(&m, to_quantity(&q, "the factor")?, false))
+        });
+    }
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
         let k = matrix_row(m, i)?;
         Ok(QuantityArray::shared(m.row(k), m.dim))

@@ -317,6 +317,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn("plot", move |y: Dynamic| plot_xy(&s, None, y, Map::new()));
     let s = shared.clone();
+    engine.register_fn("tight_layout", move || s.borrow_mut().figure.tight_layout());
+    let s = shared.clone();
     engine.register_fn("imshow", move |m: Dynamic, o: Map| imshow(&s, m, o));
     let s = shared.clone();
     engine.register_fn("imshow", move |m: Dynamic| imshow(&s, m, Map::new()));
@@ -581,18 +583,22 @@ fn imshow(shared: &Shared, m: Dynamic, opts: Map) -> RResult<()> {
 
 fn hist(shared: &Shared, v: Dynamic, opts: Map) -> RResult<()> {
     super::network::check_keys(&opts, &["bins"], "hist()")?;
-    let bins = match opts.get("bins") {
-        Some(b) => match to_int(b, "bins")? {
-            k if k >= 1 => k as usize,
-            k => return err(format!("hist(): bins must be at least 1, got {k}")),
-        },
-        None => 10,
-    };
     let mut state = shared.borrow_mut();
     let ax = state.figure.current_axes();
     let data = axis_data(ax, true, &v, "values")?;
-    ax.hist(data.values, bins)
-        .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
+    let drawn = match opts.get("bins") {
+        // numpy's bins=edges: an array of bin edges in the values' unit.
+        Some(b) if b.is_array() || b.is::<QuantityArray>() => {
+            let edges = axis_data(ax, true, b, "bins")?;
+            ax.hist_edges(data.values, edges.values)
+        }
+        Some(b) => match to_int(b, "bins")? {
+            k if k >= 1 => ax.hist(data.values, k as usize),
+            k => return err(format!("hist(): bins must be at least 1, got {k}")),
+        },
+        None => ax.hist(data.values, 10),
+    };
+    drawn.map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })?;
     label_axis(ax, true, data.label);
     Ok(())
 }

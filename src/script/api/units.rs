@@ -161,6 +161,7 @@ fn divided_label(a: &QuantityArray, unit: Quantity) -> Option<Box<ArrayLabel>> {
             dim: unit.dim,
             factor: unit.value,
         }),
+        trace: None,
     }))
 }
 
@@ -219,7 +220,21 @@ fn unary_math(
     })
 }
 
-fn reduce(a: &QuantityArray, name: &str) -> RResult<Dynamic> {
+impl IntoIterator for QuantityArray {
+    type Item = Dynamic;
+    type IntoIter = std::vec::IntoIter<Dynamic>;
+    fn into_iter(self) -> Self::IntoIter {
+        let dim = self.dim;
+        let out: Vec<Dynamic> = self
+            .values
+            .iter()
+            .map(|&v| q_out(Quantity::new(v, dim)))
+            .collect();
+        out.into_iter()
+    }
+}
+
+pub(crate) fn reduce(a: &QuantityArray, name: &str) -> RResult<Dynamic> {
     let n = a.len();
     if n == 0 && name != "sum" {
         return err(format!("{name}() of an empty array"));
@@ -252,6 +267,8 @@ fn index(a: &QuantityArray, k: INT) -> RResult<usize> {
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<Quantity>("Quantity");
     engine.register_type_with_name::<QuantityArray>("QuantityArray");
+    // `for t in M.t { ... }`: each element as a script value (a number when dimensionless).
+    engine.register_iterator::<QuantityArray>();
     register_ops!(engine, Quantity, Quantity);
     register_ops!(engine, Quantity, INT);
     register_ops!(engine, Quantity, FLOAT);
@@ -369,6 +386,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let mut part =
                 QuantityArray::new(a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(), a.dim);
             part.label = a.label.clone(); // a slice is still the same quantity
+            if let Some(l) = part.label.as_mut() {
+                l.trace = None; // ... but no longer a whole trace
+            }
             Ok(part)
         },
     );
