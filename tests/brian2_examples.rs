@@ -110,6 +110,77 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ("trace_v_mean", "mean(trace[50].v)"),
         ],
     ),
+    (
+        "gapjunctions",
+        &[
+            (
+                "n_resets_0",
+                "let v = trace[0].v; let c = 0; for k in 1..len(v) { if v[k] - v[k - 1] < -0.5 { c += 1; } } c",
+            ),
+            (
+                "first_reset_0_ms",
+                "let v = trace[0].v; let k = 1; while v[k] - v[k - 1] >= -0.5 { k += 1; } trace.t[k] / ms",
+            ),
+            ("v_mean_0", "mean(trace[0].v)"),
+            (
+                "n_resets_5",
+                "let v = trace[5].v; let c = 0; for k in 1..len(v) { if v[k] - v[k - 1] < -0.5 { c += 1; } } c",
+            ),
+            (
+                "first_reset_5_ms",
+                "let v = trace[5].v; let k = 1; while v[k] - v[k - 1] >= -0.5 { k += 1; } trace.t[k] / ms",
+            ),
+            ("v_mean_5", "mean(trace[5].v)"),
+            ("v_final_mean", "mean(neurons.v)"),
+        ],
+    ),
+    (
+        "nonlinear",
+        &[
+            ("M_g_max", "max(M.g[0])"),
+            ("g_syn_final_0", "S.g_syn[0]"),
+            ("x_final_0", "S.x[0]"),
+            ("g_syn_final_1", "S.g_syn[1]"),
+            ("x_final_1", "S.x[1]"),
+            ("g_post_mean", "mean(Mn[0].g)"),
+            ("v_final", "neurons.v[0]"),
+        ],
+    ),
+    (
+        "STDP",
+        &[
+            ("w_mean_over_gmax", "mean(S.w / gmax)"),
+            ("frac_w_above_0.9", "mean(S.w / gmax > 0.9)"),
+            ("frac_w_below_0.1", "mean(S.w / gmax < 0.1)"),
+            ("input_rate_Hz", "s_mon.num_spikes / (N * 100*second) / Hz"),
+            ("mon_w_mean_over_gmax", "mean(mon.w / gmax)"),
+        ],
+    ),
+    (
+        "Ornstein_Uhlenbeck",
+        &[
+            (
+                "y0_mean_first_1s",
+                "let s = 0.0; let c = 0; let y = M.y[0]; let t = M.t / second;
+                 for k in 0..len(t) { if t[k] < 1.0 { s += y[k]; c += 1; } } s / c",
+            ),
+            (
+                "y0_var_after_5s",
+                "let y = M.y[0]; let t = M.t / second; let a = [];
+                 for k in 0..len(t) { if t[k] >= 5.0 { a.push(y[k]); } } std(a) ** 2",
+            ),
+            (
+                "y1_mean_after_1s",
+                "let y = M.y[1]; let t = M.t / second; let a = [];
+                 for k in 0..len(t) { if t[k] >= 1.0 { a.push(y[k]); } } mean(a)",
+            ),
+            (
+                "y1_var_after_1s",
+                "let y = M.y[1]; let t = M.t / second; let a = [];
+                 for k in 0..len(t) { if t[k] >= 1.0 { a.push(y[k]); } } std(a) ** 2",
+            ),
+        ],
+    ),
 ];
 
 #[test]

@@ -316,6 +316,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
     let s = shared.clone();
     engine.register_fn("plot", move |y: Dynamic| plot_xy(&s, None, y, Map::new()));
+    // plot(y, ".k"): y against its index, with a format string.
+    let s = shared.clone();
+    engine.register_fn("plot", move |y: Dynamic, fmt: ImmutableString| {
+        let mut o = Map::new();
+        o.insert("fmt".into(), fmt.into());
+        plot_xy(&s, None, y, o)
+    });
     let s = shared.clone();
     engine.register_fn("tight_layout", move || s.borrow_mut().figure.tight_layout());
     let s = shared.clone();
@@ -326,6 +333,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("hist", move |v: Dynamic, o: Map| hist(&s, v, o));
     let s = shared.clone();
     engine.register_fn("hist", move |v: Dynamic| hist(&s, v, Map::new()));
+    // matplotlib's positional bins: hist(x, 20), hist(x, edges).
+    let s = shared.clone();
+    engine.register_fn("hist", move |v: Dynamic, bins: Dynamic| -> RResult<()> {
+        if bins.is_map() {
+            return hist(&s, v, bins.cast::<Map>());
+        }
+        let mut o = Map::new();
+        o.insert("bins".into(), bins);
+        hist(&s, v, o)
+    });
     let s = shared.clone();
     engine.register_fn("subplot", move |code: INT| -> RResult<()> {
         s.borrow_mut()

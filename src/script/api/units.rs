@@ -483,6 +483,17 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("arange", move |a: Dynamic, b: Dynamic| {
         arange(a, b, Dynamic::from_int(1))
     });
+    // numpy's arange(stop): 0, 1, ... below stop (in stop's unit).
+    engine.register_fn("arange", move |b: Dynamic| -> RResult<QuantityArray> {
+        let stop = to_quantity(&b, "the end")?;
+        if !stop.dim.is_dimensionless() {
+            return err(format!(
+                "arange({stop}): one argument must be a plain number; give a start, an end \
+                 and a step with units (arange(0*ms, 10*ms, 1*ms))"
+            ));
+        }
+        arange(Dynamic::from_int(0), b, Dynamic::from_int(1))
+    });
     engine.register_fn("format_number", |v: FLOAT| format_number(v));
     register_dimension_functions(engine);
 }
