@@ -510,7 +510,16 @@ impl<'a> Compiler<'a> {
                 )
             }
             _ if self.bindings.table(f).is_some() && !is_builtin(f) => {
-                let table = self.bindings.table(f).expect("checked");
+                let mut table = self.bindings.table(f).expect("checked");
+                // Brian 2 rounds the time for the reader's own time step.
+                if let Some(super::Binding::Constant(dt)) = self.bindings.bind("dt") {
+                    let k = table.rounding_for(dt);
+                    if k != table.k {
+                        let mut t = (*table).clone();
+                        t.k = k;
+                        table = std::sync::Arc::new(t);
+                    }
+                }
                 let columns = table.columns;
                 let (t, i) = match (vals[..].to_vec().as_slice(), columns) {
                     ([t], 0) => (*t, Val::constant(0.0)),

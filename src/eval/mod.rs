@@ -44,25 +44,45 @@ pub trait Bindings {
     }
 }
 
-/// Values sampled every `dt` from time 0, looked up as Brian's TimedArray does: the sample
-/// of the step containing `t` (with a small tolerance for rounding), the first before 0
-/// and the last after the end. With `columns > 0` each time holds one value per column
-/// (`ta(t, i)`), row-major.
+/// Values sampled every `dt` from time 0, looked up as Brian 2's TimedArray does: the
+/// sample of the step containing `t`, where `t` is first rounded to 1/`k` of the table's
+/// step (`k` a power of two at least 8 times the table's dt over the reader's dt, Brian 2's
+/// `_find_K`, so that times a rounding error below a sample boundary find that sample);
+/// the first before 0 and the last after the end. With `columns > 0` each time holds one
+/// value per column (`ta(t, i)`), row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub values: Vec<f64>,
     pub columns: usize,
     pub dt: f64,
+    /// Sub-steps per sample the time is rounded to (8 for a reader on the table's dt).
+    pub k: f64,
 }
 
 impl Table {
+    /// Brian 2's `_find_K(group_dt, dt)`: the rounding for a reader stepping by `group_dt`.
+    pub fn rounding_for(&self, group_dt: f64) -> f64 {
+        let k = (8.0 * self.dt / group_dt).log2().ceil().exp2();
+        if k.is_finite() {
+            k.max(1.0)
+        } else {
+            1.0
+        }
+    }
+
     pub fn at(&self, t: f64, i: f64) -> f64 {
         let width = self.columns.max(1);
         let rows = self.values.len() / width;
         if rows == 0 {
             return f64::NAN;
         }
-        let k = ((t / self.dt) + 1e-6).floor().clamp(0.0, (rows - 1) as f64) as usize;
+        // Brian 2: (int)((t/epsilon + 0.5)/K) with epsilon = dt/K.
+        let step = ((t * self.k / self.dt + 0.5) / self.k).trunc();
+        let k = if step.is_nan() {
+            0.0
+        } else {
+            step.clamp(0.0, (rows - 1) as f64)
+        } as usize;
         let c = if self.columns == 0 {
             0
         } else {

@@ -756,6 +756,71 @@ impl Network {
         Ok(())
     }
 
+    /// Brian 2's `S.w["i > j"] = ...`: sets a Synapses variable (`delay` too) where the
+    /// condition (an expression of the synapse, as connect conditions are) holds; the
+    /// others keep their values. The value may be code (evaluated for every synapse, kept
+    /// where the condition holds) or a number.
+    pub fn set_synapse_variable_where(
+        &mut self,
+        s: usize,
+        name: &str,
+        condition: &str,
+        value: &Assigned,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        if name == "i" || name == "j" {
+            return self.set_synapse_variable(s, name, value, externals);
+        }
+        if name != "delay" {
+            if self.synapses[s].var_index(name).is_none() {
+                return Err(self.synapse_unknown(s, name));
+            }
+            let dt = self.default_dt();
+            let mut local;
+            let (code, ns) = match value {
+                Assigned::Code(code) => (code.as_str(), externals),
+                Assigned::Values(arr) if arr.len() == 1 => {
+                    local = externals.clone();
+                    local.insert("_value".into(), Quantity::new(arr.values[0], arr.dim));
+                    ("_value", &local)
+                }
+                Assigned::Values(arr) => {
+                    return Err(NetworkError::Other(format!(
+                        "{}.{name}[\"{condition}\"] = ...: give one value or a code string, \
+                         not {} values",
+                        self.synapses[s].spec.name,
+                        arr.len()
+                    )))
+                }
+            };
+            return self.synapses[s].set_with_code(
+                name,
+                code,
+                Some(condition),
+                &mut self.groups,
+                dt,
+                ns,
+                &mut self.rng,
+            );
+        }
+        // Delays are not in the synapses' code: the condition is evaluated per pair.
+        let (t, dt) = (self.t(), self.default_dt());
+        let (old, dim) = self.synapses[s].values(name, &self.groups, t, dt, externals)?;
+        if self.synapses[s].var_index(name).is_none() && name != "delay" {
+            return Err(self.synapse_unknown(s, name));
+        }
+        let mask = self.synapse_values(s, condition, Dimension::DIMENSIONLESS, externals)?;
+        let new =
+            self.synapse_values_for(s, value, dim, &format!("the value for '{name}'"), externals)?;
+        let merged: Vec<f64> = mask
+            .iter()
+            .zip(new.iter().zip(&old))
+            .map(|(m, (n, o))| if *m != 0.0 { *n } else { *o })
+            .collect();
+        let arr = QuantityArray::new(merged, dim);
+        self.set_synapse_variable(s, name, &Assigned::Values(arr), externals)
+    }
+
     /// `S.name = ...` for a Synapses variable (`delay`: the pre pathway's); `i` and `j`
     /// are fixed by `connect`.
     pub fn set_synapse_variable(
@@ -789,6 +854,7 @@ impl Network {
             return self.synapses[s].set_with_code(
                 name,
                 code,
+                None,
                 &mut self.groups,
                 dt,
                 externals,
@@ -823,8 +889,27 @@ impl Network {
                  group's variable with linked_var(source, \"name\")"
             )));
         }
-        self.assign_group_values(r, name, value, externals)?;
+        self.assign_group_values(r, name, None, value, externals)?;
         self.refresh_links(); // the assigned variable may be another group's link source
+        Ok(())
+    }
+
+    /// Brian 2's `G.v["v > -50*mV"] = ...`: sets a variable where the condition (an
+    /// expression of the neuron, `i` local to a subgroup) holds; the others keep theirs.
+    /// The value is code or a single number.
+    pub fn set_group_values_where(
+        &mut self,
+        r: GroupRef,
+        name: &str,
+        condition: &str,
+        value: &Assigned,
+        externals: &Values,
+    ) -> Result<(), NetworkError> {
+        if self.is_linked(r.group, name) {
+            return self.set_group_values(r, name, value, externals);
+        }
+        self.assign_group_values(r, name, Some(condition), value, externals)?;
+        self.refresh_links();
         Ok(())
     }
 
@@ -832,6 +917,7 @@ impl Network {
         &mut self,
         r: GroupRef,
         name: &str,
+        condition: Option<&str>,
         value: &Assigned,
         externals: &Values,
     ) -> Result<(), NetworkError> {
@@ -846,11 +932,41 @@ impl Network {
             .var_index(name)
             .ok_or_else(|| unknown_variable(ng, name))?;
         let dim = ng.var_dim(name).unwrap_or_default();
-        let arr = match value {
-            Assigned::Code(code) => {
-                return ng.set_with_code(name, code, (r.start, r.len), dt, externals, rng)
+        let arr = match (value, condition) {
+            (Assigned::Code(code), _) => {
+                return ng.set_with_code(
+                    name,
+                    code,
+                    condition,
+                    (r.start, r.len),
+                    dt,
+                    externals,
+                    rng,
+                )
             }
-            Assigned::Values(arr) => arr,
+            // One value where a condition holds: the value as a named constant of the code.
+            (Assigned::Values(arr), Some(cond)) => {
+                if arr.len() != 1 {
+                    return Err(NetworkError::Other(format!(
+                        "{}.{name}[\"{cond}\"] = ...: give one value or a code string, not \
+                         {} values",
+                        ng.spec.name,
+                        arr.len()
+                    )));
+                }
+                let mut local = externals.clone();
+                local.insert("_value".into(), Quantity::new(arr.values[0], arr.dim));
+                return ng.set_with_code(
+                    name,
+                    "_value",
+                    condition,
+                    (r.start, r.len),
+                    dt,
+                    &local,
+                    rng,
+                );
+            }
+            (Assigned::Values(arr), None) => arr,
         };
         let what = format!("the value for '{name}'");
         let unit_free = arr.dim.is_dimensionless() && arr.values.iter().all(|v| is_unit_free(*v));

@@ -48,6 +48,7 @@ impl TimedArray {
             values,
             columns,
             dt,
+            k: 8.0, // a reader on the table's own dt; kernels set theirs (Table::rounding_for)
         };
         Ok(TimedArray {
             table: std::sync::Arc::new(table),

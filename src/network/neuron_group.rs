@@ -942,10 +942,12 @@ impl NeuronGroup {
     /// sees the subgroup alone: `i` counts from 0 at its first neuron and `N` is its size;
     /// and a variable flagged `(unless refractory)` keeps its value in refractory neurons
     /// (the assignment is generated code, which honours the conditional write).
+    #[allow(clippy::too_many_arguments)]
     pub fn set_with_code(
         &mut self,
         var: &str,
         code: &str,
+        condition: Option<&str>,
         range: (usize, usize),
         dt: f64,
         externals: &Values,
@@ -983,6 +985,17 @@ impl NeuronGroup {
         check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", code, e))?;
         let mut code_all = self.subexpression_code();
         let mut stmt = super::namespace::keep_whole(self.eqs.get(var), stmt);
+        if let Some(text) = condition {
+            // Brian 2's `G.v["cond"] = ...`: the others keep their value.
+            let what = "condition of the assignment";
+            let cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
+            let d = infer(&cond, &ns).map_err(|e| self.code_error(what, text, e))?;
+            if !d.is_dimensionless() || !self.is_boolean(&cond) {
+                let msg = "an index string must be a condition, as in 'v > -50*mV' or 'i < 10'";
+                return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
+            }
+            stmt.value = Expr::call("_where", vec![cond, stmt.value, Expr::name(var)]);
+        }
         if self
             .var_index(var)
             .is_some_and(|k| self.is_conditional_write(k))

@@ -934,10 +934,12 @@ impl Synapses {
     }
 
     /// Sets a variable from code per synapse (`"rand()*w_max"`, with `i`, `j`).
+    #[allow(clippy::too_many_arguments)]
     pub fn set_with_code(
         &mut self,
         var: &str,
         text: &str,
+        condition: Option<&str>,
         groups: &mut [Group],
         dt: f64,
         externals: &Values,
@@ -959,7 +961,19 @@ impl Synapses {
             })?;
             check_statement(&stmt, dim, &ns).map_err(|e| self.code_error("assignment", text, e))?;
             let mut all = self.subexpression_code();
-            all.push(super::namespace::keep_whole(self.eqs.get(var), stmt));
+            let mut stmt = super::namespace::keep_whole(self.eqs.get(var), stmt);
+            if let Some(c) = condition {
+                // Brian 2's `S.w["cond"] = ...`: the other synapses keep their value.
+                let what = "condition of the assignment";
+                let cond = parse_expr(c).map_err(|e| self.code_error(what, c, e))?;
+                let d = crate::expr::infer(&cond, &ns).map_err(|e| self.code_error(what, c, e))?;
+                if !d.is_dimensionless() {
+                    let msg = "an index string must be a condition, as in 'i > j'";
+                    return Err(self.code_error(what, c, ExprError::other(msg, cond.span)));
+                }
+                stmt.value = Expr::call("_where", vec![cond, stmt.value, Expr::name(var)]);
+            }
+            all.push(stmt);
             ns.compile(&all)
                 .map_err(|e| self.code_error("assignment", text, e))?
         };

@@ -163,6 +163,25 @@ pub struct ArrayLabel {
     /// `M[k].v` reads another recorded variable of the same neuron. Dropped by any
     /// arithmetic and by slicing.
     pub trace: Option<(usize, usize)>,
+    /// The variable the values were read from (Brian 2's VariableView): `G.v["cond"] = x`
+    /// writes there through the array. Dropped by any arithmetic and by slicing.
+    pub source: Option<VariableSource>,
+}
+
+/// A group's or synapses' variable, by position in the network's lists.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VariableSource {
+    /// Neurons `start..start + len` of group `group`.
+    Group {
+        group: usize,
+        start: usize,
+        len: usize,
+        name: String,
+    },
+    Synapses {
+        index: usize,
+        name: String,
+    },
 }
 
 /// A unit an array was divided by: its text (`"ms"`), dimension and size in SI units.

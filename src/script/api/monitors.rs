@@ -322,6 +322,21 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             Ok(QuantityArray::shared(mon.t.clone(), Dimension::TIME).named("t"))
         },
     );
+    // Brian 2's `i, t = M.it`: Rhai has no tuple unpacking, so `let it = M.it;` and
+    // `it[0]`, `it[1]`.
+    let (s, c) = (shared.clone(), cache.clone());
+    engine.register_get("it", move |m: &mut SpikeMonitorHandle| -> RResult<Array> {
+        let st = s.borrow();
+        let mon = recorded(&st.net.spike_monitors[m.0], "i")?;
+        let i = converted(&mut c.borrow_mut().spike_i, m.0, &mon.i, |i| {
+            i.iter().map(|&i| f64::from(i)).collect()
+        });
+        let mon = recorded(&st.net.spike_monitors[m.0], "t")?;
+        Ok(vec![
+            Dynamic::from(QuantityArray::shared(i, Dimension::DIMENSIONLESS).named("i")),
+            Dynamic::from(QuantityArray::shared(mon.t.clone(), Dimension::TIME).named("t")),
+        ])
+    });
     let (s, c) = (shared.clone(), cache.clone());
     engine.register_get("count", move |m: &mut SpikeMonitorHandle| {
         let st = s.borrow();

@@ -225,7 +225,21 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
                     &externals,
                 )
                 .map_err(|e| e.to_string())?;
-            Ok(variable_value(&var, values, dim, unitless))
+            let mut out = variable_value(&var, values, dim, unitless);
+            if let Some(a) = out
+                .write_lock::<QuantityArray>()
+                .as_deref_mut()
+                .filter(|_| !unitless)
+            {
+                a.label.get_or_insert_with(Default::default).source =
+                    Some(crate::units::VariableSource::Group {
+                        group: r.group,
+                        start: r.start,
+                        len: r.len,
+                        name: base.to_string(),
+                    });
+            }
+            Ok(out)
         }
         Group::Poisson(p) if name == "rates" => Ok(Dynamic::from(QuantityArray::new(
             p.rates[r.start..r.start + r.len].to_vec(),
@@ -262,8 +276,6 @@ fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
     unknown_variable(ng, name).to_string().into()
 }
 
-/// Writes a variable: a quantity, an array, a number, or a code string like
-/// `"-60*mV + 10*mV*rand()"` evaluated per neuron.
 /// Brian 2's `linked_var(source, "x")`, assigned to a `(linked)` parameter.
 #[derive(Clone)]
 pub struct LinkedVar {
@@ -297,6 +309,8 @@ fn linked_var(g: GroupHandle, name: &str, o: Map) -> RResult<LinkedVar> {
     })
 }
 
+/// Writes a variable: a quantity, an array, a number, or a code string like
+/// `"-60*mV + 10*mV*rand()"` evaluated per neuron; a `linked_var` links it.
 fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RResult<()> {
     if let Some(l) = value.clone().try_cast::<LinkedVar>() {
         return shared
@@ -614,6 +628,60 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<PoissonInputHandle>("PoissonInput");
     engine.register_type_with_name::<Matrix>("Matrix");
     engine.register_type_with_name::<LinkedVar>("LinkedVar");
+    // Brian 2's string indices: `G.v["v > -50*mV"] = ...`, `S.w["i > j"] = "..."`. Rhai
+    // reads `G.v`, sets the index on that array and writes the array back; the write
+    // goes to the network here and the array takes the new values, so the write-back
+    // changes nothing.
+    let s = shared.clone();
+    engine.register_indexer_set(
+        move |a: &mut QuantityArray, cond: ImmutableString, v: Dynamic| -> RResult<()> {
+            let Some(source) = a.label.as_ref().and_then(|l| l.source.clone()) else {
+                return err(format!(
+                    "a[\"{cond}\"] = ...: a condition string indexes a group's or synapses' \
+                     variable (G.v[\"{cond}\"] = ...), not an array"
+                ));
+            };
+            let v = v
+                .as_bool()
+                .map_or(v, |b| Dynamic::from_float(f64::from(u8::from(b))));
+            let value = if v.is_string() {
+                Assigned::Code(to_string(&v, "the value")?)
+            } else {
+                Assigned::Values(to_qarray(&v, "the value")?)
+            };
+            let mut st = s.borrow_mut();
+            let externals = st.namespace_values();
+            let (t, dt) = (st.net.t(), st.net.default_dt());
+            let fresh = match &source {
+                crate::units::VariableSource::Group {
+                    group,
+                    start,
+                    len,
+                    name,
+                } => {
+                    let r = GroupRef {
+                        group: *group,
+                        start: *start,
+                        len: *len,
+                    };
+                    st.net
+                        .set_group_values_where(r, name, &cond, &value, &externals)
+                        .map_err(|e| e.to_string())?;
+                    let ng = st.net.neurons(r).ok_or("not a NeuronGroup")?;
+                    ng.values(name, (r.start, r.len), t, dt, &externals)
+                }
+                crate::units::VariableSource::Synapses { index, name } => {
+                    st.net
+                        .set_synapse_variable_where(*index, name, &cond, &value, &externals)
+                        .map_err(|e| e.to_string())?;
+                    st.net.synapses[*index].values(name, &st.net.groups, t, dt, &externals)
+                }
+            };
+            let (values, _) = fresh.map_err(|e| e.to_string())?;
+            a.values = values.into();
+            Ok(())
+        },
+    );
     engine.register_fn("linked_var", |g: GroupHandle, name: &str| {
         linked_var(g, name, Map::new())
     });
@@ -1065,6 +1133,16 @@ pub fn register_timed_array(engine: &mut Engine) {
     engine.register_fn(
         "TimedArray",
         |values: Dynamic, dt: Dynamic| -> RResult<TimedArray> {
+            // Brian 2's keyword form, TimedArray(values, dt=...): #{ dt: ... }.
+            let dt = match dt.clone().try_cast::<Map>() {
+                Some(o) => {
+                    check_keys(&o, &["dt"], "TimedArray")?;
+                    o.get("dt")
+                        .cloned()
+                        .ok_or("TimedArray needs a dt, e.g. #{ dt: 1*ms }")?
+                }
+                None => dt,
+            };
             let dt = to_si(&dt, Dimension::TIME, "the dt of a TimedArray")?;
             let table = if let Some(m) = values.clone().try_cast::<Matrix>() {
                 let rows: Vec<QuantityArray> = (0..m.nrows)

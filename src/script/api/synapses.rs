@@ -209,7 +209,19 @@ fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<Dynamic> 
     let (values, dim) = syn
         .values(base, groups, st.net.t(), st.net.default_dt(), &externals)
         .map_err(|e| e.to_string())?;
-    Ok(super::network::variable_value(&var, values, dim, unitless))
+    let mut out = super::network::variable_value(&var, values, dim, unitless);
+    if let Some(a) = out
+        .write_lock::<QuantityArray>()
+        .as_deref_mut()
+        .filter(|_| !unitless)
+    {
+        a.label.get_or_insert_with(Default::default).source =
+            Some(crate::units::VariableSource::Synapses {
+                index: s.0,
+                name: base.to_string(),
+            });
+    }
+    Ok(out)
 }
 
 fn unknown_read(

@@ -162,6 +162,7 @@ fn divided_label(a: &QuantityArray, unit: Quantity) -> Option<Box<ArrayLabel>> {
             factor: unit.value,
         }),
         trace: None,
+        source: None,
     }))
 }
 
@@ -387,7 +388,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 QuantityArray::new(a.values.get(s..e.max(s)).unwrap_or(&[]).to_vec(), a.dim);
             part.label = a.label.clone(); // a slice is still the same quantity
             if let Some(l) = part.label.as_mut() {
-                l.trace = None; // ... but no longer a whole trace
+                l.trace = None; // ... but no longer a whole trace or variable
+                l.source = None;
             }
             Ok(part)
         },
