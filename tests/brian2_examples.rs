@@ -181,6 +181,20 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ),
         ],
     ),
+    (
+        "jeffress",
+        &[
+            ("rate_Hz", "spikes.num_spikes / (num_neurons * second) / Hz"),
+            (
+                "corr_index_sin_theta",
+                "let x = spikes.i; let y = sin(2 * pi * spikes.t / second);
+                 let mx = mean(x); let my = mean(y); let sxy = 0.0; let sxx = 0.0; let syy = 0.0;
+                 for k in 0..len(x) { sxy += (x[k] - mx) * (y[k] - my); sxx += (x[k] - mx) ** 2; syy += (y[k] - my) ** 2; }
+                 sxy / sqrt(sxx * syy)",
+            ),
+            ("trace_delay_max_ms", "max(traces.delay) / ms"),
+        ],
+    ),
 ];
 
 #[test]

@@ -5,9 +5,11 @@
 
 mod check;
 mod parse;
+mod substitute;
 
 pub use check::{check_equations, subexpression_order};
 pub use parse::parse_equations;
+pub use substitute::{substitute, Replacement};
 
 use crate::expr::{Expr, ExprError, Span};
 use crate::units::Dimension;

@@ -838,6 +838,17 @@ impl Network {
                 externals,
             );
         }
+        if name == "N_incoming" || name == "N_outgoing" {
+            return Err(NetworkError::Other(format!(
+                "S.{name} counts the synapses of each synapse's {} neuron, set by connect(); \
+                 it cannot be changed",
+                if name == "N_incoming" {
+                    "target"
+                } else {
+                    "source"
+                }
+            )));
+        }
         if name == "i" || name == "j" {
             return Err(NetworkError::Other(format!(
                 "S.{name} holds the synapses' {} neurons, set by connect(); it cannot be changed",

@@ -32,6 +32,19 @@ use crate::units::{Dimension, Quantity};
 use rand::rngs::SmallRng;
 use std::cell::RefCell;
 
+/// Brian 2's per-synapse counts.
+const COUNTS: [&str; 2] = ["N_incoming", "N_outgoing"];
+
+/// Whether `code` uses the identifier `name`.
+fn mentions(code: &str, name: &str) -> bool {
+    code.match_indices(name).any(|(k, _)| {
+        let before = code[..k].chars().next_back();
+        let after = code[k + name.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !word(before) && !word(after)
+    })
+}
+
 /// Everything a user says about a Synapses object.
 #[derive(Clone, Debug, Default)]
 pub struct SynapsesSpec {
@@ -474,6 +487,20 @@ impl Synapses {
         {
             array_names.push("lastupdate".into());
         }
+        // Brian 2's N_incoming / N_outgoing (synapses onto this synapse's target neuron,
+        // from its source neuron): stored only where the synapses' code reads them, counted
+        // after every connect (`added`); scripts read them either way (`values`).
+        for name in COUNTS {
+            let code = std::iter::once(spec.model.as_str()).chain(
+                spec.on_pre
+                    .iter()
+                    .chain(&spec.on_post)
+                    .map(|(_, c)| c.as_str()),
+            );
+            if code.into_iter().any(|c| mentions(c, name)) {
+                array_names.push(name.into());
+            }
+        }
         let arrays = array_names.iter().map(|_| Vec::new()).collect();
         let mut pathways = Vec::new();
         for (on_post, list) in [(false, &spec.on_pre), (true, &spec.on_post)] {
@@ -536,6 +563,9 @@ impl Synapses {
         if name == "lastupdate" {
             return self.var_index(name).map(|_| Dimension::TIME);
         }
+        if COUNTS.contains(&name) {
+            return self.var_index(name).map(|_| Dimension::DIMENSIONLESS);
+        }
         self.eqs
             .get(name)
             .filter(|e| e.kind != EquationKind::Subexpression)
@@ -590,6 +620,27 @@ impl Synapses {
                 d.resize(n, fill);
             }
         }
+        for name in COUNTS {
+            if let Some(k) = self.var_index(name) {
+                self.arrays[k] = self.count(name);
+            }
+        }
+    }
+
+    /// Brian 2's `N_incoming` (synapses onto each synapse's target neuron) or
+    /// `N_outgoing` (from its source neuron), per synapse.
+    pub fn count(&self, name: &str) -> Vec<f64> {
+        let side = if name == "N_incoming" {
+            &self.post
+        } else {
+            &self.pre
+        };
+        let n = side.iter().map(|&x| x as usize + 1).max().unwrap_or(0);
+        let mut per = vec![0u32; n];
+        for &x in side {
+            per[x as usize] += 1;
+        }
+        side.iter().map(|&x| f64::from(per[x as usize])).collect()
     }
 
     /// The pathway `name` ("pre", "post", or a named one), for delays.
@@ -1742,6 +1793,16 @@ impl Synapses {
                 None,
             ));
         }
+        for name in COUNTS {
+            out.push(row(
+                name,
+                none,
+                VarKind::Count,
+                VarType::Integer,
+                VarIndex::Element,
+                self.var_index(name),
+            ));
+        }
         for name in ["N", "N_pre", "N_post"] {
             out.push(row(
                 name,
@@ -1822,6 +1883,7 @@ impl Synapses {
         let values = match (var.kind, name) {
             (VarKind::Index, "i") => as_f64(&self.pre),
             (VarKind::Index, _) => as_f64(&self.post),
+            (VarKind::Count, _) => self.count(name),
             (VarKind::Size, "N") => vec![self.len() as f64],
             (VarKind::Size, "N_pre") => vec![side_len(self.spec.source)],
             (VarKind::Size, _) => vec![side_len(self.spec.target)],

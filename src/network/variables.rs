@@ -34,6 +34,9 @@ pub enum VarKind {
     LastUpdate,
     /// A synapse's delay (of its `pre` pathway).
     Delay,
+    /// For synapses: `N_incoming` and `N_outgoing`, the synapses sharing each synapse's
+    /// target or source neuron (counted from the connectivity; read-only).
+    Count,
     /// For synapses: a variable of the source (`v_pre`) or target (`v_post`, or plain
     /// `v` when the synapses have no `v`) seen per synapse.
     Reference,

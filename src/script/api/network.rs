@@ -720,7 +720,35 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         )?;
         neuron_group(&s, n, model, opts)
     });
-    engine.register_fn("Equations", |text: ImmutableString| text);
+    // Equations are their text, ending in a newline so that `+` joins them as Brian 2's
+    // Equations objects; `Equations(eqs, #{ tau: 10*ms, g: "g_e" })` substitutes.
+    let ends_in_newline = |text: &str| {
+        let mut t = text.to_string();
+        if !t.ends_with('\n') {
+            t.push('\n');
+        }
+        t
+    };
+    engine.register_fn("Equations", move |text: ImmutableString| {
+        ends_in_newline(&text)
+    });
+    engine.register_fn(
+        "Equations",
+        move |text: ImmutableString, o: Map| -> RResult<String> {
+            let mut reps = Vec::new();
+            for (k, v) in &o {
+                let r = if v.is_string() {
+                    crate::equations::Replacement::Name(to_string(v, k)?)
+                } else {
+                    crate::equations::Replacement::Value(to_quantity(v, k)?)
+                };
+                reps.push((k.to_string(), r));
+            }
+            let out = crate::equations::substitute(&text, &reps)
+                .map_err(|e| format!("Equations: {e}"))?;
+            Ok(ends_in_newline(&out))
+        },
+    );
     engine.register_fn(
         "EmpiricalThreshold",
         |opts: Map| -> RResult<ThresholdObject> {
@@ -806,6 +834,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     // Python's slice rules, as Brian 2's `G[a:b]`: `G[3200..]`, `G[-800..]`.
+    // Brian 2's G[3]: the subgroup of one neuron.
+    engine.register_indexer_get(|g: &mut GroupHandle, k: INT| -> RResult<GroupHandle> {
+        if k < 0 || k as usize >= g.0.len {
+            return err(format!(
+                "neuron {k} is outside the group's range 0 to {}",
+                g.0.len as INT - 1
+            ));
+        }
+        subgroup(g, k as usize, 1)
+    });
     engine.register_indexer_get(|g: &mut GroupHandle, r: std::ops::Range<INT>| {
         let (s, e) = super::units::python_slice(r, g.0.len);
         subgroup(g, s, e - s)
