@@ -480,12 +480,14 @@ pub struct PopulationRateMonitor {
 }
 
 /// Smoothing windows of `smooth_rate`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Window {
     /// A Gaussian with standard deviation `width`, cut at two standard deviations.
     Gaussian,
-    /// A rectangle `width` wide (an odd number of steps).
+    /// A rectangle `width` wide, rounded to the nearest odd number of steps.
     Flat,
+    /// Given weights, one per step (an odd number), normalised to sum 1.
+    Custom(Vec<f64>),
 }
 
 impl PopulationRateMonitor {
@@ -512,19 +514,23 @@ impl PopulationRateMonitor {
 
     /// The rate convolved with a normalised window of the given width (seconds), as
     /// Brian 2's `smooth_rate` does (same length, zero padding at the ends).
+    /// Brian 2's `smooth_rate`: the rate convolved with the window (normalised to sum 1),
+    /// zero outside the recording (numpy's `convolve(..., mode="same")`); window sizes are
+    /// rounded as numpy does (half to even).
     pub fn smooth_rate(&self, window: Window, width: f64, dt: f64) -> Vec<f64> {
         let kernel: Vec<f64> = match window {
             Window::Gaussian => {
-                let half = (2.0 * width / dt).round() as i64;
+                let half = (2.0 * width / dt).round_ties_even() as i64;
                 let sd = width / dt;
                 (-half..=half)
                     .map(|k| (-(k * k) as f64 / (2.0 * sd * sd)).exp())
                     .collect()
             }
             Window::Flat => {
-                let n = ((width / 2.0 / dt) as i64 * 2 + 1).max(1) as usize;
+                let n = ((width / (2.0 * dt)).round_ties_even() as i64 * 2 + 1).max(1) as usize;
                 vec![1.0; n]
             }
+            Window::Custom(w) => w,
         };
         let total: f64 = kernel.iter().sum();
         let half = (kernel.len() / 2) as i64;

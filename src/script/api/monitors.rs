@@ -7,7 +7,7 @@ use super::network::{check_keys, next_name, GroupHandle, Matrix};
 use super::synapses::SynapsesHandle;
 use crate::network::GroupRef;
 use crate::network::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
-use crate::units::{Dimension, QuantityArray, SharedVec, WeakVec};
+use crate::units::{Dimension, Quantity, QuantityArray, SharedVec, WeakVec};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -457,6 +457,25 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         "smooth_rate",
         move |m: &mut RateMonitorHandle, o: Map| -> RResult<QuantityArray> {
             check_keys(&o, &["window", "width"], "smooth_rate")?;
+            // Brian 2: a named window with a width, or an array of weights without one.
+            if let Some(w) = o.get("window").filter(|w| !w.is_string()) {
+                if o.contains_key("width") {
+                    return err("smooth_rate: a width goes with a named window (\"gaussian\" or \"flat\"), not with an array of weights");
+                }
+                let weights = to_qarray(w, "the window")?.values.into_vec();
+                if weights.len() % 2 != 1 {
+                    return err(format!(
+                        "smooth_rate: the window must have an odd number of values, not {}",
+                        weights.len()
+                    ));
+                }
+                let st = s.borrow();
+                let dt = st.net.default_dt();
+                return Ok(QuantityArray::new(
+                    st.net.rate_monitors[m.0].smooth_rate(Window::Custom(weights), 0.0, dt),
+                    Dimension::TIME.inverse(),
+                ));
+            }
             let window = match o
                 .get("window")
                 .map(|w| to_string(w, "window"))
@@ -479,8 +498,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             )?;
             let st = s.borrow();
             let dt = st.net.default_dt();
-            if width < dt {
-                return err("smooth_rate: the width must be at least one time step");
+            if !(width > 0.0) || !width.is_finite() {
+                return err(format!(
+                    "smooth_rate: the width must be a positive time, not {}",
+                    Quantity::new(width, Dimension::TIME)
+                ));
             }
             Ok(QuantityArray::new(
                 st.net.rate_monitors[m.0].smooth_rate(window, width, dt),
