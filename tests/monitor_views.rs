@@ -74,3 +74,32 @@ fn for_loops_run_over_quantity_arrays_element_by_element() {
     let total = num(&mut s, "let c = 0.0; for t in M.t / ms { c += t; } c");
     assert!((total - 4.5).abs() < 1e-12, "{total}"); // 0 + 0.1 + ... + 0.9 ms
 }
+
+#[test]
+fn true_records_every_name_of_the_equations_as_brian_2() {
+    let mut s = session("monitor-all", 1);
+    exec(
+        &mut s,
+        r#"let G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\nI = 2*v : 1\nw : 1",
+                               #{ threshold: "v>1", reset: "v=0", refractory: 1*ms });
+           G.v = 0.5;
+           let M = StateMonitor(G, true, #{ record: true });
+           let H = NeuronGroup(2, "u : 1");
+           let S = Synapses(H, H, "w : 1\ndx/dt = -x/ms : 1 (clock-driven)");
+           S.connect();
+           let MS = StateMonitor(S, true, #{ record: true });
+           let N = NeuronGroup(1, "dv/dt = -v/ms : 1");
+           let MN = StateMonitor(N, true);
+           run(0.3*ms);"#,
+    );
+    let v = floats(&mut s, "M[1].v");
+    let i = floats(&mut s, "M[1].I");
+    assert!(v.iter().zip(&i).all(|(v, i)| (2.0 * v - i).abs() < 1e-12));
+    assert_eq!(floats(&mut s, "M[0].not_refractory"), vec![1.0, 1.0, 1.0]);
+    assert_eq!(floats(&mut s, "M[0].lastspike / second").len(), 3);
+    assert_eq!(floats(&mut s, "MS.w[3]"), vec![0.0, 0.0, 0.0]);
+    assert_eq!(floats(&mut s, "MS.x[3]").len(), 3);
+    // Without refractoriness Brian 2 has no lastspike to record.
+    let e = s.eval("MN.lastspike", None).expect_err("no lastspike");
+    assert!(e.render("test", "MN.lastspike").contains("not 'lastspike'"));
+}

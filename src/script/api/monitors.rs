@@ -39,14 +39,42 @@ fn state_monitor(
         &["record", "when", "order", "dt", "clock", "timestep", "name"],
         "StateMonitor",
     )?;
-    let names: Vec<String> = if vars.is_string() {
+    let names: Vec<String> = if vars.as_bool() == Ok(true) {
+        // Brian 2's variables=True: every name of the equations (lastspike and
+        // not_refractory with refractoriness).
+        let st = shared.borrow();
+        match &source {
+            Recorded::Group(g) => {
+                let ng = st
+                    .net
+                    .neurons(g.0)
+                    .ok_or("a StateMonitor records a NeuronGroup or Synapses")?;
+                let mut names: Vec<String> =
+                    ng.eqs.equations.iter().map(|e| e.name.clone()).collect();
+                if ng.spec.refractory.is_some() || ng.spec.refractory_code.is_some() {
+                    names.extend(["lastspike".to_string(), "not_refractory".to_string()]);
+                }
+                names
+            }
+            Recorded::Synapses(h) => {
+                let syn = &st.net.synapses[h.0];
+                // Summed variables belong to the target group.
+                syn.eqs
+                    .equations
+                    .iter()
+                    .filter(|e| !e.has_flag("summed"))
+                    .map(|e| e.name.clone())
+                    .collect()
+            }
+        }
+    } else if vars.is_string() {
         vec![to_string(&vars, "the variable")?]
     } else if let Some(a) = vars.clone().try_cast::<Array>() {
         a.iter()
             .map(|v| to_string(v, "a variable name"))
             .collect::<RResult<_>>()?
     } else {
-        return err("StateMonitor needs a variable name or a list of names");
+        return err("StateMonitor needs a variable name, a list of names, or true (all)");
     };
     let mut st = shared.borrow_mut();
     // The recorded range; every name must be a variable of the source's table (stored,
