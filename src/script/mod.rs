@@ -37,6 +37,8 @@ pub struct SimState {
     pub stem: String,
     pub no_plots: bool,
     pub quiet: bool,
+    /// Whether the note that devices change nothing was printed (api/device.rs).
+    pub device_noted: bool,
     pub counters: HashMap<String, usize>,
     /// Brian 1's consecutive subgroups: how much of each group has been handed out.
     pub subgroup_cursor: HashMap<(usize, usize), usize>,
@@ -100,6 +102,7 @@ impl SimState {
             stem,
             no_plots: false,
             quiet: false,
+            device_noted: false,
             counters: HashMap::new(),
             subgroup_cursor: HashMap::new(),
             log: Vec::new(),
@@ -571,6 +574,9 @@ impl Session {
             if name == "defaultclock" {
                 return Ok(Some(Dynamic::from(api::network::DefaultClock)));
             }
+            if name == "device" {
+                return Ok(Some(Dynamic::from(api::device::Device)));
+            }
             // Brian 2's constants (`from brian2 import *` brings NumPy's).
             let constant = match name {
                 "pi" => Some(std::f64::consts::PI),
@@ -649,6 +655,7 @@ impl Session {
         api::run_control::register(&mut engine, &state);
         api::network_operation::register(&mut engine, &state);
         api::profiling::register(&mut engine, &state);
+        api::device::register(&mut engine, &state);
         Session {
             engine,
             scope: {

@@ -83,7 +83,10 @@ impl Matrix {
 
 pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
     for k in opts.keys() {
-        if !allowed.contains(&k.as_str()) {
+        // The parser renames frame functions (`run`, `store`, ...) everywhere, also as
+        // keys of a map: `#{ run: true }` arrives as `__brian_run`.
+        let k = k.strip_prefix("__brian_").unwrap_or(k);
+        if !allowed.contains(&k) {
             let hint = crate::expr::closest(k, allowed.iter().copied())
                 .map(|h| format!(" (did you mean '{h}'?)"))
                 .unwrap_or_default();
