@@ -208,9 +208,102 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
 /// Reads a variable of a (sub)group (Brian 2's variables: state variables, parameters,
 /// subexpressions computed from the state, `i` local to the subgroup, `N`; shared ones
 /// as one value; `v_` gives the values without units).
+/// Brian 2's `G.get_states(vars, subexpressions, read_only_variables, units)`: a map from
+/// each variable's name to its values (the group's clock too: `t`, `dt`,
+/// `t_in_timesteps`). Without `vars`, Brian 2's choice: every variable but
+/// subexpressions (unless asked), with the read-only `i`, `N` and clock values (unless not).
+fn get_states(shared: &Shared, g: &GroupHandle, o: Map) -> RResult<Map> {
+    check_keys(
+        &o,
+        &["vars", "subexpressions", "read_only_variables", "units"],
+        "get_states",
+    )?;
+    let flag = |k: &str, default: bool| -> RResult<bool> {
+        o.get(k).map_or(Ok(default), |v| {
+            v.as_bool()
+                .map_err(|_| format!("get_states: {k} must be true or false").into())
+        })
+    };
+    let (subexpressions, read_only, units) = (
+        flag("subexpressions", false)?,
+        flag("read_only_variables", true)?,
+        flag("units", true)?,
+    );
+    let names: Vec<String> = match o.get("vars") {
+        Some(v) => to_qarray_names(v)?,
+        None => {
+            let st = shared.borrow();
+            let ng = st
+                .net
+                .neurons(g.0)
+                .ok_or("get_states: only a NeuronGroup has state variables here")?;
+            let refractory = ng.spec.refractory.is_some() || ng.spec.refractory_code.is_some();
+            let mut names: Vec<String> = Vec::new();
+            for v in ng.variables() {
+                let keep = match v.kind {
+                    crate::network::VarKind::Subexpression => subexpressions,
+                    crate::network::VarKind::Index | crate::network::VarKind::Size => read_only,
+                    crate::network::VarKind::Refractoriness => refractory,
+                    _ => true,
+                };
+                if keep {
+                    names.push(v.name.clone());
+                }
+            }
+            if read_only {
+                names.extend(["t", "dt", "t_in_timesteps"].map(String::from));
+            }
+            names
+        }
+    };
+    let mut out = Map::new();
+    for name in names {
+        let key = if units {
+            name.clone()
+        } else {
+            format!("{name}_")
+        };
+        let v = match get_var(shared, g, &key) {
+            Ok(v) => v,
+            Err(_) if !units => get_var(shared, g, &name)?, // clock values and integers
+            Err(e) => return Err(e),
+        };
+        out.insert(name.into(), v);
+    }
+    Ok(out)
+}
+
+fn to_qarray_names(v: &Dynamic) -> RResult<Vec<String>> {
+    let a = v
+        .clone()
+        .try_cast::<rhai::Array>()
+        .ok_or("get_states: vars must be a list of variable names")?;
+    a.iter().map(|n| to_string(n, "a variable name")).collect()
+}
+
+/// Brian 2's `G.set_states(values)`: each entry assigned as `G.name = value`.
+fn set_states(shared: &Shared, g: &GroupHandle, values: Map) -> RResult<()> {
+    for (name, v) in values {
+        set_var(shared, g, &name, v)?;
+    }
+    Ok(())
+}
+
 fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
     let st = shared.borrow();
     let r = g.0;
+    // Brian 2's clock variables of a group: `G.t`, `G.dt`, `G.t_in_timesteps`.
+    if let Some(Group::Neurons(ng)) = st.net.groups.get(r.group) {
+        if ng.variable(name).is_none() && matches!(name, "t" | "dt" | "t_in_timesteps") {
+            let dt = ng.spec.dt.unwrap_or_else(|| st.net.default_dt());
+            let t = st.net.t();
+            return Ok(match name {
+                "t" => Dynamic::from(Quantity::new(t, Dimension::TIME)),
+                "dt" => Dynamic::from(Quantity::new(dt, Dimension::TIME)),
+                _ => Dynamic::from_int(crate::eval::timestep(t, dt) as INT),
+            });
+        }
+    }
     match &st.net.groups[r.group] {
         Group::Neurons(ng) => {
             let (base, unitless) = match name.strip_suffix('_') {
@@ -853,6 +946,18 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     });
     let s = shared.clone();
     engine.register_indexer_get(move |g: &mut GroupHandle, name: &str| get_var(&s, g, name));
+    let s = shared.clone();
+    engine.register_fn("get_states", move |g: &mut GroupHandle| {
+        get_states(&s, g, Map::new())
+    });
+    let s = shared.clone();
+    engine.register_fn("get_states", move |g: &mut GroupHandle, o: Map| {
+        get_states(&s, g, o)
+    });
+    let s = shared.clone();
+    engine.register_fn("set_states", move |g: &mut GroupHandle, values: Map| {
+        set_states(&s, g, values)
+    });
     let s = shared.clone();
     engine.register_indexer_set(move |g: &mut GroupHandle, name: &str, v: Dynamic| {
         set_var(&s, g, name, v)
