@@ -58,7 +58,7 @@ fn get_states_gives_brian_2s_variables_and_set_states_writes_them() {
     assert_eq!(floats(&mut s, "st.I"), json_floats(&d["I_unitless"]));
     assert_eq!(num(&mut s, "G.get_states().t_in_timesteps"), 0.0);
     let e = s
-        .eval("G.get_states(#{ var: [] })", None)
+        .eval("G.get_states(#{ variables: [] })", None)
         .expect_err("option");
-    assert!(e.render("test", "").contains("has no option 'var'"));
+    assert!(e.render("test", "").contains("has no option 'variables'"));
 }
