@@ -116,3 +116,27 @@ fn conditions_must_be_conditions_and_arrays_need_a_variable() {
         assert!(msg.contains(expected), "{code}: '{expected}' not in: {msg}");
     }
 }
+
+#[test]
+fn reading_with_a_condition_gives_the_values_where_it_holds() {
+    let mut s = session("string-indices-read", 1);
+    exec(
+        &mut s,
+        r#"let G = NeuronGroup(6, "v : volt\nu = 2*v : volt", #{ threshold: "v > 100*mV" });
+           G.v = "i*mV";
+           let sub = G[2..];"#,
+    );
+    assert_eq!(
+        floats(&mut s, r#"G.v["v > 2.5*mV"] / mV"#),
+        vec![3.0, 4.0, 5.0]
+    );
+    assert_eq!(
+        floats(&mut s, r#"G.u["i % 2 == 0"] / mV"#),
+        vec![0.0, 4.0, 8.0]
+    );
+    // `i` is local to the subgroup, as in assignments.
+    assert_eq!(floats(&mut s, r#"sub.v["i < 2"] / mV"#), vec![2.0, 3.0]);
+    let code = r#"G.v["v > 2.5"]"#;
+    let e = s.eval(code, None).expect_err(code);
+    assert!(e.render("test", code).contains("units do not match"));
+}

@@ -1039,6 +1039,63 @@ impl NeuronGroup {
         Ok(())
     }
 
+    /// Brian 2's `G.v["cond"]` read: the neurons of `range` (positions in the group)
+    /// where the condition holds, `i` and `N` local to the range as in assignments.
+    pub fn indices_where(
+        &mut self,
+        condition: &str,
+        range: (usize, usize),
+        t: f64,
+        dt: f64,
+        externals: &Values,
+        rng: &mut rand::rngs::SmallRng,
+    ) -> Result<Vec<usize>, NetworkError> {
+        let (start, len) = range;
+        let what = "condition of the index";
+        let ns = GroupNamespace {
+            eqs: &self.eqs,
+            arrays: &self.array_names,
+            n: self.spec.n,
+            dt,
+            externals,
+        };
+        let mut cond = parse_expr(condition).map_err(|e| self.code_error(what, condition, e))?;
+        let d = infer(&cond, &ns).map_err(|e| self.code_error(what, condition, e))?;
+        if !d.is_dimensionless() || !self.is_boolean(&cond) {
+            let msg = "an index string must be a condition, as in 'v > -50*mV' or 'i < 10'";
+            return Err(self.code_error(what, condition, ExprError::other(msg, cond.span)));
+        }
+        if start > 0 || len != self.spec.n {
+            let local = |n: &str| match n {
+                "i" => Some(Expr::binary(
+                    crate::expr::BinOp::Sub,
+                    Expr::name("i"),
+                    Expr::number(start as f64),
+                )),
+                "N" => Some(Expr::number(len as f64)),
+                _ => None,
+            };
+            cond = cond.substitute(&local);
+        }
+        let tables = externals.tables();
+        let bind = crate::eval::WithTables {
+            bind: |n: &str| ns.bind(n),
+            tables: &tables,
+        };
+        let k = compile_condition(&self.subexpression_code(), &cond, &bind)
+            .map_err(|e| self.code_error(what, condition, e))?;
+        let mut out = Vec::new();
+        k.run(
+            &mut self.arrays,
+            Elements::Range(start, len),
+            &[t],
+            rng,
+            &mut crate::eval::Scratch::default(),
+            |j| out.push(j as usize - start),
+        );
+        Ok(out)
+    }
+
     /// Brian 1's `rest()`: every differential variable at the fixed point of its linear
     /// dynamics (found with the exact method's linear analysis; parameters kept).
     pub fn rest(&mut self, dt: f64, externals: &Values) -> Result<(), NetworkError> {

@@ -580,10 +580,39 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let (s, c) = (shared.clone(), cache.clone());
     engine.register_indexer_get(
         move |a: &mut QuantityArray, var: ImmutableString| -> RResult<QuantityArray> {
+            // Brian 2's `G.v["v > -50*mV"]`: the values where the condition holds.
+            if let Some(crate::units::VariableSource::Group {
+                group, start, len, ..
+            }) = a.label.as_ref().and_then(|l| l.source.clone())
+            {
+                let mut st = s.borrow_mut();
+                let externals = st.namespace_values();
+                let (t, dt) = (st.net.t(), st.net.default_dt());
+                let net = &mut st.net;
+                let Some(crate::network::Group::Neurons(ng)) = net.groups.get_mut(group) else {
+                    return err("only a NeuronGroup's variables take a condition string");
+                };
+                let picked = ng
+                    .indices_where(&var, (start, len), t, dt, &externals, &mut net.rng)
+                    .map_err(|e| e.to_string())?;
+                return Ok(QuantityArray::new(
+                    picked.iter().map(|&k| a.values[k]).collect(),
+                    a.dim,
+                ));
+            }
+            if let Some(crate::units::VariableSource::Synapses { name, .. }) =
+                a.label.as_ref().and_then(|l| l.source.clone())
+            {
+                return err(format!(
+                    "S.{name}[\"{var}\"]: brian reads synapses' variables with a condition \
+                     string only in assignments (S.{name}[\"{var}\"] = ...), not as a value yet"
+                ));
+            }
             let Some((m, pos)) = a.label.as_ref().and_then(|l| l.trace) else {
                 return err(format!(
                     "an array has no property '{var}' (only a StateMonitor's trace M[k] \
-                     has its recorded variables: M[k].{var})"
+                     has its recorded variables: M[k].{var}; a group's variable takes a \
+                     condition string: G.v[\"v > 0*mV\"])"
                 ));
             };
             let st = s.borrow();
