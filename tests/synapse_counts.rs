@@ -39,3 +39,24 @@ fn counts_follow_the_connectivity_and_code_reads_them() {
     let e = s.eval("S.N_outgoing = 2;", None).expect_err("read-only");
     assert!(e.render("test", "").contains("cannot be changed"));
 }
+
+#[test]
+fn synapses_without_a_target_connect_the_group_to_itself() {
+    let mut s = session("synapses-self", 1);
+    exec(
+        &mut s,
+        r#"let G = NeuronGroup(3, "v : 1", #{ threshold: "v > 1", reset: "v = 0" });
+           let S = Synapses(G, #{ model: "w : 1", on_pre: "v_post += w" });
+           S.connect("i != j");
+           S.w = 0.5;
+           G.v = array([2, 0, 0]);
+           run(0.2*ms);"#,
+    );
+    assert_eq!(num(&mut s, "len(S)"), 6.0);
+    assert_eq!(floats(&mut s, "G.v"), vec![0.0, 0.5, 0.5]);
+    let code = r#"Synapses(G, "w : 1")"#;
+    let e = s.eval(code, None).expect_err(code);
+    assert!(e
+        .render("test", code)
+        .contains("the second argument is the target group"));
+}

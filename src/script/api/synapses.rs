@@ -287,6 +287,24 @@ fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> R
 pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_type_with_name::<SynapsesHandle>("Synapses");
     engine.register_type_with_name::<PathwayHandle>("SynapticPathway");
+    // Brian 2's Synapses(G, model=...): without a target, the source is the target.
+    let sh = shared.clone();
+    engine.register_fn("Synapses", move |a: GroupHandle| {
+        synapses(&sh, a.clone(), a, None, Map::new())
+    });
+    let sh = shared.clone();
+    engine.register_fn("Synapses", move |a: GroupHandle, o: Map| {
+        synapses(&sh, a.clone(), a, None, o)
+    });
+    engine.register_fn(
+        "Synapses",
+        |_: GroupHandle, m: ImmutableString| -> RResult<SynapsesHandle> {
+            err(format!(
+                "Synapses(G, \"{m}\"): the second argument is the target group, as in \
+                 Brian 2; write Synapses(G, G, \"{m}\") or Synapses(G, #{{ model: \"{m}\" }})"
+            ))
+        },
+    );
     let sh = shared.clone();
     engine.register_fn("Synapses", move |a: GroupHandle, b: GroupHandle| {
         synapses(&sh, a, b, None, Map::new())
