@@ -14,15 +14,6 @@ fn data() -> Value {
     reference_data("linked_variables")
 }
 
-fn table(d: &Value, key: &str) -> Vec<Vec<f64>> {
-    d[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no key '{key}'"))
-        .iter()
-        .map(json_floats)
-        .collect()
-}
-
 /// Steps x neurons of variable `var` recorded by StateMonitor `m` of `n` neurons.
 fn recorded(s: &mut brian::script::Session, m: &str, var: &str, n: usize) -> Vec<Vec<f64>> {
     let per: Vec<Vec<f64>> = (0..n)
@@ -62,12 +53,12 @@ fn size_one_source(key: &str, source_name: &str) {
     close(
         &format!("{key}: I"),
         &recorded(&mut s, "mon", "I", 3),
-        &table(&d, &format!("{key}_I")),
+        &json_table(&d, &format!("{key}_I")),
     );
     close(
         &format!("{key}: v"),
         &recorded(&mut s, "mon", "v", 3),
-        &table(&d, &format!("{key}_v")),
+        &json_table(&d, &format!("{key}_v")),
     );
 }
 
@@ -115,8 +106,16 @@ fn monitors_at_the_end_of_a_step_see_the_sources_reset() {
            let mon = StateMonitor(tg, ["v", "I"], #{ record: true, when: "end" });
            run(1*ms);"#,
     );
-    close("d: I", &recorded(&mut s, "mon", "I", 2), &table(&d, "d_I"));
-    close("d: v", &recorded(&mut s, "mon", "v", 2), &table(&d, "d_v"));
+    close(
+        "d: I",
+        &recorded(&mut s, "mon", "I", 2),
+        &json_table(&d, "d_I"),
+    );
+    close(
+        "d: v",
+        &recorded(&mut s, "mon", "v", 2),
+        &json_table(&d, "d_v"),
+    );
     // Between runs the script sees the source's current values, also after assigning them.
     exec(&mut s, "src.x = [0.125, 0.25];");
     assert_eq!(floats(&mut s, "tg.I"), vec![0.125, 0.25]);

@@ -16,16 +16,6 @@ fn data() -> Value {
     reference_data("refractory_semantics")
 }
 
-/// Steps x neurons from the reference data.
-fn table(d: &Value, key: &str) -> Vec<Vec<f64>> {
-    d[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no key '{key}'"))
-        .iter()
-        .map(json_floats)
-        .collect()
-}
-
 /// Steps x neurons from a StateMonitor `m` recording `n` neurons, divided by `unit`.
 fn recorded(s: &mut brian::script::Session, m: &str, n: usize, unit: &str) -> Vec<Vec<f64>> {
     let per_neuron: Vec<Vec<f64>> = (0..n)
@@ -71,17 +61,17 @@ fn check(s: &mut brian::script::Session, d: &Value, key: &str, n: usize) {
     same(
         &format!("{key}: v"),
         &recorded(s, "Mv", n, " / volt"),
-        &table(d, &format!("{key}_v")),
+        &json_table(d, &format!("{key}_v")),
     );
     same(
         &format!("{key}: not_refractory"),
         &recorded(s, "Mn", n, ""),
-        &table(d, &format!("{key}_nr")),
+        &json_table(d, &format!("{key}_nr")),
     );
     // lastspike before a neuron's first spike is Brian 2's -10000 s here and -1e9 s
     // there; nothing reads it then (the period is long over either way).
     let ours = recorded(s, "Ml", n, " / second");
-    let brian = table(d, &format!("{key}_lastspike"));
+    let brian = json_table(d, &format!("{key}_lastspike"));
     let seen = |x: f64| if x < -1000.0 { f64::NEG_INFINITY } else { x };
     let norm = |t: &[Vec<f64>]| -> Vec<Vec<f64>> {
         t.iter()
@@ -98,7 +88,7 @@ fn check(s: &mut brian::script::Session, d: &Value, key: &str, n: usize) {
 #[test]
 fn refractoriness_goes_on_into_the_next_run_and_follows_values_set_between_runs() {
     let d = data();
-    let lastspike_5 = table(&d, "a_lastspike")[33][5];
+    let lastspike_5 = json_table(&d, "a_lastspike")[33][5];
     let mut s = session("refractory-two-runs", 1);
     exec(
         &mut s,

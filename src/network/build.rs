@@ -806,9 +806,6 @@ impl Network {
         // Delays are not in the synapses' code: the condition is evaluated per pair.
         let (t, dt) = (self.t(), self.default_dt());
         let (old, dim) = self.synapses[s].values(name, &self.groups, t, dt, externals)?;
-        if self.synapses[s].var_index(name).is_none() && name != "delay" {
-            return Err(self.synapse_unknown(s, name));
-        }
         let mask = self.synapse_values(s, condition, Dimension::DIMENSIONLESS, externals)?;
         let new =
             self.synapse_values_for(s, value, dim, &format!("the value for '{name}'"), externals)?;

@@ -987,13 +987,7 @@ impl NeuronGroup {
         let mut stmt = super::namespace::keep_whole(self.eqs.get(var), stmt);
         if let Some(text) = condition {
             // Brian 2's `G.v["cond"] = ...`: the others keep their value.
-            let what = "condition of the assignment";
-            let cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
-            let d = infer(&cond, &ns).map_err(|e| self.code_error(what, text, e))?;
-            if !d.is_dimensionless() || !self.is_boolean(&cond) {
-                let msg = "an index string must be a condition, as in 'v > -50*mV' or 'i < 10'";
-                return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
-            }
+            let cond = self.index_condition("condition of the assignment", text, &ns)?;
             stmt.value = Expr::call("_where", vec![cond, stmt.value, Expr::name(var)]);
         }
         if self
@@ -1007,18 +1001,7 @@ impl NeuronGroup {
         }
         // The code sees `i` and `N` local to the subgroup; the group's subexpressions keep
         // the group's own `i` and `N` (Brian 2).
-        if start > 0 || len != self.spec.n {
-            let local = |n: &str| match n {
-                "i" => Some(Expr::binary(
-                    crate::expr::BinOp::Sub,
-                    Expr::name("i"),
-                    Expr::number(start as f64),
-                )),
-                "N" => Some(Expr::number(len as f64)),
-                _ => None,
-            };
-            stmt.value = stmt.value.substitute(&local);
-        }
+        stmt.value = self.local_to(stmt.value, range);
         code_all.push(stmt);
         let tables = externals.tables();
         let bind = crate::eval::WithTables {
@@ -1037,6 +1020,40 @@ impl NeuronGroup {
             |_| {},
         );
         Ok(())
+    }
+
+    /// A string index (`G.v["v > -50*mV"]`) parsed and checked to be a condition.
+    fn index_condition(
+        &self,
+        what: &str,
+        text: &str,
+        ns: &GroupNamespace,
+    ) -> Result<Expr, NetworkError> {
+        let cond = parse_expr(text).map_err(|e| self.code_error(what, text, e))?;
+        let d = infer(&cond, ns).map_err(|e| self.code_error(what, text, e))?;
+        if !d.is_dimensionless() || !self.is_boolean(&cond) {
+            let msg = "an index string must be a condition, as in 'v > -50*mV' or 'i < 10'";
+            return Err(self.code_error(what, text, ExprError::other(msg, cond.span)));
+        }
+        Ok(cond)
+    }
+
+    /// Code for the neurons `(start, len)` of the group: `i` and `N` local to them, as
+    /// Brian 2's subgroups see them.
+    fn local_to(&self, e: Expr, (start, len): (usize, usize)) -> Expr {
+        if start == 0 && len == self.spec.n {
+            return e;
+        }
+        let local = |n: &str| match n {
+            "i" => Some(Expr::binary(
+                crate::expr::BinOp::Sub,
+                Expr::name("i"),
+                Expr::number(start as f64),
+            )),
+            "N" => Some(Expr::number(len as f64)),
+            _ => None,
+        };
+        e.substitute(&local)
     }
 
     /// Brian 2's `G.v["cond"]` read: the neurons of `range` (positions in the group)
@@ -1059,24 +1076,8 @@ impl NeuronGroup {
             dt,
             externals,
         };
-        let mut cond = parse_expr(condition).map_err(|e| self.code_error(what, condition, e))?;
-        let d = infer(&cond, &ns).map_err(|e| self.code_error(what, condition, e))?;
-        if !d.is_dimensionless() || !self.is_boolean(&cond) {
-            let msg = "an index string must be a condition, as in 'v > -50*mV' or 'i < 10'";
-            return Err(self.code_error(what, condition, ExprError::other(msg, cond.span)));
-        }
-        if start > 0 || len != self.spec.n {
-            let local = |n: &str| match n {
-                "i" => Some(Expr::binary(
-                    crate::expr::BinOp::Sub,
-                    Expr::name("i"),
-                    Expr::number(start as f64),
-                )),
-                "N" => Some(Expr::number(len as f64)),
-                _ => None,
-            };
-            cond = cond.substitute(&local);
-        }
+        let cond = self.index_condition(what, condition, &ns)?;
+        let cond = self.local_to(cond, range);
         let tables = externals.tables();
         let bind = crate::eval::WithTables {
             bind: |n: &str| ns.bind(n),

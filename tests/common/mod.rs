@@ -84,3 +84,13 @@ pub fn json_floats(v: &serde_json::Value) -> Vec<f64> {
         .map(|x| x.as_f64().unwrap())
         .collect()
 }
+
+/// Steps x neurons (rows of numbers) of the reference data under `key`.
+pub fn json_table(d: &serde_json::Value, key: &str) -> Vec<Vec<f64>> {
+    d[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no key '{key}'"))
+        .iter()
+        .map(json_floats)
+        .collect()
+}

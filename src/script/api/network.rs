@@ -294,7 +294,7 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
     let r = g.0;
     // Brian 2's clock variables of a group: `G.t`, `G.dt`, `G.t_in_timesteps`.
     if let Some(Group::Neurons(ng)) = st.net.groups.get(r.group) {
-        if ng.variable(name).is_none() && matches!(name, "t" | "dt" | "t_in_timesteps") {
+        if matches!(name, "t" | "dt" | "t_in_timesteps") && ng.variable(name).is_none() {
             let dt = ng.spec.dt.unwrap_or_else(|| st.net.default_dt());
             let t = st.net.t();
             return Ok(match name {
