@@ -1,7 +1,7 @@
 //! Conversions between Rhai values and the core's types, with errors that name what was
 //! expected and what was given ("expected a time, got 3.5 (a number)").
 
-use crate::units::{Dimension, Quantity, QuantityArray};
+use crate::units::{Dimension, ElementKind, Quantity, QuantityArray};
 use rhai::{Array, Dynamic, EvalAltResult, FLOAT, INT};
 
 pub type RResult<T> = Result<T, Box<EvalAltResult>>;
@@ -88,8 +88,19 @@ pub fn to_qarray(d: &Dynamic, what: &str) -> RResult<QuantityArray> {
     if let Some(arr) = d.clone().try_cast::<Array>() {
         let mut values = Vec::with_capacity(arr.len());
         let mut dim: Option<Dimension> = None;
+        // NumPy's dtype of a list: bool if all are, int if all are, else float.
+        let kind = if !arr.is_empty() && arr.iter().all(Dynamic::is_bool) {
+            ElementKind::Bool
+        } else if !arr.is_empty() && arr.iter().all(Dynamic::is_int) {
+            ElementKind::Int
+        } else {
+            ElementKind::Float
+        };
         for (k, x) in arr.iter().enumerate() {
-            let q = to_quantity(x, &format!("element {k} of {what}"))?;
+            let q = match x.as_bool() {
+                Ok(b) => Quantity::dimensionless(f64::from(u8::from(b))),
+                Err(_) => to_quantity(x, &format!("element {k} of {what}"))?,
+            };
             match dim {
                 None => dim = Some(q.dim),
                 Some(dd) if dd != q.dim && !q.is_unit_free() => {
@@ -102,7 +113,7 @@ pub fn to_qarray(d: &Dynamic, what: &str) -> RResult<QuantityArray> {
             }
             values.push(q.value);
         }
-        return Ok(QuantityArray::new(values, dim.unwrap_or_default()));
+        return Ok(QuantityArray::new(values, dim.unwrap_or_default()).with_kind(kind));
     }
     let q = to_quantity(d, what).map_err(|_| -> Box<EvalAltResult> {
         format!("{what} should be an array, got {}", describe(d)).into()
@@ -133,5 +144,16 @@ pub fn q_out(q: Quantity) -> Dynamic {
         Dynamic::from_float(q.value)
     } else {
         Dynamic::from(q)
+    }
+}
+
+/// Element `k` (in range) of an array as a script value: an integer of an integer array,
+/// a bool of a boolean one, else a number or a quantity.
+pub fn element(a: &QuantityArray, k: usize) -> Dynamic {
+    let v = a.values[k];
+    match a.kind {
+        ElementKind::Int if v.is_finite() && v.abs() < 9.2e18 => Dynamic::from_int(v as INT),
+        ElementKind::Bool => Dynamic::from_bool(v != 0.0),
+        _ => q_out(Quantity::new(v, a.dim)),
     }
 }

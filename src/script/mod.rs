@@ -582,6 +582,7 @@ impl Session {
                 "pi" => Some(std::f64::consts::PI),
                 "e" => Some(std::f64::consts::E),
                 "inf" => Some(f64::INFINITY),
+                "nan" => Some(f64::NAN),
                 _ => None,
             };
             if let Some(c) = constant {
@@ -643,6 +644,7 @@ impl Session {
                 .then(|| Dynamic::from(api::run_report::INTERRUPTED))
         });
         api::units::register(&mut engine, &state);
+        api::arrays::register(&mut engine, &state);
         api::network::register(&mut engine, &state);
         api::network::register_timed_array(&mut engine);
         api::synapses::register(&mut engine, &state);

@@ -134,6 +134,10 @@ impl std::fmt::Display for Quantity {
     }
 }
 
+/// NumPy's print options: arrays longer than this show their first and last few elements.
+const PRINT_THRESHOLD: usize = 1000;
+const PRINT_EDGE_ITEMS: usize = 3;
+
 impl std::fmt::Display for QuantityArray {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let scale = self
@@ -141,20 +145,24 @@ impl std::fmt::Display for QuantityArray {
             .iter()
             .filter(|v| v.is_finite())
             .fold(0.0f64, |m, v| m.max(v.abs()));
-        let (unit, factor) = best_unit(self.dim, scale);
-        let shown: Vec<String> = if self.values.len() > 12 {
-            let head = self.values[..5].iter().map(|v| format_number(v / factor));
-            let tail = self.values[self.values.len() - 5..]
-                .iter()
-                .map(|v| format_number(v / factor));
+        let (unit, factor) = match self.kind {
+            super::ElementKind::Float => best_unit(self.dim, scale),
+            _ => (String::new(), 1.0),
+        };
+        let one = |v: &f64| match self.kind {
+            super::ElementKind::Bool => (if *v != 0.0 { "true" } else { "false" }).to_string(),
+            super::ElementKind::Int if v.is_finite() => format!("{v:.0}"),
+            _ => format_number(v / factor),
+        };
+        let n = self.values.len();
+        let shown: Vec<String> = if n > PRINT_THRESHOLD {
+            let head = self.values[..PRINT_EDGE_ITEMS].iter().map(one);
+            let tail = self.values[n - PRINT_EDGE_ITEMS..].iter().map(one);
             head.chain(std::iter::once("...".to_string()))
                 .chain(tail)
                 .collect()
         } else {
-            self.values
-                .iter()
-                .map(|v| format_number(v / factor))
-                .collect()
+            self.values.iter().map(one).collect()
         };
         write!(f, "[{}]", shown.join(", "))?;
         if !unit.is_empty() {

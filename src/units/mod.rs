@@ -15,7 +15,9 @@ mod shared;
 pub use constants::{constant_names, physical_constant};
 pub use dimension::Dimension;
 pub use display::{best_unit, dimension_name, format_number};
-pub use quantity::{is_unit_free, ArrayLabel, DividedBy, Quantity, QuantityArray, VariableSource};
+pub use quantity::{
+    is_unit_free, ArrayLabel, DividedBy, ElementKind, Quantity, QuantityArray, VariableSource,
+};
 pub use registry::lookup;
 pub use shared::{SharedVec, WeakVec};
 

@@ -150,6 +150,20 @@ pub struct QuantityArray {
     pub values: super::SharedVec<f64>,
     pub dim: Dimension,
     pub label: Option<Box<ArrayLabel>>,
+    /// NumPy's dtype, as far as scripts can tell: floats, integers (indices, counts) or
+    /// booleans (comparisons, masks). The values are `f64` whatever the kind.
+    pub kind: ElementKind,
+}
+
+/// The kind of number an array holds (NumPy's float, int and bool dtypes): it decides
+/// how elements read back (`a[k]` is an integer of an integer array), how the array
+/// prints, and that a boolean array indexes as a mask.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ElementKind {
+    #[default]
+    Float,
+    Int,
+    Bool,
 }
 
 /// What an array's numbers are: a name and the unit they were divided by.
@@ -210,7 +224,24 @@ impl QuantityArray {
             values,
             dim,
             label: None,
+            kind: ElementKind::Float,
         }
+    }
+
+    /// The same array holding `kind` numbers (integer values are not checked).
+    pub fn with_kind(mut self, kind: ElementKind) -> QuantityArray {
+        self.kind = kind;
+        self
+    }
+
+    /// An integer array (indices, counts).
+    pub fn integers(values: Vec<f64>) -> QuantityArray {
+        QuantityArray::dimensionless(values).with_kind(ElementKind::Int)
+    }
+
+    /// A boolean array (a mask): values 0 and 1.
+    pub fn booleans(values: Vec<f64>) -> QuantityArray {
+        QuantityArray::dimensionless(values).with_kind(ElementKind::Bool)
     }
 
     pub fn dimensionless(values: Vec<f64>) -> QuantityArray {

@@ -1,5 +1,6 @@
 //! One file per area of the script surface, each with a `register` function.
 
+pub mod arrays;
 pub mod device;
 pub mod explicit_network;
 pub mod io;

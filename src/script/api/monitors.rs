@@ -7,7 +7,7 @@ use super::network::{check_keys, next_name, GroupHandle, Matrix};
 use super::synapses::SynapsesHandle;
 use crate::network::GroupRef;
 use crate::network::{PopulationRateMonitor, SpikeMonitor, StateMonitor, When, Window};
-use crate::units::{Dimension, Quantity, QuantityArray, SharedVec, WeakVec};
+use crate::units::{Dimension, ElementKind, Quantity, QuantityArray, SharedVec, WeakVec};
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, INT};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -338,7 +338,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let i = converted(&mut c.borrow_mut().spike_i, m.0, &mon.i, |i| {
                 i.iter().map(|&i| f64::from(i)).collect()
             });
-            Ok(QuantityArray::shared(i, Dimension::DIMENSIONLESS).named("i"))
+            Ok(QuantityArray::shared(i, Dimension::DIMENSIONLESS)
+                .with_kind(ElementKind::Int)
+                .named("i"))
         },
     );
     let s = shared.clone();
@@ -361,7 +363,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         });
         let mon = recorded(&st.net.spike_monitors[m.0], "t")?;
         Ok(vec![
-            Dynamic::from(QuantityArray::shared(i, Dimension::DIMENSIONLESS).named("i")),
+            Dynamic::from(QuantityArray::shared(i, Dimension::DIMENSIONLESS)
+                .with_kind(ElementKind::Int)
+                .named("i")),
             Dynamic::from(QuantityArray::shared(mon.t.clone(), Dimension::TIME).named("t")),
         ])
     });
@@ -372,7 +376,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         let count = converted(&mut c.borrow_mut().spike_count, m.0, &mon.count, |n| {
             n.iter().map(|&n| n as f64).collect()
         });
-        QuantityArray::shared(count, Dimension::DIMENSIONLESS).named("count")
+        QuantityArray::shared(count, Dimension::DIMENSIONLESS)
+            .with_kind(ElementKind::Int)
+            .named("count")
     });
     let s = shared.clone();
     engine.register_get("num_spikes", move |m: &mut SpikeMonitorHandle| {

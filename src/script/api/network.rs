@@ -4,7 +4,7 @@
 use super::super::convert::*;
 use super::super::{Shared, SimState};
 use crate::network::*;
-use crate::units::{Dimension, Quantity, QuantityArray};
+use crate::units::{Dimension, ElementKind, Quantity, QuantityArray};
 use rhai::{Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext, INT};
 
 /// A group or subgroup as scripts see it.
@@ -78,6 +78,50 @@ impl Matrix {
     /// The rows, copied.
     pub fn rows(&self) -> Vec<Vec<f64>> {
         (0..self.nrows).map(|k| self.row(k).to_vec()).collect()
+    }
+}
+
+/// NumPy's print of a 2-D array: one bracketed row a line, the unit once at the end;
+/// past 1000 values, the first and last three rows and columns.
+impl std::fmt::Display for Matrix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = self
+            .data
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let (unit, factor) = crate::units::best_unit(self.dim, scale);
+        let long = self.nrows * self.ncols > 1000;
+        let pick = |n: usize| -> Vec<Option<usize>> {
+            if long && n > 6 {
+                (0..3).map(Some).chain([None]).chain((n - 3..n).map(Some)).collect()
+            } else {
+                (0..n).map(Some).collect()
+            }
+        };
+        let rows: Vec<String> = pick(self.nrows)
+            .into_iter()
+            .map(|r| match r {
+                None => "...".to_string(),
+                Some(r) => {
+                    let cells: Vec<String> = pick(self.ncols)
+                        .into_iter()
+                        .map(|c| match c {
+                            None => "...".to_string(),
+                            Some(c) => crate::units::format_number(
+                                self.data[r * self.ncols + c] / factor,
+                            ),
+                        })
+                        .collect();
+                    format!("[{}]", cells.join(", "))
+                }
+            })
+            .collect();
+        write!(f, "[{}]", rows.join(",\n "))?;
+        if !unit.is_empty() {
+            write!(f, " {unit}")?;
+        }
+        Ok(())
     }
 }
 
@@ -365,7 +409,12 @@ pub(super) fn variable_value(
             _ => Dynamic::from(Quantity::new(v, dim)),
         };
     }
-    Dynamic::from(QuantityArray::new(values, dim))
+    let kind = match var.var_type {
+        crate::equations::VarType::Integer if dim.is_dimensionless() => ElementKind::Int,
+        crate::equations::VarType::Boolean => ElementKind::Bool,
+        _ => ElementKind::Float,
+    };
+    Dynamic::from(QuantityArray::new(values, dim).with_kind(kind))
 }
 
 fn unknown_var(ng: &NeuronGroup, name: &str) -> Box<rhai::EvalAltResult> {
@@ -1158,12 +1207,6 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         Matrix::from_data(t.into(), m.ncols, m.nrows, m.dim)
     });
     engine.register_fn("len", |m: &mut Matrix| m.nrows as INT);
-    // numpy's reductions without an axis: over all elements.
-    for name in ["sum", "mean", "std", "min", "max"] {
-        engine.register_fn(name, move |m: Matrix| {
-            super::units::reduce(&QuantityArray::shared(m.data, m.dim), name)
-        });
-    }
     // A matrix times or divided by a number or quantity (M.v / mV), element by element.
     for op in ["*", "/"] {
         let scale = move |m: &Matrix, q: Quantity, matrix_first: bool| -> Matrix {
@@ -1211,9 +1254,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         }
         Ok(())
     });
-    engine.register_fn("to_string", |m: &mut Matrix| {
-        format!("<{}x{} matrix in {}>", m.nrows, m.ncols, m.dim)
-    });
+    for ty in ["to_string", "to_debug"] {
+        engine.register_fn(ty, |m: &mut Matrix| m.to_string());
+    }
 
     let s = shared.clone();
     engine.register_fn(

@@ -4,7 +4,8 @@
 use super::super::convert::*;
 use super::super::Shared;
 use crate::units::{
-    best_unit, format_number, ArrayLabel, Dimension, DividedBy, Quantity, QuantityArray, UnitError,
+    best_unit, format_number, ArrayLabel, Dimension, DividedBy, ElementKind, Quantity,
+    QuantityArray, UnitError,
 };
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -12,13 +13,14 @@ use rhai::{Array, Dynamic, Engine, FLOAT, INT};
 
 /// An operand: a scalar quantity or an array.
 enum Operand {
-    S(Quantity),
+    /// A scalar, and whether it is an integer (NumPy keeps `int_array + 1` integer).
+    S(Quantity, ElementKind),
     A(QuantityArray),
 }
 
 impl From<Quantity> for Operand {
     fn from(q: Quantity) -> Self {
-        Operand::S(q)
+        Operand::S(q, ElementKind::Float)
     }
 }
 impl From<QuantityArray> for Operand {
@@ -28,12 +30,12 @@ impl From<QuantityArray> for Operand {
 }
 impl From<INT> for Operand {
     fn from(i: INT) -> Self {
-        Operand::S(Quantity::dimensionless(i as f64))
+        Operand::S(Quantity::dimensionless(i as f64), ElementKind::Int)
     }
 }
 impl From<FLOAT> for Operand {
     fn from(f: FLOAT) -> Self {
-        Operand::S(Quantity::dimensionless(f))
+        Operand::S(Quantity::dimensionless(f), ElementKind::Float)
     }
 }
 
@@ -75,6 +77,20 @@ fn op_fn(op: &str) -> fn(f64, f64) -> f64 {
     }
 }
 
+/// NumPy's result dtype: comparisons give booleans, integer arithmetic other than true
+/// division stays integer (`**` with non-negative integer exponents), all else is float.
+fn result_kind(op: &str, a: &QuantityArray, b: &QuantityArray) -> ElementKind {
+    let integral = |x: &QuantityArray| x.kind != ElementKind::Float;
+    match op {
+        _ if is_comparison(op) => ElementKind::Bool,
+        "+" | "-" | "*" | "%" if integral(a) && integral(b) => ElementKind::Int,
+        "**" if integral(a) && integral(b) && b.values.iter().all(|v| *v >= 0.0) => {
+            ElementKind::Int
+        }
+        _ => ElementKind::Float,
+    }
+}
+
 fn is_comparison(op: &str) -> bool {
     matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=")
 }
@@ -82,7 +98,7 @@ fn is_comparison(op: &str) -> bool {
 fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
     let units = |e: UnitError| -> Box<rhai::EvalAltResult> { e.to_string().into() };
     let f = op_fn(op);
-    if let (Operand::S(a), Operand::S(b)) = (&a, &b) {
+    if let (Operand::S(a, _), Operand::S(b, _)) = (&a, &b) {
         let dim = result_dim(op, *a, *b).map_err(units)?;
         let v = f(a.value, b.value);
         return Ok(if is_comparison(op) {
@@ -93,7 +109,7 @@ fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
     }
     let as_array = |o: Operand| match o {
         Operand::A(a) => (a, false),
-        Operand::S(q) => (QuantityArray::new(vec![q.value], q.dim), true),
+        Operand::S(q, kind) => (QuantityArray::new(vec![q.value], q.dim).with_kind(kind), true),
     };
     let ((a, a_scalar), (b, b_scalar)) = (as_array(a), as_array(b));
     if !a_scalar && !b_scalar && a.len() != b.len() {
@@ -137,7 +153,7 @@ fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
     let values = (0..n)
         .map(|k| f(get(&a, a_scalar, k), get(&b, b_scalar, k)))
         .collect();
-    let mut out = QuantityArray::new(values, dim);
+    let mut out = QuantityArray::new(values, dim).with_kind(result_kind(op, &a, &b));
     // `M.t/ms`: numbers in ms that remember what they are, for axis labels and files.
     if op == "/" && b_scalar && !a_scalar {
         out.label = divided_label(&a, Quantity::new(b.values[0], b.dim));
@@ -225,12 +241,7 @@ impl IntoIterator for QuantityArray {
     type Item = Dynamic;
     type IntoIter = std::vec::IntoIter<Dynamic>;
     fn into_iter(self) -> Self::IntoIter {
-        let dim = self.dim;
-        let out: Vec<Dynamic> = self
-            .values
-            .iter()
-            .map(|&v| q_out(Quantity::new(v, dim)))
-            .collect();
+        let out: Vec<Dynamic> = (0..self.len()).map(|k| element(&self, k)).collect();
         out.into_iter()
     }
 }
@@ -249,6 +260,15 @@ pub(crate) fn reduce(a: &QuantityArray, name: &str) -> RResult<Dynamic> {
             (a.values.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n as f64).sqrt()
         }
         "min" => a.values.iter().copied().fold(f64::INFINITY, f64::min),
+        "median" => {
+            let mut v = a.values.to_vec();
+            v.sort_by(f64::total_cmp);
+            if n % 2 == 1 {
+                v[n / 2]
+            } else {
+                (v[n / 2 - 1] + v[n / 2]) / 2.0
+            }
+        }
         _ => a.values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     };
     Ok(q_out(Quantity::new(v, a.dim)))
@@ -316,6 +336,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         engine.register_fn(name, move |a: QuantityArray| {
             unary_math(&Dynamic::from(a), name, f, dimless)
         });
+        // Python's `exp(1)`: an integer where a float is expected.
+        if !matches!(name, "abs" | "sign") {
+            engine.register_fn(name, move |x: INT| f(x as FLOAT));
+        }
     }
     // NumPy's `log` is natural (Rhai's own `log(x)` is base 10), `int()` is Python's: an
     // integer, truncated toward zero.
@@ -337,12 +361,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         }
         Ok(q.value.trunc() as INT)
     });
-    for name in ["sum", "mean", "std", "min", "max"] {
-        engine.register_fn(name, move |a: QuantityArray| reduce(&a, name));
-        engine.register_fn(name, move |a: Array| {
-            reduce(&to_qarray(&Dynamic::from(a), "the array")?, name)
-        });
-    }
+    // sum, mean, ... and their axis forms: arrays.rs.
     engine.register_fn(
         "clip",
         |a: Dynamic, lo: Dynamic, hi: Dynamic| -> RResult<Dynamic> {
@@ -361,16 +380,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
 
     engine.register_fn("len", |a: &mut QuantityArray| a.len() as INT);
     engine.register_fn("to_array", |a: &mut QuantityArray| -> Array {
-        a.values
-            .iter()
-            .map(|&v| q_out(Quantity::new(v, a.dim)))
-            .collect()
+        (0..a.len()).map(|k| element(a, k)).collect()
     });
     engine.register_fn("array", |a: Array| {
         to_qarray(&Dynamic::from(a), "the array")
     });
     engine.register_indexer_get(|a: &mut QuantityArray, k: INT| -> RResult<Dynamic> {
-        Ok(q_out(Quantity::new(a.values[index(a, k)?], a.dim)))
+        Ok(element(a, index(a, k)?))
     });
     engine.register_indexer_set(|a: &mut QuantityArray, k: INT, v: Dynamic| -> RResult<()> {
         let j = index(a, k)?;
@@ -463,6 +479,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     let arange = |a: Dynamic, b: Dynamic, step: Dynamic| -> RResult<QuantityArray> {
+        let (a0, b0) = (a.clone(), b.clone());
         let (a, b, st) = (
             to_quantity(&a, "the start")?,
             to_quantity(&b, "the end")?,
@@ -476,10 +493,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             return err("arange() needs a non-zero step");
         }
         let n = ((b.value - a.value) / st.value).ceil().max(0.0) as usize;
-        Ok(QuantityArray::new(
+        let out = QuantityArray::new(
             (0..n).map(|k| a.value + st.value * k as f64).collect(),
             a.dim,
-        ))
+        );
+        // NumPy: integer arguments give an integer array.
+        Ok(if [&a0, &b0, &step].iter().all(|x| x.is_int()) {
+            out.with_kind(ElementKind::Int)
+        } else {
+            out
+        })
     };
     engine.register_fn("arange", arange);
     engine.register_fn("arange", move |a: Dynamic, b: Dynamic| {
