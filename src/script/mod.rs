@@ -598,8 +598,28 @@ impl Session {
         let after_dot = std::cell::Cell::new(false);
         let name_pos = Rc::new(std::cell::Cell::new(Position::NONE));
         let np = name_pos.clone();
+        // Rhai reads `-x**2` as `(-x)**2`, Python as `-(x**2)`: warn where a script writes
+        // a unary minus, one name or number, then `**`.
+        let minus = std::cell::Cell::new((0u8, Position::NONE));
         #[allow(deprecated)]
         engine.on_parse_token(move |token, pos, _| {
+            let number = matches!(token, Token::IntegerConstant(_) | Token::FloatConstant(_));
+            minus.set(match (minus.get(), &token) {
+                ((2, at), Token::PowerOf) => {
+                    warn(&format!(
+                        "line {}, column {}: Rhai reads -x**y as (-x)**y (Python and Brian \
+                         2: -(x**y)); write -(x**y) or (-x)**y to say which",
+                        at.line().unwrap_or(0),
+                        at.position().unwrap_or(0)
+                    ));
+                    (0, Position::NONE)
+                }
+                ((1, at), Token::Identifier(_)) => (2, at),
+                ((1, at), _) if number => (2, at),
+                (_, Token::UnaryMinus) => (1, pos),
+                _ if number && format!("{token:?}").contains("(-") => (2, pos),
+                _ => (0, Position::NONE),
+            });
             let keep = after_dot.replace(matches!(
                 token,
                 Token::Period | Token::Elvis | Token::Fn | Token::Let | Token::Const

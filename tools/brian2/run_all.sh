@@ -10,7 +10,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$VENV/bin/pip" install -r "$HERE/requirements.txt"
 fi
 cd "$HERE"
-for s in lif_isi hh_single cuba_rates cobahh_rate schedule_semantics differences conditional_writes brunel2000_scaled clocks variables variables_more stdp_weights magic_run stale_names run_regularly custom_events run_report network_operation refractory_semantics constants connect_generator linked_variables string_indices smooth_rate get_states examples; do
+for s in lif_isi hh_single cuba_rates cobahh_rate schedule_semantics differences conditional_writes brunel2000_scaled clocks variables variables_more stdp_weights magic_run stale_names run_regularly custom_events run_report network_operation refractory_semantics constants connect_generator linked_variables string_indices smooth_rate get_states numpy_arrays examples; do
     echo "== $s" >&2
     "$VENV/bin/python" "$s.py" "$@"
 done

@@ -97,8 +97,8 @@ fn index(ix: &Dynamic, len: usize, what: &str) -> RResult<Index> {
 /// A part of `a` (elements `pos`, in order): same unit, kind and name, no longer a whole
 /// variable or trace.
 fn part(a: &QuantityArray, pos: &[usize]) -> QuantityArray {
-    let mut out = QuantityArray::new(pos.iter().map(|&k| a.values[k]).collect(), a.dim)
-        .with_kind(a.kind);
+    let mut out =
+        QuantityArray::new(pos.iter().map(|&k| a.values[k]).collect(), a.dim).with_kind(a.kind);
     out.label = a.label.clone();
     if let Some(l) = out.label.as_mut() {
         l.trace = None;
@@ -151,10 +151,7 @@ fn store(a: &mut QuantityArray, pos: &[usize], v: &Dynamic) -> RResult<()> {
 /// element, `Some((rows, None))` for a 1-D result, `Some((rows, Some(cols)))` for 2-D.
 type Shape = Option<(usize, Option<usize>)>;
 
-fn matrix_positions(
-    i: &Index,
-    j: &Index,
-) -> RResult<(Vec<(usize, usize)>, Shape)> {
+fn matrix_positions(i: &Index, j: &Index) -> RResult<(Vec<(usize, usize)>, Shape)> {
     Ok(match (i, j) {
         (Index::One(r), Index::One(c)) => (vec![(*r, *c)], None),
         (Index::Fancy(rs), Index::Fancy(cs)) => {
@@ -175,11 +172,17 @@ fn matrix_positions(
         }
         (Index::One(r), cols) => {
             let cs = cols.positions();
-            (cs.iter().map(|&c| (*r, c)).collect(), Some((cs.len(), None)))
+            (
+                cs.iter().map(|&c| (*r, c)).collect(),
+                Some((cs.len(), None)),
+            )
         }
         (rows, Index::One(c)) => {
             let rs = rows.positions();
-            (rs.iter().map(|&r| (r, *c)).collect(), Some((rs.len(), None)))
+            (
+                rs.iter().map(|&r| (r, *c)).collect(),
+                Some((rs.len(), None)),
+            )
         }
         (rows, cols) => {
             let (rs, cs) = (rows.positions(), cols.positions());
@@ -198,7 +201,10 @@ fn matrix_at(m: &Matrix, i: &Dynamic, j: &Dynamic) -> RResult<Dynamic> {
         index(j, m.ncols, "the matrix's columns")?,
     );
     let (pairs, shape) = matrix_positions(&ri, &ci)?;
-    let values: Vec<f64> = pairs.iter().map(|&(r, c)| m.data[r * m.ncols + c]).collect();
+    let values: Vec<f64> = pairs
+        .iter()
+        .map(|&(r, c)| m.data[r * m.ncols + c])
+        .collect();
     Ok(match shape {
         None => q_out(Quantity::new(values[0], m.dim)),
         Some((_, None)) => Dynamic::from(QuantityArray::new(values, m.dim)),
@@ -314,7 +320,10 @@ fn histogram_edges(values: &[f64], edges: &[f64]) -> Vec<f64> {
             continue;
         }
         // the last edge k with edges[k] <= v; v == the last edge goes into the last bin
-        let k = edges.partition_point(|e| *e <= v).saturating_sub(1).min(nb - 1);
+        let k = edges
+            .partition_point(|e| *e <= v)
+            .saturating_sub(1)
+            .min(nb - 1);
         counts[k] += 1.0;
     }
     counts
@@ -331,7 +340,9 @@ fn dims_of(d: &Dynamic, what: &str) -> RResult<Vec<usize>> {
             if v >= 0.0 && v.fract() == 0.0 {
                 Ok(v as usize)
             } else {
-                err(format!("{what} must be whole, non-negative numbers, got {v}"))
+                err(format!(
+                    "{what} must be whole, non-negative numbers, got {v}"
+                ))
             }
         })
         .collect()
@@ -356,7 +367,11 @@ fn filled(dims: &[usize], dim: Dimension, mut f: impl FnMut() -> f64) -> RResult
     Ok(match dims {
         [_] => Dynamic::from(QuantityArray::new(values, dim)),
         [r, c] => Dynamic::from(Matrix::from_data(values.into(), *r, *c, dim)),
-        _ => return err(format!("arrays have one or two dimensions, got the shape {dims:?}")),
+        _ => {
+            return err(format!(
+                "arrays have one or two dimensions, got the shape {dims:?}"
+            ))
+        }
     })
 }
 
@@ -413,16 +428,18 @@ fn concat(list: &Array, what: &str) -> RResult<QuantityArray> {
         };
         values.extend_from_slice(&a.values);
     }
-    Ok(QuantityArray::new(values, dim.unwrap_or_default()).with_kind(if list.is_empty() {
-        ElementKind::Float
-    } else {
-        kind
-    }))
+    Ok(
+        QuantityArray::new(values, dim.unwrap_or_default()).with_kind(if list.is_empty() {
+            ElementKind::Float
+        } else {
+            kind
+        }),
+    )
 }
 
 fn arr(d: &Dynamic, what: &str) -> RResult<QuantityArray> {
     if let Some(m) = d.clone().try_cast::<Matrix>() {
-        return Ok(QuantityArray::shared(m.data, m.dim)); // flattened, as NumPy's 1-D functions
+        return Ok(m.flat()); // flattened, as NumPy's 1-D functions
     }
     to_qarray(d, what)
 }
@@ -438,7 +455,13 @@ fn bool_of(a: &QuantityArray, b: &QuantityArray, op: &str) -> RResult<QuantityAr
             ))
         }
     };
-    let at = |v: &QuantityArray, k: usize| if v.len() == 1 { v.values[0] } else { v.values[k] };
+    let at = |v: &QuantityArray, k: usize| {
+        if v.len() == 1 {
+            v.values[0]
+        } else {
+            v.values[k]
+        }
+    };
     let both_int = a.kind == ElementKind::Int && b.kind == ElementKind::Int;
     if !both_int && (a.kind == ElementKind::Float || b.kind == ElementKind::Float) {
         return err(format!(
@@ -458,11 +481,13 @@ fn bool_of(a: &QuantityArray, b: &QuantityArray, op: &str) -> RResult<QuantityAr
             }
         })
         .collect();
-    Ok(QuantityArray::new(values, Dimension::DIMENSIONLESS).with_kind(if both_int {
-        ElementKind::Int
-    } else {
-        ElementKind::Bool
-    }))
+    Ok(
+        QuantityArray::new(values, Dimension::DIMENSIONLESS).with_kind(if both_int {
+            ElementKind::Int
+        } else {
+            ElementKind::Bool
+        }),
+    )
 }
 
 pub fn register(engine: &mut Engine, shared: &Shared) {
@@ -475,7 +500,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
 fn register_indexing(engine: &mut Engine, shared: &Shared) {
     // a[idx] and a[mask], also as assignment targets.
     for_index_types(engine);
-    engine.register_fn("at", |m: &mut Matrix, i: Dynamic, j: Dynamic| matrix_at(m, &i, &j));
+    // Reads take the array by value: Rhai writes a `&mut` receiver back into a property
+    // chain (`S.j.at(...)` would assign S.j).
+    engine.register_fn("at", |m: Matrix, i: Dynamic, j: Dynamic| {
+        matrix_at(&m, &i, &j)
+    });
     engine.register_fn(
         "set_at",
         |m: &mut Matrix, i: Dynamic, j: Dynamic, v: Dynamic| matrix_set_at(m, &i, &j, &v),
@@ -483,10 +512,10 @@ fn register_indexing(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn(
         "at",
-        move |a: &mut QuantityArray, i: Dynamic, j: Dynamic| -> RResult<QuantityArray> {
-            let syn = synapse_source(a).ok_or_else(|| not_2d(a))?;
+        move |a: QuantityArray, i: Dynamic, j: Dynamic| -> RResult<QuantityArray> {
+            let syn = synapse_source(&a).ok_or_else(|| not_2d(&a))?;
             let pos = synapse_positions(&s, syn, &i, &j)?;
-            Ok(part(a, &pos))
+            Ok(part(&a, &pos))
         },
     );
     let s = shared.clone();
@@ -511,9 +540,8 @@ fn for_index_types(engine: &mut Engine) {
         let pos = index(&ix, a.len(), "an array")?;
         store(a, pos.positions(), &v)
     }
-    engine.register_indexer_get(|a: &mut QuantityArray, ix: QuantityArray| {
-        get(a, Dynamic::from(ix))
-    });
+    engine
+        .register_indexer_get(|a: &mut QuantityArray, ix: QuantityArray| get(a, Dynamic::from(ix)));
     engine.register_indexer_get(|a: &mut QuantityArray, ix: Array| get(a, Dynamic::from(ix)));
     engine.register_indexer_set(|a: &mut QuantityArray, ix: QuantityArray, v: Dynamic| {
         set(a, Dynamic::from(ix), v)
@@ -521,9 +549,9 @@ fn for_index_types(engine: &mut Engine) {
     engine.register_indexer_set(|a: &mut QuantityArray, ix: Array, v: Dynamic| {
         set(a, Dynamic::from(ix), v)
     });
-    engine.register_indexer_get(
-        |a: &mut QuantityArray, r: std::ops::RangeInclusive<INT>| get(a, Dynamic::from(r)),
-    );
+    engine.register_indexer_get(|a: &mut QuantityArray, r: std::ops::RangeInclusive<INT>| {
+        get(a, Dynamic::from(r))
+    });
 }
 
 fn register_shapes(engine: &mut Engine) {
@@ -542,7 +570,7 @@ fn register_shapes(engine: &mut Engine) {
     engine.register_get("size", |m: &mut Matrix| (m.nrows * m.ncols) as INT);
     engine.register_get("ndim", |_: &mut Matrix| 2 as INT);
     for name in ["flatten", "ravel"] {
-        engine.register_fn(name, |m: Matrix| QuantityArray::shared(m.data, m.dim));
+        engine.register_fn(name, |m: Matrix| m.flat());
         engine.register_fn(name, |a: QuantityArray| a);
     }
     let reshape = |d: Dynamic, dims: Vec<usize>| -> RResult<Dynamic> {
@@ -551,7 +579,13 @@ fn register_shapes(engine: &mut Engine) {
         let known: usize = dims.iter().filter(|&&x| x != usize::MAX).product();
         let dims: Vec<usize> = dims
             .iter()
-            .map(|&x| if x == usize::MAX && known > 0 { n / known } else { x })
+            .map(|&x| {
+                if x == usize::MAX && known > 0 {
+                    n / known
+                } else {
+                    x
+                }
+            })
             .collect();
         if dims.iter().product::<usize>() != n {
             return err(format!(
@@ -560,7 +594,7 @@ fn register_shapes(engine: &mut Engine) {
         }
         Ok(match dims[..] {
             [_] => Dynamic::from(a),
-            [r, c] => Dynamic::from(Matrix::from_data(a.values, r, c, a.dim)),
+            [r, c] => Dynamic::from(Matrix::from_data(a.values, r, c, a.dim).with_kind(a.kind)),
             _ => return err(format!("arrays have one or two dimensions, got {dims:?}")),
         })
     };
@@ -568,20 +602,27 @@ fn register_shapes(engine: &mut Engine) {
         match x {
             -1 => Ok(usize::MAX),
             x if x >= 0 => Ok(x as usize),
-            x => err(format!("a reshape dimension must be -1 or non-negative, got {x}")),
+            x => err(format!(
+                "a reshape dimension must be -1 or non-negative, got {x}"
+            )),
         }
     };
     engine.register_fn("reshape", move |d: Dynamic, r: INT, c: INT| {
         reshape(d, vec![dim_arg(r)?, dim_arg(c)?])
     });
-    engine.register_fn("reshape", move |d: Dynamic, shape: Array| -> RResult<Dynamic> {
-        let dims = shape
-            .iter()
-            .map(|x| dim_arg(to_int(x, "a reshape dimension")?))
-            .collect::<RResult<_>>()?;
-        reshape(d, dims)
+    engine.register_fn(
+        "reshape",
+        move |d: Dynamic, shape: Array| -> RResult<Dynamic> {
+            let dims = shape
+                .iter()
+                .map(|x| dim_arg(to_int(x, "a reshape dimension")?))
+                .collect::<RResult<_>>()?;
+            reshape(d, dims)
+        },
+    );
+    engine.register_fn("reshape", move |d: Dynamic, n: INT| {
+        reshape(d, vec![dim_arg(n)?])
     });
-    engine.register_fn("reshape", move |d: Dynamic, n: INT| reshape(d, vec![dim_arg(n)?]));
 }
 
 fn register_functions(engine: &mut Engine, _shared: &Shared) {
@@ -611,7 +652,9 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                 a.dim
             ));
         }
-        Ok(QuantityArray::integers(a.values.iter().map(|v| v.trunc()).collect()))
+        Ok(QuantityArray::integers(
+            a.values.iter().map(|v| v.trunc()).collect(),
+        ))
     });
     engine.register_fn("float", |a: QuantityArray| a.with_kind(ElementKind::Float));
 
@@ -643,7 +686,9 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         let a = arr(&d, "argsort's argument")?;
         let mut ix: Vec<usize> = (0..a.len()).collect();
         ix.sort_by(|&x, &y| a.values[x].total_cmp(&a.values[y])); // stable
-        Ok(QuantityArray::integers(ix.into_iter().map(|k| k as f64).collect()))
+        Ok(QuantityArray::integers(
+            ix.into_iter().map(|k| k as f64).collect(),
+        ))
     });
     for (name, max) in [("argmax", true), ("argmin", false)] {
         engine.register_fn(name, move |d: Dynamic| -> RResult<INT> {
@@ -695,7 +740,10 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         "where",
         |c: Dynamic, x: Dynamic, y: Dynamic| -> RResult<QuantityArray> {
             let c = arr(&c, "the condition")?;
-            let (x, y) = (arr(&x, "the values where true")?, arr(&y, "the values where false")?);
+            let (x, y) = (
+                arr(&x, "the values where true")?,
+                arr(&y, "the values where false")?,
+            );
             let ux = x.values.iter().all(|v| crate::units::is_unit_free(*v));
             let uy = y.values.iter().all(|v| crate::units::is_unit_free(*v));
             if x.dim != y.dim && !ux && !uy {
@@ -714,11 +762,27 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                     ));
                 }
             }
-            let at = |v: &QuantityArray, k: usize| if v.len() == 1 { v.values[0] } else { v.values[k] };
+            let at = |v: &QuantityArray, k: usize| {
+                if v.len() == 1 {
+                    v.values[0]
+                } else {
+                    v.values[k]
+                }
+            };
             let values = (0..n)
-                .map(|k| if c.values[k] != 0.0 { at(&x, k) } else { at(&y, k) })
+                .map(|k| {
+                    if c.values[k] != 0.0 {
+                        at(&x, k)
+                    } else {
+                        at(&y, k)
+                    }
+                })
                 .collect();
-            let kind = if x.kind == y.kind { x.kind } else { ElementKind::Float };
+            let kind = if x.kind == y.kind {
+                x.kind
+            } else {
+                ElementKind::Float
+            };
             Ok(QuantityArray::new(values, dim).with_kind(kind))
         },
     );
@@ -738,7 +802,11 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
     engine.register_fn("repeat", |d: Dynamic, n: INT| -> RResult<QuantityArray> {
         let a = arr(&d, "repeat's argument")?;
         let n = size(n, "repeat's count")?;
-        let v = a.values.iter().flat_map(|&x| std::iter::repeat_n(x, n)).collect();
+        let v = a
+            .values
+            .iter()
+            .flat_map(|&x| std::iter::repeat_n(x, n))
+            .collect();
         Ok(QuantityArray::new(v, a.dim).with_kind(a.kind))
     });
     for name in ["concatenate", "hstack"] {
@@ -755,7 +823,10 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
             }
             let a = to_qarray(x, &format!("row {k} of vstack"))?;
             if let Some(d) = dim.filter(|d| *d != a.dim) {
-                return err(format!("vstack: row {k} has units of {}, the first of {d}", a.dim));
+                return err(format!(
+                    "vstack: row {k} has units of {}, the first of {d}",
+                    a.dim
+                ));
             }
             dim.get_or_insert(a.dim);
             rows.push(a.values.to_vec());
@@ -772,8 +843,13 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         if cols.iter().any(|c| c.len() != n) {
             return err("column_stack needs columns of equal length");
         }
-        let rows: Vec<Vec<f64>> = (0..n).map(|r| cols.iter().map(|c| c.values[r]).collect()).collect();
-        Matrix::from_rows(&rows, cols.first().map_or(Dimension::DIMENSIONLESS, |c| c.dim))
+        let rows: Vec<Vec<f64>> = (0..n)
+            .map(|r| cols.iter().map(|c| c.values[r]).collect())
+            .collect();
+        Matrix::from_rows(
+            &rows,
+            cols.first().map_or(Dimension::DIMENSIONLESS, |c| c.dim),
+        )
     });
     // histogram(a, bins | edges, #{ range }) -> [counts, edges], NumPy's tuple.
     let histogram = |d: Dynamic, bins: Dynamic, o: Map| -> RResult<Array> {
@@ -839,11 +915,16 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         Ok(QuantityArray::integers(counts))
     };
     engine.register_fn("bincount", move |d: Dynamic| bincount(d, 0));
-    engine.register_fn("bincount", move |d: Dynamic, o: Map| -> RResult<QuantityArray> {
-        super::network::check_keys(&o, &["minlength"], "bincount")?;
-        let n = o.get("minlength").map_or(Ok(0), |m| to_int(m, "minlength"))?;
-        bincount(d, size(n, "minlength")?)
-    });
+    engine.register_fn(
+        "bincount",
+        move |d: Dynamic, o: Map| -> RResult<QuantityArray> {
+            super::network::check_keys(&o, &["minlength"], "bincount")?;
+            let n = o
+                .get("minlength")
+                .map_or(Ok(0), |m| to_int(m, "minlength"))?;
+            bincount(d, size(n, "minlength")?)
+        },
+    );
     let round = |d: Dynamic, decimals: INT| -> RResult<Dynamic> {
         let decimals = decimals.clamp(-300, 300) as i32;
         if let Ok(x) = d.as_float() {
@@ -853,12 +934,18 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
             return Ok(Dynamic::from_int(i));
         }
         if let Some(q) = d.clone().try_cast::<Quantity>() {
-            return Ok(Dynamic::from(Quantity::new(round_half_even(q.value, decimals), q.dim)));
+            return Ok(Dynamic::from(Quantity::new(
+                round_half_even(q.value, decimals),
+                q.dim,
+            )));
         }
         let a = arr(&d, "round's argument")?;
         Ok(Dynamic::from(
             QuantityArray::new(
-                a.values.iter().map(|&v| round_half_even(v, decimals)).collect(),
+                a.values
+                    .iter()
+                    .map(|&v| round_half_even(v, decimals))
+                    .collect(),
                 a.dim,
             )
             .with_kind(a.kind),
@@ -875,12 +962,23 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                 ya.dim, xa.dim
             ));
         }
-        let scalar = !(y.is::<QuantityArray>() || y.is_array() || x.is::<QuantityArray>() || x.is_array());
+        let scalar =
+            !(y.is::<QuantityArray>() || y.is_array() || x.is::<QuantityArray>() || x.is_array());
         let n = ya.len().max(xa.len());
         if ya.len() != xa.len() && ya.len() != 1 && xa.len() != 1 {
-            return err(format!("arctan2: arrays of lengths {} and {}", ya.len(), xa.len()));
+            return err(format!(
+                "arctan2: arrays of lengths {} and {}",
+                ya.len(),
+                xa.len()
+            ));
         }
-        let at = |v: &QuantityArray, k: usize| if v.len() == 1 { v.values[0] } else { v.values[k] };
+        let at = |v: &QuantityArray, k: usize| {
+            if v.len() == 1 {
+                v.values[0]
+            } else {
+                v.values[k]
+            }
+        };
         let v: Vec<f64> = (0..n).map(|k| at(&ya, k).atan2(at(&xa, k))).collect();
         Ok(if scalar {
             Dynamic::from_float(v[0])
@@ -889,25 +987,48 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         })
     });
     for op in ["&", "|"] {
-        engine.register_fn(op, move |a: QuantityArray, b: QuantityArray| bool_of(&a, &b, op));
+        engine.register_fn(op, move |a: QuantityArray, b: QuantityArray| {
+            bool_of(&a, &b, op)
+        });
         engine.register_fn(op, move |a: QuantityArray, b: bool| {
-            bool_of(&a, &QuantityArray::booleans(vec![f64::from(u8::from(b))]), op)
+            bool_of(
+                &a,
+                &QuantityArray::booleans(vec![f64::from(u8::from(b))]),
+                op,
+            )
         });
         engine.register_fn(op, move |a: bool, b: QuantityArray| {
-            bool_of(&QuantityArray::booleans(vec![f64::from(u8::from(a))]), &b, op)
+            bool_of(
+                &QuantityArray::booleans(vec![f64::from(u8::from(a))]),
+                &b,
+                op,
+            )
         });
     }
     for (name, op) in [("logical_and", "&"), ("logical_or", "|")] {
-        engine.register_fn(name, move |a: Dynamic, b: Dynamic| -> RResult<QuantityArray> {
-            let (a, b) = (arr(&a, name)?, arr(&b, name)?);
-            let as_bool = |x: QuantityArray| {
-                QuantityArray::booleans(x.values.iter().map(|v| f64::from(u8::from(*v != 0.0))).collect())
-            };
-            bool_of(&as_bool(a), &as_bool(b), op)
-        });
+        engine.register_fn(
+            name,
+            move |a: Dynamic, b: Dynamic| -> RResult<QuantityArray> {
+                let (a, b) = (arr(&a, name)?, arr(&b, name)?);
+                let as_bool = |x: QuantityArray| {
+                    QuantityArray::booleans(
+                        x.values
+                            .iter()
+                            .map(|v| f64::from(u8::from(*v != 0.0)))
+                            .collect(),
+                    )
+                };
+                bool_of(&as_bool(a), &as_bool(b), op)
+            },
+        );
     }
     let not = |a: QuantityArray| -> QuantityArray {
-        QuantityArray::booleans(a.values.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect())
+        QuantityArray::booleans(
+            a.values
+                .iter()
+                .map(|v| f64::from(u8::from(*v == 0.0)))
+                .collect(),
+        )
     };
     engine.register_fn("!", not);
     engine.register_fn("logical_not", not);
@@ -918,7 +1039,11 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
         Ok(arr(&d, "all's argument")?.values.iter().all(|v| *v != 0.0))
     });
     engine.register_fn("count_nonzero", |d: Dynamic| -> RResult<INT> {
-        Ok(arr(&d, "count_nonzero's argument")?.values.iter().filter(|v| **v != 0.0).count() as INT)
+        Ok(arr(&d, "count_nonzero's argument")?
+            .values
+            .iter()
+            .filter(|v| **v != 0.0)
+            .count() as INT)
     });
     // Reductions: integer results for integer arrays, and along an axis of a matrix.
     for name in ["sum", "min", "max", "amin", "amax", "mean", "std", "median"] {
@@ -942,15 +1067,22 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                 _ => v,
             })
         });
-        engine.register_fn(name, move |m: Matrix| {
-            super::units::reduce(&QuantityArray::shared(m.data, m.dim), base)
+        engine.register_fn(name, move |m: Matrix| -> RResult<Dynamic> {
+            let a = m.flat();
+            let v = super::units::reduce(&a, base)?;
+            Ok(match base {
+                "sum" | "min" | "max" => reduced(to_quantity(&v, base)?.value, &a, base),
+                _ => v,
+            })
         });
-        engine.register_fn(name, move |m: Matrix, axis: INT| reduce_axis(&m, base, axis));
+        engine.register_fn(name, move |m: Matrix, axis: INT| {
+            reduce_axis(&m, base, axis)
+        });
         engine.register_fn(name, move |m: Matrix, o: Map| -> RResult<Dynamic> {
             super::network::check_keys(&o, &["axis"], name)?;
             match o.get("axis") {
                 Some(ax) => Ok(Dynamic::from(reduce_axis(&m, base, to_int(ax, "axis")?)?)),
-                None => super::units::reduce(&QuantityArray::shared(m.data, m.dim), base),
+                None => super::units::reduce(&m.flat(), base),
             }
         });
         engine.register_fn(name, move |a: QuantityArray, o: Map| -> RResult<Dynamic> {
@@ -968,17 +1100,27 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
     engine.register_fn("full", |shape: Dynamic, v: Dynamic| -> RResult<Dynamic> {
         let q = to_quantity(&v, "full's value")?;
         let out = filled(&dims_of(&shape, "full's shape")?, q.dim, || q.value)?;
-        Ok(match (out.clone().try_cast::<QuantityArray>(), v.is_int()) {
-            (Some(a), true) => Dynamic::from(a.with_kind(ElementKind::Int)),
-            _ => out,
-        })
+        Ok(
+            match (out.clone().try_cast::<QuantityArray>(), v.is_int()) {
+                (Some(a), true) => Dynamic::from(a.with_kind(ElementKind::Int)),
+                _ => out,
+            },
+        )
     });
     for (name, x) in [("zeros", 0.0), ("ones", 1.0)] {
         engine.register_fn(name, move |shape: Array| {
-            filled(&dims_of(&Dynamic::from(shape), "the shape")?, Dimension::DIMENSIONLESS, || x)
+            filled(
+                &dims_of(&Dynamic::from(shape), "the shape")?,
+                Dimension::DIMENSIONLESS,
+                || x,
+            )
         });
         engine.register_fn(name, move |r: INT, c: INT| {
-            filled(&[size(r, "rows")?, size(c, "columns")?], Dimension::DIMENSIONLESS, || x)
+            filled(
+                &[size(r, "rows")?, size(c, "columns")?],
+                Dimension::DIMENSIONLESS,
+                || x,
+            )
         });
     }
     for (name, x) in [("zeros_like", 0.0), ("ones_like", 1.0)] {
@@ -987,7 +1129,11 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                 return filled(&[m.nrows, m.ncols], m.dim, || x);
             }
             let a = arr(&d, name)?;
-            let dim = if x == 0.0 { a.dim } else { Dimension::DIMENSIONLESS };
+            let dim = if x == 0.0 {
+                a.dim
+            } else {
+                Dimension::DIMENSIONLESS
+            };
             filled(&[a.len()], dim, || x)
         });
     }
@@ -1004,8 +1150,17 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
             if a.dim != b.dim {
                 return err(format!("cannot {op} matrices in {} and {}", a.dim, b.dim));
             }
-            let f = if op == "+" { |x: f64, y: f64| x + y } else { |x: f64, y: f64| x - y };
-            let data = a.data.iter().zip(b.data.iter()).map(|(x, y)| f(*x, *y)).collect();
+            let f = if op == "+" {
+                |x: f64, y: f64| x + y
+            } else {
+                |x: f64, y: f64| x - y
+            };
+            let data = a
+                .data
+                .iter()
+                .zip(b.data.iter())
+                .map(|(x, y)| f(*x, *y))
+                .collect();
             Ok(Matrix::from_data(data, a.nrows, a.ncols, a.dim))
         });
     }
@@ -1018,21 +1173,27 @@ fn register_random(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn("rand", move |r: INT, c: INT| {
         let rng = &mut s.borrow_mut().net.rng;
-        filled(&[size(r, "rows")?, size(c, "columns")?], Dimension::DIMENSIONLESS, || {
-            rng.random::<f64>()
-        })
+        filled(
+            &[size(r, "rows")?, size(c, "columns")?],
+            Dimension::DIMENSIONLESS,
+            || rng.random::<f64>(),
+        )
     });
     let s = shared.clone();
     engine.register_fn("randn", move |r: INT, c: INT| {
         let rng = &mut s.borrow_mut().net.rng;
-        filled(&[size(r, "rows")?, size(c, "columns")?], Dimension::DIMENSIONLESS, || {
-            rng.sample::<f64, _>(StandardNormal)
-        })
+        filled(
+            &[size(r, "rows")?, size(c, "columns")?],
+            Dimension::DIMENSIONLESS,
+            || rng.sample::<f64, _>(StandardNormal),
+        )
     });
     // randint(low, high[, n]): integers in [low, high); randint(high): in [0, high).
     let randint = |s: &Shared, lo: INT, hi: INT, n: Option<INT>| -> RResult<Dynamic> {
         if hi <= lo {
-            return err(format!("randint({lo}, {hi}): the high end must exceed the low end"));
+            return err(format!(
+                "randint({lo}, {hi}): the high end must exceed the low end"
+            ));
         }
         let rng = &mut s.borrow_mut().net.rng;
         Ok(match n {
@@ -1049,10 +1210,16 @@ fn register_random(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     engine.register_fn("randint", move |lo: INT, hi: INT| randint(&s, lo, hi, None));
     let s = shared.clone();
-    engine.register_fn("randint", move |lo: INT, hi: INT, n: INT| randint(&s, lo, hi, Some(n)));
+    engine.register_fn("randint", move |lo: INT, hi: INT, n: INT| {
+        randint(&s, lo, hi, Some(n))
+    });
     let uniform = |s: &Shared, lo: Dynamic, hi: Dynamic, n: Option<INT>| -> RResult<Dynamic> {
-        let (lo, hi) = (to_quantity(&lo, "the low end")?, to_quantity(&hi, "the high end")?);
-        lo.check_same(&hi, "draw between").map_err(|e| e.to_string())?;
+        let (lo, hi) = (
+            to_quantity(&lo, "the low end")?,
+            to_quantity(&hi, "the high end")?,
+        );
+        lo.check_same(&hi, "draw between")
+            .map_err(|e| e.to_string())?;
         let dim = if lo.is_unit_free() { hi.dim } else { lo.dim };
         let rng = &mut s.borrow_mut().net.rng;
         let mut draw = || lo.value + (hi.value - lo.value) * rng.random::<f64>();
@@ -1065,9 +1232,13 @@ fn register_random(engine: &mut Engine, shared: &Shared) {
         })
     };
     let s = shared.clone();
-    engine.register_fn("uniform", move || uniform(&s, Dynamic::from_float(0.0), Dynamic::from_float(1.0), None));
+    engine.register_fn("uniform", move || {
+        uniform(&s, Dynamic::from_float(0.0), Dynamic::from_float(1.0), None)
+    });
     let s = shared.clone();
-    engine.register_fn("uniform", move |lo: Dynamic, hi: Dynamic| uniform(&s, lo, hi, None));
+    engine.register_fn("uniform", move |lo: Dynamic, hi: Dynamic| {
+        uniform(&s, lo, hi, None)
+    });
     let s = shared.clone();
     engine.register_fn("uniform", move |lo: Dynamic, hi: Dynamic, n: INT| {
         uniform(&s, lo, hi, Some(n))
@@ -1092,6 +1263,9 @@ mod tests {
         let (c, e) = histogram_equal(&[1.0, 2.0, 2.0, 3.0], 2, None);
         assert_eq!(e, [1.0, 2.0, 3.0]);
         assert_eq!(c, [1.0, 3.0]);
-        assert_eq!(histogram_edges(&[0.0, 5.0, 1.0], &[0.0, 1.0, 2.0]), [1.0, 1.0]);
+        assert_eq!(
+            histogram_edges(&[0.0, 5.0, 1.0], &[0.0, 1.0, 2.0]),
+            [1.0, 1.0]
+        );
     }
 }

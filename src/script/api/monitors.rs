@@ -363,9 +363,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         });
         let mon = recorded(&st.net.spike_monitors[m.0], "t")?;
         Ok(vec![
-            Dynamic::from(QuantityArray::shared(i, Dimension::DIMENSIONLESS)
-                .with_kind(ElementKind::Int)
-                .named("i")),
+            Dynamic::from(
+                QuantityArray::shared(i, Dimension::DIMENSIONLESS)
+                    .with_kind(ElementKind::Int)
+                    .named("i"),
+            ),
             Dynamic::from(QuantityArray::shared(mon.t.clone(), Dimension::TIME).named("t")),
         ])
     });
@@ -606,13 +608,36 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                     a.dim,
                 ));
             }
-            if let Some(crate::units::VariableSource::Synapses { name, .. }) =
+            // Brian 2's `S.w["i > j"]`: the synapses' values where the condition holds.
+            if let Some(crate::units::VariableSource::Synapses { index, .. }) =
                 a.label.as_ref().and_then(|l| l.source.clone())
             {
-                return err(format!(
-                    "S.{name}[\"{var}\"]: brian reads synapses' variables with a condition \
-                     string only in assignments (S.{name}[\"{var}\"] = ...), not as a value yet"
-                ));
+                let mut st = s.borrow_mut();
+                let syn = &st.net.synapses[index];
+                if let Some(n) = crate::expr::parse_expr(&var).ok().and_then(|e| {
+                    e.names()
+                        .into_iter()
+                        .find(|n| n != "i" && n != "j" && syn.var_index(n).is_some())
+                }) {
+                    return err(format!(
+                        "S.x[\"{var}\"]: a condition read from synapses may use i, j and the \
+                         neurons' variables (x_pre, x_post), not the synaptic variable '{n}' \
+                         (yet); select with a mask instead: S.x[S.{n} > ...]"
+                    ));
+                }
+                let externals = st.namespace_values();
+                let mask = st
+                    .net
+                    .synapse_values(index, &var, Dimension::DIMENSIONLESS, &externals)
+                    .map_err(|e| e.to_string())?;
+                return Ok(QuantityArray::new(
+                    (0..a.len().min(mask.len()))
+                        .filter(|&k| mask[k] != 0.0)
+                        .map(|k| a.values[k])
+                        .collect(),
+                    a.dim,
+                )
+                .with_kind(a.kind));
             }
             let Some((m, pos)) = a.label.as_ref().and_then(|l| l.trace) else {
                 return err(format!(

@@ -34,6 +34,8 @@ pub struct Matrix {
     pub nrows: usize,
     pub ncols: usize,
     pub dim: Dimension,
+    /// NumPy's dtype kind, as for arrays.
+    pub kind: ElementKind,
 }
 
 impl Matrix {
@@ -67,7 +69,19 @@ impl Matrix {
             nrows,
             ncols,
             dim,
+            kind: ElementKind::Float,
         }
+    }
+
+    /// The same matrix holding `kind` numbers.
+    pub fn with_kind(mut self, kind: ElementKind) -> Matrix {
+        self.kind = kind;
+        self
+    }
+
+    /// All values, row after row, as an array (O(1)).
+    pub fn flat(&self) -> QuantityArray {
+        QuantityArray::shared(self.data.clone(), self.dim).with_kind(self.kind)
     }
 
     /// Row `k` (in range), a view of the matrix's values.
@@ -90,11 +104,18 @@ impl std::fmt::Display for Matrix {
             .iter()
             .filter(|v| v.is_finite())
             .fold(0.0f64, |m, v| m.max(v.abs()));
-        let (unit, factor) = crate::units::best_unit(self.dim, scale);
+        let (unit, factor) = match self.kind {
+            ElementKind::Float => crate::units::best_unit(self.dim, scale),
+            _ => (String::new(), 1.0),
+        };
         let long = self.nrows * self.ncols > 1000;
         let pick = |n: usize| -> Vec<Option<usize>> {
             if long && n > 6 {
-                (0..3).map(Some).chain([None]).chain((n - 3..n).map(Some)).collect()
+                (0..3)
+                    .map(Some)
+                    .chain([None])
+                    .chain((n - 3..n).map(Some))
+                    .collect()
             } else {
                 (0..n).map(Some).collect()
             }
@@ -108,9 +129,14 @@ impl std::fmt::Display for Matrix {
                         .into_iter()
                         .map(|c| match c {
                             None => "...".to_string(),
-                            Some(c) => crate::units::format_number(
-                                self.data[r * self.ncols + c] / factor,
-                            ),
+                            Some(c) => {
+                                let v = self.data[r * self.ncols + c];
+                                match self.kind {
+                                    ElementKind::Int if v.is_finite() => format!("{v:.0}"),
+                                    ElementKind::Bool => (v != 0.0).to_string(),
+                                    _ => crate::units::format_number(v / factor),
+                                }
+                            }
                         })
                         .collect();
                     format!("[{}]", cells.join(", "))
@@ -1204,7 +1230,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         for j in 0..m.ncols {
             t.extend((0..m.nrows).map(|k| d[k * m.ncols + j]));
         }
-        Matrix::from_data(t.into(), m.ncols, m.nrows, m.dim)
+        Matrix::from_data(t.into(), m.ncols, m.nrows, m.dim).with_kind(m.kind)
     });
     engine.register_fn("len", |m: &mut Matrix| m.nrows as INT);
     // A matrix times or divided by a number or quantity (M.v / mV), element by element.
@@ -1226,7 +1252,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     }
     engine.register_indexer_get(|m: &mut Matrix, i: INT| -> RResult<QuantityArray> {
         let k = matrix_row(m, i)?;
-        Ok(QuantityArray::shared(m.row(k), m.dim))
+        Ok(QuantityArray::shared(m.row(k), m.dim).with_kind(m.kind))
     });
     engine.register_indexer_set(|m: &mut Matrix, i: INT, row: Dynamic| -> RResult<()> {
         let dim = m.dim;

@@ -109,7 +109,10 @@ fn binary(op: &'static str, a: Operand, b: Operand) -> RResult<Dynamic> {
     }
     let as_array = |o: Operand| match o {
         Operand::A(a) => (a, false),
-        Operand::S(q, kind) => (QuantityArray::new(vec![q.value], q.dim).with_kind(kind), true),
+        Operand::S(q, kind) => (
+            QuantityArray::new(vec![q.value], q.dim).with_kind(kind),
+            true,
+        ),
     };
     let ((a, a_scalar), (b, b_scalar)) = (as_array(a), as_array(b));
     if !a_scalar && !b_scalar && a.len() != b.len() {
