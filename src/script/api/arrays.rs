@@ -495,6 +495,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     register_shapes(engine);
     register_functions(engine, shared);
     register_random(engine, shared);
+    register_checks(engine);
 }
 
 fn register_indexing(engine: &mut Engine, shared: &Shared) {
@@ -1166,6 +1167,53 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
     }
     engine.register_fn("-", |m: Matrix| {
         Matrix::from_data(m.data.iter().map(|x| -x).collect(), m.nrows, m.ncols, m.dim)
+    });
+}
+
+/// Python's `assert` (a function here) and NumPy's `allclose`/`array_equal`.
+fn register_checks(engine: &mut Engine) {
+    engine.register_fn("assert", |ok: bool| -> RResult<()> {
+        if ok {
+            Ok(())
+        } else {
+            err("assertion failed")
+        }
+    });
+    engine.register_fn("assert", |ok: bool, msg: Dynamic| -> RResult<()> {
+        if ok {
+            Ok(())
+        } else {
+            err(format!("assertion failed: {msg}"))
+        }
+    });
+    let values = |d: &Dynamic, what: &str| -> RResult<QuantityArray> {
+        match d.clone().try_cast::<Matrix>() {
+            Some(m) => Ok(m.flat()),
+            None => arr(d, what),
+        }
+    };
+    let same_dims = |a: &QuantityArray, b: &QuantityArray, f: &str| -> RResult<()> {
+        let free = |x: &QuantityArray| x.values.iter().all(|v| crate::units::is_unit_free(*v));
+        if a.dim != b.dim && !free(a) && !free(b) {
+            return err(format!("{f}: the arrays are in {} and {}", a.dim, b.dim));
+        }
+        Ok(())
+    };
+    engine.register_fn("array_equal", move |a: Dynamic, b: Dynamic| -> RResult<bool> {
+        let (a, b) = (values(&a, "array_equal")?, values(&b, "array_equal")?);
+        same_dims(&a, &b, "array_equal")?;
+        Ok(a.len() == b.len() && a.values.iter().zip(b.values.iter()).all(|(x, y)| x == y))
+    });
+    // allclose(a, b): |a - b| <= atol + rtol |b| (NumPy's rtol 1e-5, atol 1e-8 in SI).
+    engine.register_fn("allclose", move |a: Dynamic, b: Dynamic| -> RResult<bool> {
+        let (a, b) = (values(&a, "allclose")?, values(&b, "allclose")?);
+        same_dims(&a, &b, "allclose")?;
+        if a.len() != b.len() && a.len() != 1 && b.len() != 1 {
+            return err(format!("allclose: arrays of lengths {} and {}", a.len(), b.len()));
+        }
+        let n = a.len().max(b.len());
+        let at = |v: &QuantityArray, k: usize| if v.len() == 1 { v.values[0] } else { v.values[k] };
+        Ok((0..n).all(|k| (at(&a, k) - at(&b, k)).abs() <= 1e-8 + 1e-5 * at(&b, k).abs()))
     });
 }
 
