@@ -644,6 +644,33 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
     });
     engine.register_fn("asarray", |d: Dynamic| arr(&d, "asarray's argument"));
     engine.register_fn("array", |a: QuantityArray| a);
+    // np.array(x, dtype=int): NumPy's conversion, which leaves a Brian 2 quantity's
+    // units behind (the values in SI units), truncating toward zero for int.
+    engine.register_fn("array", |d: Dynamic, o: Map| -> RResult<QuantityArray> {
+        super::network::check_keys(&o, &["dtype"], "array")?;
+        let a = arr(&d, "the values")?;
+        let dtype = match o.get("dtype") {
+            Some(t) => to_string(t, "dtype")?,
+            None => return Ok(a),
+        };
+        let plain = |v: Vec<f64>| QuantityArray::dimensionless(v);
+        Ok(match dtype.as_str() {
+            "int" | "int32" | "int64" => {
+                plain(a.values.iter().map(|v| v.trunc()).collect()).with_kind(ElementKind::Int)
+            }
+            "float" | "float64" | "float32" => plain(a.values.to_vec()),
+            "bool" => plain(
+                a.values
+                    .iter()
+                    .map(|v| f64::from(u8::from(*v != 0.0)))
+                    .collect(),
+            )
+            .with_kind(ElementKind::Bool),
+            t => return err(format!(
+                "array(..., #{{ dtype }}): unknown dtype '{t}'; use \"int\", \"float\" or \"bool\""
+            )),
+        })
+    });
     engine.register_fn("array", |m: Matrix| m);
     // int(array): truncated toward zero, as NumPy's astype(int).
     engine.register_fn("int", |a: QuantityArray| -> RResult<QuantityArray> {
@@ -1199,20 +1226,33 @@ fn register_checks(engine: &mut Engine) {
         }
         Ok(())
     };
-    engine.register_fn("array_equal", move |a: Dynamic, b: Dynamic| -> RResult<bool> {
-        let (a, b) = (values(&a, "array_equal")?, values(&b, "array_equal")?);
-        same_dims(&a, &b, "array_equal")?;
-        Ok(a.len() == b.len() && a.values.iter().zip(b.values.iter()).all(|(x, y)| x == y))
-    });
+    engine.register_fn(
+        "array_equal",
+        move |a: Dynamic, b: Dynamic| -> RResult<bool> {
+            let (a, b) = (values(&a, "array_equal")?, values(&b, "array_equal")?);
+            same_dims(&a, &b, "array_equal")?;
+            Ok(a.len() == b.len() && a.values.iter().zip(b.values.iter()).all(|(x, y)| x == y))
+        },
+    );
     // allclose(a, b): |a - b| <= atol + rtol |b| (NumPy's rtol 1e-5, atol 1e-8 in SI).
     engine.register_fn("allclose", move |a: Dynamic, b: Dynamic| -> RResult<bool> {
         let (a, b) = (values(&a, "allclose")?, values(&b, "allclose")?);
         same_dims(&a, &b, "allclose")?;
         if a.len() != b.len() && a.len() != 1 && b.len() != 1 {
-            return err(format!("allclose: arrays of lengths {} and {}", a.len(), b.len()));
+            return err(format!(
+                "allclose: arrays of lengths {} and {}",
+                a.len(),
+                b.len()
+            ));
         }
         let n = a.len().max(b.len());
-        let at = |v: &QuantityArray, k: usize| if v.len() == 1 { v.values[0] } else { v.values[k] };
+        let at = |v: &QuantityArray, k: usize| {
+            if v.len() == 1 {
+                v.values[0]
+            } else {
+                v.values[k]
+            }
+        };
         Ok((0..n).all(|k| (at(&a, k) - at(&b, k)).abs() <= 1e-8 + 1e-5 * at(&b, k).abs()))
     });
 }
