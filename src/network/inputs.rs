@@ -220,6 +220,10 @@ impl PoissonGroup {
                 v.extend(["t", "i", "dt", "N"].map(String::from));
                 v
             }
+            // Brian 2's `rates='stimulus(t)'`: TimedArrays of the namespace.
+            fn function(&self, name: &str) -> Option<(Vec<Dimension>, Dimension)> {
+                self.0.function(name)
+            }
         }
         let fail = |e: crate::expr::ExprError| super::NetworkError::Code {
             object: self.name.clone(),
@@ -254,6 +258,11 @@ impl PoissonGroup {
         };
         self.uniform_code =
             !stmt.value.mentions("i") && !stmt.value.calls("rand") && !stmt.value.calls("randn");
+        let tables = externals.tables();
+        let bind = crate::eval::WithTables {
+            bind,
+            tables: &tables,
+        };
         self.kernel = Some(crate::eval::compile_statements(&[stmt], &bind).map_err(fail)?);
         Ok(())
     }

@@ -533,17 +533,23 @@ impl PopulationRateMonitor {
             Window::Custom(w) => w,
         };
         let total: f64 = kernel.iter().sum();
-        let half = (kernel.len() / 2) as i64;
-        let n = self.rate.len() as i64;
+        let half = kernel.len() / 2;
+        let rate = self.rate.as_slice();
+        let n = rate.len();
+        // out[i] = sum over k of kernel[k] * rate[i + k - half], the terms inside the
+        // recording only, in ascending k (a dot product of two slices).
         (0..n)
             .map(|i| {
-                kernel
+                let k0 = half.saturating_sub(i);
+                let k1 = kernel.len().min(n + half - i);
+                if k0 >= k1 {
+                    return 0.0;
+                }
+                let j0 = i + k0 - half;
+                kernel[k0..k1]
                     .iter()
-                    .enumerate()
-                    .filter_map(|(k, w)| {
-                        let j = i + k as i64 - half;
-                        (0..n).contains(&j).then(|| w * self.rate[j as usize])
-                    })
+                    .zip(&rate[j0..j0 + (k1 - k0)])
+                    .map(|(w, r)| w * r)
                     .sum::<f64>()
                     / total
             })

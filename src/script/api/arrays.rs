@@ -666,9 +666,11 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                     .collect(),
             )
             .with_kind(ElementKind::Bool),
-            t => return err(format!(
+            t => {
+                return err(format!(
                 "array(..., #{{ dtype }}): unknown dtype '{t}'; use \"int\", \"float\" or \"bool\""
-            )),
+            ))
+            }
         })
     });
     engine.register_fn("array", |m: Matrix| m);

@@ -151,6 +151,21 @@ impl std::fmt::Display for Matrix {
     }
 }
 
+/// An object's `namespace:` option: its names join the names code strings see.
+pub(super) fn add_namespace(st: &mut SimState, opts: &Map) -> RResult<()> {
+    if let Some(ns) = opts.get("namespace") {
+        let map = ns
+            .clone()
+            .try_cast::<Map>()
+            .ok_or("namespace should be a map of names to values")?;
+        for (k, v) in map {
+            let q = to_quantity(&v, &format!("namespace entry '{k}'"))?;
+            st.explicit_namespace.insert(k.to_string(), q);
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
     for k in opts.keys() {
         // The parser renames frame functions (`run`, `store`, ...) everywhere, also as
@@ -255,16 +270,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             spec.method = Some("exponential_euler".into());
         }
     }
-    if let Some(ns) = opts.get("namespace") {
-        let map = ns
-            .clone()
-            .try_cast::<Map>()
-            .ok_or("namespace should be a map of names to values")?;
-        for (k, v) in map {
-            let q = to_quantity(&v, &format!("namespace entry '{k}'"))?;
-            st.explicit_namespace.insert(k.to_string(), q);
-        }
-    }
+    add_namespace(&mut st, &opts)?;
     let group = NeuronGroup::new(spec).map_err(|e| e.to_string())?;
     let g = st.net.add_group(Group::Neurons(group));
     let id = ObjectId {
@@ -1382,4 +1388,22 @@ pub fn register_timed_array(engine: &mut Engine) {
         },
     );
     engine.register_fn("to_string", |t: &mut TimedArray| t.to_string());
+    // Brian 2's `ta.values` (1-D: an array; 2-D: rows of times) and `ta.dt`.
+    engine.register_get("values", |t: &mut TimedArray| -> Dynamic {
+        let tb = &t.table;
+        if tb.columns == 0 {
+            Dynamic::from(QuantityArray::new(tb.values.clone(), t.dim))
+        } else {
+            let rows = tb.values.len() / tb.columns;
+            Dynamic::from(Matrix::from_data(
+                tb.values.clone().into(),
+                rows,
+                tb.columns,
+                t.dim,
+            ))
+        }
+    });
+    engine.register_get("dt", |t: &mut TimedArray| {
+        Quantity::new(t.table.dt, Dimension::TIME)
+    });
 }

@@ -46,8 +46,19 @@ fn synapses(
     check_keys(
         &opts,
         &[
-            "model", "on_pre", "on_post", "pre", "post", "delay", "method", "name", "order", "dt",
-            "clock", "on_event",
+            "model",
+            "on_pre",
+            "on_post",
+            "pre",
+            "post",
+            "delay",
+            "method",
+            "name",
+            "order",
+            "dt",
+            "clock",
+            "on_event",
+            "namespace",
         ],
         "Synapses",
     )?;
@@ -69,6 +80,7 @@ fn synapses(
         .map(|m| to_string(m, "method"))
         .transpose()?;
     let mut st = shared.borrow_mut();
+    super::network::add_namespace(&mut st, &opts)?;
     let spiking = |code: &[(String, String)]| {
         code.iter()
             .any(|(p, _)| !super::run_control::custom_event_pathway(&on_event, p))

@@ -496,10 +496,12 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             return err("arange() needs a non-zero step");
         }
         let n = ((b.value - a.value) / st.value).ceil().max(0.0) as usize;
-        let out = QuantityArray::new(
-            (0..n).map(|k| a.value + st.value * k as f64).collect(),
-            a.dim,
-        );
+        // arange(0., 50*second, 10*second): a plain 0 takes the others' unit
+        let dim = [a, b, st]
+            .iter()
+            .find(|q| !q.is_unit_free())
+            .map_or(a.dim, |q| q.dim);
+        let out = QuantityArray::new((0..n).map(|k| a.value + st.value * k as f64).collect(), dim);
         // NumPy: integer arguments give an integer array.
         Ok(if [&a0, &b0, &step].iter().all(|x| x.is_int()) {
             out.with_kind(ElementKind::Int)
