@@ -5,12 +5,154 @@ use super::style::{LinePattern, LineStyle, Marker};
 use super::PlotError;
 
 /// Where an axes sits in its figure: subplot `index` (1-based, row-major)
-/// of a `rows` x `cols` grid.
+/// of a `rows` x `cols` grid, spanning to cell `last` (`== index` for one cell).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SubplotSpec {
     pub rows: usize,
     pub cols: usize,
     pub index: usize,
+    pub last: usize,
+}
+
+impl SubplotSpec {
+    pub(crate) fn cell(rows: usize, cols: usize, index: usize) -> Self {
+        SubplotSpec {
+            rows,
+            cols,
+            index,
+            last: index,
+        }
+    }
+
+    /// 0-based (first row, last row, first column, last column) covered.
+    pub(crate) fn span(&self) -> (usize, usize, usize, usize) {
+        let c = self.cols.max(1);
+        let (a, b) = (self.index.max(1) - 1, self.last.max(self.index).max(1) - 1);
+        let (r0, r1) = (a / c, b / c);
+        let (c0, c1) = ((a % c).min(b % c), (a % c).max(b % c));
+        (r0, r1, c0, c1)
+    }
+}
+
+/// How an axis maps data to positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    #[default]
+    Linear,
+    /// Base 10; values <= 0 are not drawn.
+    Log,
+}
+
+/// Where the legend goes: matplotlib's `loc` codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LegendLoc {
+    /// The place (of the nine others, in matplotlib's order) covering the least data.
+    #[default]
+    Best,
+    UpperRight,
+    UpperLeft,
+    LowerLeft,
+    LowerRight,
+    Right,
+    CenterLeft,
+    CenterRight,
+    LowerCenter,
+    UpperCenter,
+    Center,
+}
+
+impl LegendLoc {
+    /// From matplotlib's names ("upper right", "best", ...) or codes ("0".."10").
+    pub fn parse(s: &str) -> Option<LegendLoc> {
+        use LegendLoc::*;
+        Some(match s.trim() {
+            "best" | "0" => Best,
+            "upper right" | "1" => UpperRight,
+            "upper left" | "2" => UpperLeft,
+            "lower left" | "3" => LowerLeft,
+            "lower right" | "4" => LowerRight,
+            "right" | "5" => Right,
+            "center left" | "6" => CenterLeft,
+            "center right" | "7" => CenterRight,
+            "lower center" | "8" => LowerCenter,
+            "upper center" | "9" => UpperCenter,
+            "center" | "10" => Center,
+            _ => return None,
+        })
+    }
+
+    /// Horizontal and vertical position of the box in the axes, 0..1 from the lower left.
+    pub(crate) fn anchor(self) -> (f64, f64) {
+        use LegendLoc::*;
+        match self {
+            Best | UpperRight => (1.0, 1.0),
+            UpperLeft => (0.0, 1.0),
+            LowerLeft => (0.0, 0.0),
+            LowerRight => (1.0, 0.0),
+            Right | CenterRight => (1.0, 0.5),
+            CenterLeft => (0.0, 0.5),
+            LowerCenter => (0.5, 0.0),
+            UpperCenter => (0.5, 1.0),
+            Center => (0.5, 0.5),
+        }
+    }
+
+    /// The candidates `Best` tries, in matplotlib's order.
+    pub(crate) const CANDIDATES: [LegendLoc; 10] = [
+        LegendLoc::UpperRight,
+        LegendLoc::UpperLeft,
+        LegendLoc::LowerLeft,
+        LegendLoc::LowerRight,
+        LegendLoc::Right,
+        LegendLoc::CenterLeft,
+        LegendLoc::CenterRight,
+        LegendLoc::LowerCenter,
+        LegendLoc::UpperCenter,
+        LegendLoc::Center,
+    ];
+}
+
+/// Horizontal alignment of a text artist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HAlign {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// Vertical alignment of a text artist (matplotlib's `va`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextVAlign {
+    #[default]
+    Baseline,
+    Bottom,
+    Center,
+    Top,
+}
+
+/// Options of [`Axes::text`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextOptions {
+    /// Points (matplotlib's default 10).
+    pub fontsize: f64,
+    pub color: Color,
+    pub ha: HAlign,
+    pub va: TextVAlign,
+    /// `true`: x and y are fractions of the axes box (`transform=ax.transAxes`).
+    pub axes_coords: bool,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            fontsize: 10.0,
+            color: Color::BLACK,
+            ha: HAlign::Left,
+            va: TextVAlign::Baseline,
+            axes_coords: false,
+        }
+    }
 }
 
 /// Options of [`Axes::imshow_with`].
@@ -61,6 +203,12 @@ pub(crate) struct Series {
     /// Points.
     pub markersize: f64,
     pub label: Option<String>,
+    pub alpha: f64,
+    /// Marker edge and face colours when given (`None` inside: `'none'`).
+    pub mec: Option<Option<Color>>,
+    pub mfc: Option<Option<Color>>,
+    /// Marker edge width, points.
+    pub mew: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +220,40 @@ pub(crate) struct RefLine {
     pub pattern: LinePattern,
     pub linewidth: f64,
     pub label: Option<String>,
+    pub alpha: f64,
+    /// The part of the axes the line covers, fractions 0..1 (`xmin`, `xmax` of axhline).
+    pub span: (f64, f64),
+}
+
+/// Line segments in data coordinates (`vlines`, `hlines`, error bars).
+#[derive(Debug, Clone)]
+pub(crate) struct Segments {
+    pub segs: Vec<((f64, f64), (f64, f64))>,
+    pub color: Color,
+    pub pattern: LinePattern,
+    pub linewidth: f64,
+    pub alpha: f64,
+    pub label: Option<String>,
+}
+
+/// The area between two curves (`fill_between`).
+#[derive(Debug, Clone)]
+pub(crate) struct Fill {
+    pub x: Vec<f64>,
+    pub y1: Vec<f64>,
+    pub y2: Vec<f64>,
+    pub color: Color,
+    pub alpha: f64,
+    pub label: Option<String>,
+}
+
+/// A text at a point (`text`).
+#[derive(Debug, Clone)]
+pub(crate) struct TextArtist {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+    pub opts: TextOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +284,8 @@ pub(crate) struct Hist {
     pub edges: Vec<f64>,
     pub counts: Vec<usize>,
     pub color: Color,
+    pub alpha: f64,
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,12 +294,15 @@ pub(crate) enum Artist {
     RefLine(RefLine),
     Image(Image),
     Hist(Hist),
+    Segments(Segments),
+    Fill(Fill),
+    Text(TextArtist),
 }
 
 /// Data limits of one artist along one axis, and "sticky" values the
 /// automatic margins must not cross (matplotlib's sticky edges).
 #[derive(Debug, Clone, Default)]
-struct AxisExtent {
+pub(crate) struct AxisExtent {
     range: Option<(f64, f64)>,
     sticky: Vec<f64>,
 }
@@ -143,6 +330,27 @@ pub struct Axes {
     units: [Option<AxisUnit>; 2],
     /// Whether the x and y labels are defaults (from data), which data may replace.
     default_labels: [bool; 2],
+    pub(crate) scale: [Scale; 2],
+    /// Tick positions given with `set_xticks` (empty: no ticks), and their labels.
+    pub(crate) ticks: [Option<Vec<f64>>; 2],
+    pub(crate) tick_text: [Option<Vec<String>>; 2],
+    /// Whether tick labels are drawn (shared axes hide inner ones).
+    pub(crate) tick_labels_shown: [bool; 2],
+    /// Left, bottom, right, top spines drawn.
+    pub(crate) spines: [bool; 4],
+    /// `axis('off')` hides spines, ticks and axis labels.
+    pub(crate) axis_on: bool,
+    pub(crate) legend_loc: LegendLoc,
+    /// The axes (index in the figure) whose x / y limits these share.
+    pub(crate) share: [Option<usize>; 2],
+    /// A `twinx()` axes: its y axis is on the right, its x axis not drawn.
+    pub(crate) twin: bool,
+    /// The axes a twin is drawn over.
+    pub(crate) twin_parent: Option<usize>,
+    /// matplotlib's `axis('equal')`: limits widened to square data units.
+    pub(crate) equal_datalim: bool,
+    /// Colour cycle of patches (fill_between), separate from the lines' as in matplotlib.
+    patch_cycle: usize,
 }
 
 /// matplotlib's default line width and marker size, in points.
@@ -166,6 +374,18 @@ impl Axes {
             cycle: 0,
             units: [None, None],
             default_labels: [false, false],
+            scale: [Scale::Linear; 2],
+            ticks: [None, None],
+            tick_text: [None, None],
+            tick_labels_shown: [true, true],
+            spines: [true; 4],
+            axis_on: true,
+            legend_loc: LegendLoc::Best,
+            share: [None, None],
+            twin: false,
+            twin_parent: None,
+            equal_datalim: false,
+            patch_cycle: 0,
         }
     }
 
@@ -212,6 +432,10 @@ impl Axes {
             linewidth: positive_or(style.linewidth, LINEWIDTH),
             markersize: positive_or(style.markersize, MARKERSIZE),
             label: style.label,
+            alpha: unit_alpha(style.alpha),
+            mec: style.mec,
+            mfc: style.mfc,
+            mew: positive_or(style.mew, 1.0),
         }));
         Ok(())
     }
@@ -260,7 +484,318 @@ impl Axes {
             pattern,
             linewidth: positive_or(style.linewidth, 1.0),
             label: style.label,
+            alpha: unit_alpha(style.alpha),
+            span: (0.0, 1.0),
         }));
+    }
+
+    /// matplotlib's `axhline(y, xmin, xmax)` (`horizontal`) or `axvline(x, ymin, ymax)`:
+    /// a line across the fraction `span` of the axes, in the style's colour or `C0`,
+    /// 1.5 pt wide unless given.
+    pub fn axline(&mut self, horizontal: bool, value: f64, span: (f64, f64), style: LineStyle) {
+        let style = LineStyle {
+            color: Some(style.color.unwrap_or(Color::cycle(0))),
+            linewidth: Some(positive_or(style.linewidth, LINEWIDTH)),
+            ..style
+        };
+        self.push_refline(horizontal, value, style);
+        if let Some(Artist::RefLine(l)) = self.artists.last_mut() {
+            l.span = span;
+        }
+    }
+
+    /// Line segments from (`x0[i]`, `y0[i]`) to (`x1[i]`, `y1[i]`): matplotlib's
+    /// `vlines(x, ymin, ymax)` and `hlines(y, xmin, xmax)` (callers repeat scalars). The
+    /// colour is the style's or `C0` (matplotlib's `lines.color`), not the next of the
+    /// cycle; the width 1.5 pt unless given. Lengths must agree.
+    pub fn segments(
+        &mut self,
+        x0: Vec<f64>,
+        y0: Vec<f64>,
+        x1: Vec<f64>,
+        y1: Vec<f64>,
+        style: LineStyle,
+    ) -> Result<(), PlotError> {
+        let n = x0.len();
+        for v in [&y0, &x1, &y1] {
+            if v.len() != n {
+                return Err(PlotError::LengthMismatch { x: n, y: v.len() });
+            }
+        }
+        let segs = (0..n).map(|i| ((x0[i], y0[i]), (x1[i], y1[i]))).collect();
+        self.artists.push(Artist::Segments(Segments {
+            segs,
+            color: style.color.unwrap_or(Color::cycle(0)),
+            pattern: match style.linestyle {
+                LinePattern::None => LinePattern::Solid,
+                p => p,
+            },
+            linewidth: positive_or(style.linewidth, LINEWIDTH),
+            alpha: unit_alpha(style.alpha),
+            label: style.label,
+        }));
+        Ok(())
+    }
+
+    /// matplotlib's `fill_between(x, y1, y2)`: the area between the curves, in the
+    /// colour given or the next of the patch cycle (which is separate from the lines').
+    /// Non-finite points break the area. Lengths must agree.
+    pub fn fill_between(
+        &mut self,
+        x: Vec<f64>,
+        y1: Vec<f64>,
+        y2: Vec<f64>,
+        color: Option<Color>,
+        alpha: Option<f64>,
+        label: Option<String>,
+    ) -> Result<(), PlotError> {
+        for v in [&y1, &y2] {
+            if v.len() != x.len() {
+                return Err(PlotError::LengthMismatch {
+                    x: x.len(),
+                    y: v.len(),
+                });
+            }
+        }
+        let color = color.unwrap_or_else(|| {
+            let c = Color::cycle(self.patch_cycle);
+            self.patch_cycle += 1;
+            c
+        });
+        self.artists.push(Artist::Fill(Fill {
+            x,
+            y1,
+            y2,
+            color,
+            alpha: unit_alpha(alpha),
+            label,
+        }));
+        Ok(())
+    }
+
+    /// matplotlib's `errorbar(x, y, yerr, xerr, fmt)`: the data drawn with `style` (a
+    /// line by default; a `fmt` of `"o"` gives markers only) in the next cycle colour,
+    /// and error bars from `y - yerr.0` to `y + yerr.1` (and likewise along x) in the
+    /// same colour (`ecolor` if given), with caps `capsize` points wide (0: none).
+    #[allow(clippy::too_many_arguments)]
+    pub fn errorbar(
+        &mut self,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        yerr: Option<(Vec<f64>, Vec<f64>)>,
+        xerr: Option<(Vec<f64>, Vec<f64>)>,
+        style: LineStyle,
+        ecolor: Option<Color>,
+        capsize: f64,
+    ) -> Result<(), PlotError> {
+        let n = x.len();
+        if y.len() != n {
+            return Err(PlotError::LengthMismatch { x: n, y: y.len() });
+        }
+        for e in [&yerr, &xerr].into_iter().flatten() {
+            for v in [&e.0, &e.1] {
+                if v.len() != n {
+                    return Err(PlotError::InvalidArgument(format!(
+                        "errorbar: {n} points but {} errors",
+                        v.len()
+                    )));
+                }
+            }
+        }
+        let color = self.next_color(style.color);
+        let ecolor = ecolor.unwrap_or(color);
+        let lw = positive_or(style.linewidth, LINEWIDTH);
+        let mut segs = Vec::new();
+        let mut caps = Vec::new();
+        let cap = capsize.max(0.0);
+        if let Some((lo, hi)) = &yerr {
+            for i in 0..n {
+                let (a, b) = (y[i] - lo[i], y[i] + hi[i]);
+                segs.push(((x[i], a), (x[i], b)));
+                if cap > 0.0 {
+                    caps.push((x[i], a, true));
+                    caps.push((x[i], b, true));
+                }
+            }
+        }
+        if let Some((lo, hi)) = &xerr {
+            for i in 0..n {
+                let (a, b) = (x[i] - lo[i], x[i] + hi[i]);
+                segs.push(((a, y[i]), (b, y[i])));
+                if cap > 0.0 {
+                    caps.push((a, y[i], false));
+                    caps.push((b, y[i], false));
+                }
+            }
+        }
+        self.artists.push(Artist::Segments(Segments {
+            segs,
+            color: ecolor,
+            pattern: LinePattern::Solid,
+            linewidth: lw,
+            alpha: unit_alpha(style.alpha),
+            label: None,
+        }));
+        if !caps.is_empty() {
+            // Caps are markers: '_' on vertical bars, '|' on horizontal ones.
+            for vertical in [true, false] {
+                let (cx, cy): (Vec<f64>, Vec<f64>) = caps
+                    .iter()
+                    .filter(|c| c.2 == vertical)
+                    .map(|c| (c.0, c.1))
+                    .unzip();
+                if cx.is_empty() {
+                    continue;
+                }
+                let marker = if vertical {
+                    Marker::HLine
+                } else {
+                    Marker::VLine
+                };
+                self.artists.push(Artist::Series(Series {
+                    kind: SeriesKind::Plot,
+                    x: cx,
+                    y: cy,
+                    color: ecolor,
+                    pattern: LinePattern::None,
+                    marker: Some(marker),
+                    linewidth: lw,
+                    markersize: 2.0 * cap,
+                    label: None,
+                    alpha: unit_alpha(style.alpha),
+                    mec: None,
+                    mfc: None,
+                    mew: lw,
+                }));
+            }
+        }
+        let style = style.with_color(color);
+        self.push_series(SeriesKind::Plot, x, y, style)
+    }
+
+    /// matplotlib's `text(x, y, s)`: `s` (mathtext allowed) anchored at (`x`, `y`) in
+    /// data coordinates, or in fractions of the axes with `opts.axes_coords`. Text is not
+    /// clipped to the axes and does not change the limits.
+    pub fn text(&mut self, x: f64, y: f64, s: &str, opts: TextOptions) {
+        self.artists.push(Artist::Text(TextArtist {
+            x,
+            y,
+            text: s.to_string(),
+            opts,
+        }));
+    }
+
+    /// Log or linear scale of the x (`x == true`) or y axis.
+    pub fn set_scale(&mut self, x: bool, scale: Scale) {
+        self.scale[usize::from(!x)] = scale;
+    }
+
+    pub fn get_scale(&self, x: bool) -> Scale {
+        self.scale[usize::from(!x)]
+    }
+
+    /// Fixed tick positions (`set_xticks`); an empty list removes the ticks. `labels`
+    /// (as many as positions) replace the numbers.
+    pub fn set_ticks(
+        &mut self,
+        x: bool,
+        positions: Vec<f64>,
+        labels: Option<Vec<String>>,
+    ) -> Result<(), PlotError> {
+        if let Some(l) = &labels {
+            if l.len() != positions.len() {
+                return Err(PlotError::InvalidArgument(format!(
+                    "{} tick positions but {} labels",
+                    positions.len(),
+                    l.len()
+                )));
+            }
+        }
+        let k = usize::from(!x);
+        self.ticks[k] = Some(positions);
+        self.tick_text[k] = labels;
+        Ok(())
+    }
+
+    /// Shows or hides the tick labels of one axis (the ticks stay).
+    pub fn show_tick_labels(&mut self, x: bool, shown: bool) {
+        self.tick_labels_shown[usize::from(!x)] = shown;
+    }
+
+    /// Shows or hides a spine: `"left"`, `"bottom"`, `"right"` or `"top"`.
+    pub fn set_spine_visible(&mut self, which: &str, visible: bool) -> Result<(), PlotError> {
+        let k = match which {
+            "left" => 0,
+            "bottom" => 1,
+            "right" => 2,
+            "top" => 3,
+            _ => {
+                return Err(PlotError::InvalidArgument(format!(
+                    "unknown spine '{which}': use 'left', 'bottom', 'right' or 'top'"
+                )))
+            }
+        };
+        self.spines[k] = visible;
+        Ok(())
+    }
+
+    /// `axis('off')` (`false`) hides the spines, ticks, tick labels and axis labels;
+    /// the title and the data stay. `axis('on')` brings them back.
+    pub fn set_axis_on(&mut self, on: bool) {
+        self.axis_on = on;
+    }
+
+    /// matplotlib's `axis('equal')`: the box keeps its size and the limits widen so that
+    /// one unit is as long on both axes.
+    pub fn set_equal_datalim(&mut self, on: bool) {
+        self.equal_datalim = on;
+    }
+
+    pub fn set_legend_loc(&mut self, loc: LegendLoc) {
+        self.legend_loc = loc;
+    }
+
+    /// Gives the first lines (and other labelled kinds: fills, segments, bars) these
+    /// legend labels in drawing order, as `legend(["a", "b"])`.
+    pub fn set_legend_labels(&mut self, labels: Vec<String>) {
+        let mut it = labels.into_iter();
+        for a in &mut self.artists {
+            let slot = match a {
+                Artist::Series(s) => &mut s.label,
+                Artist::RefLine(l) => &mut l.label,
+                Artist::Segments(s) => &mut s.label,
+                Artist::Fill(f) => &mut f.label,
+                Artist::Hist(h) => &mut h.label,
+                _ => continue,
+            };
+            match it.next() {
+                Some(l) => *slot = Some(l),
+                None => break,
+            }
+        }
+    }
+
+    /// Colour, opacity and legend label of the last histogram drawn.
+    pub fn style_last_hist(
+        &mut self,
+        color: Option<Color>,
+        alpha: Option<f64>,
+        label: Option<String>,
+    ) {
+        if let Some(Artist::Hist(h)) = self
+            .artists
+            .iter_mut()
+            .rev()
+            .find(|a| matches!(a, Artist::Hist(_)))
+        {
+            if let Some(c) = color {
+                h.color = c;
+            }
+            h.alpha = unit_alpha(alpha);
+            if label.is_some() {
+                h.label = label;
+            }
+        }
     }
 
     /// A horizontal line across the whole axes at `y` (matplotlib's
@@ -350,6 +885,8 @@ impl Axes {
             edges,
             counts,
             color,
+            alpha: 1.0,
+            label: None,
         }));
         Ok(())
     }
@@ -366,6 +903,8 @@ impl Axes {
                 edges: Vec::new(),
                 counts: Vec::new(),
                 color,
+                alpha: 1.0,
+                label: None,
             }));
             return Ok(());
         };
@@ -392,6 +931,8 @@ impl Axes {
             edges,
             counts,
             color,
+            alpha: 1.0,
+            label: None,
         }));
         Ok(())
     }
@@ -501,6 +1042,27 @@ impl Axes {
         self.equal_aspect = Some(equal);
     }
 
+    /// Empty axes in the same place (matplotlib's `cla()`), keeping shared axes and the
+    /// twin relation.
+    pub fn cleared(&self) -> Axes {
+        let mut ax = Axes::new(self.spec);
+        ax.share = self.share;
+        ax.twin = self.twin;
+        ax.twin_parent = self.twin_parent;
+        ax.tick_labels_shown = self.tick_labels_shown;
+        ax
+    }
+
+    /// The range of the data along x and y, without margins (`(0, 1)` without data).
+    pub fn data_limits(&self) -> ((f64, f64), (f64, f64)) {
+        let r = |x: bool| {
+            self.extent(x, self.scale[usize::from(!x)])
+                .range
+                .map_or((0.0, 1.0), |(a, b)| nonsingular(a, b))
+        };
+        (r(true), r(false))
+    }
+
     /// Whether nothing has been drawn in these axes (labels and limits do
     /// not count).
     pub fn is_empty(&self) -> bool {
@@ -524,33 +1086,109 @@ impl Axes {
     /// an empty axis). The y range comes out inverted (`lo > hi`) when an
     /// `origin='upper'` image is shown and no explicit y limits were set.
     pub fn limits(&self) -> ((f64, f64), (f64, f64)) {
-        let x = resolve(self.xlim, self.extent(true));
-        let mut y = resolve(self.ylim, self.extent(false));
+        (
+            self.axis_limits(
+                true,
+                self.explicit_lim(true),
+                self.extent(true, self.scale[0]),
+            ),
+            self.axis_limits(
+                false,
+                self.explicit_lim(false),
+                self.extent(false, self.scale[1]),
+            ),
+        )
+    }
+
+    /// The limits given with `xlim` / `ylim`, if any.
+    pub(crate) fn explicit_lim(&self, x: bool) -> Option<(f64, f64)> {
+        if x {
+            self.xlim
+        } else {
+            self.ylim
+        }
+    }
+
+    /// One axis' limits from explicit limits and an extent (perhaps of several shared
+    /// axes), on this axes' scale.
+    pub(crate) fn axis_limits(
+        &self,
+        x: bool,
+        explicit: Option<(f64, f64)>,
+        extent: AxisExtent,
+    ) -> (f64, f64) {
+        let scale = self.scale[usize::from(!x)];
+        let lim = match scale {
+            Scale::Linear => resolve(explicit, extent),
+            Scale::Log => resolve_log(explicit, extent),
+        };
+        if x {
+            return lim;
+        }
         let upper_image = self
             .artists
             .iter()
             .any(|a| matches!(a, Artist::Image(im) if !im.opts.origin_lower && im.nrows > 0 && im.ncols > 0));
-        if upper_image && self.ylim.is_none() && y.0 < y.1 {
-            y = (y.1, y.0);
+        if upper_image && explicit.is_none() && lim.0 < lim.1 {
+            (lim.1, lim.0)
+        } else {
+            lim
         }
-        (x, y)
     }
 
-    /// Combined autoscale extent of all artists along x (`true`) or y.
-    fn extent(&self, along_x: bool) -> AxisExtent {
+    /// Combined autoscale extent of all artists along x (`true`) or y, counting only
+    /// positive values on a log `scale`.
+    pub(crate) fn extent(&self, along_x: bool, scale: Scale) -> AxisExtent {
         let mut total = AxisExtent::default();
         for a in &self.artists {
-            let e = artist_extent(a, along_x);
-            if let Some((lo, hi)) = e.range {
-                total.range = Some(match total.range {
-                    Some((a, b)) => (a.min(lo), b.max(hi)),
-                    None => (lo, hi),
-                });
+            let mut e = artist_extent(a, along_x, scale == Scale::Log);
+            if scale == Scale::Log {
+                e.sticky.retain(|s| *s > 0.0);
             }
-            total.sticky.extend(e.sticky);
+            total.merge(e);
         }
         total
     }
+}
+
+impl AxisExtent {
+    pub(crate) fn merge(&mut self, e: AxisExtent) {
+        if let Some((lo, hi)) = e.range {
+            self.range = Some(match self.range {
+                Some((a, b)) => (a.min(lo), b.max(hi)),
+                None => (lo, hi),
+            });
+        }
+        self.sticky.extend(e.sticky);
+    }
+}
+
+fn unit_alpha(a: Option<f64>) -> f64 {
+    a.filter(|a| a.is_finite())
+        .map_or(1.0, |a| a.clamp(0.0, 1.0))
+}
+
+/// Log-axis limits: autoscaling with the margins in decades; non-positive explicit
+/// limits are ignored (matplotlib warns and ignores them).
+fn resolve_log(explicit: Option<(f64, f64)>, extent: AxisExtent) -> (f64, f64) {
+    let log = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
+    let lext = AxisExtent {
+        range: extent.range.map(|(a, b)| (log(a), log(b))),
+        sticky: extent.sticky.iter().map(|s| log(*s)).collect(),
+    };
+    let lexp = explicit.map(|(a, b)| (log(a), log(b)));
+    let (a, b) = match lext.range {
+        Some(r) if r.0.is_finite() && r.1.is_finite() => resolve(lexp, lext),
+        // No positive data: matplotlib's default decade range.
+        _ => resolve(
+            lexp,
+            AxisExtent {
+                range: Some((0.0, 2.0)),
+                sticky: vec![0.0, 2.0],
+            },
+        ),
+    };
+    (10f64.powf(a), 10f64.powf(b))
 }
 
 fn positive_or(v: Option<f64>, default: f64) -> f64 {
@@ -567,7 +1205,8 @@ pub(crate) fn finite_range(values: impl Iterator<Item = f64>) -> Option<(f64, f6
         })
 }
 
-fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
+fn artist_extent(a: &Artist, along_x: bool, positive: bool) -> AxisExtent {
+    let keep = |v: &f64| !positive || *v > 0.0;
     match a {
         Artist::Series(s) => {
             let values = if along_x { &s.x } else { &s.y };
@@ -577,7 +1216,7 @@ fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
                 values
                     .iter()
                     .zip(other)
-                    .filter(|(_, o)| o.is_finite())
+                    .filter(|(v, o)| o.is_finite() && keep(v))
                     .map(|(v, _)| *v),
             );
             match s.kind {
@@ -597,13 +1236,35 @@ fn artist_extent(a: &Artist, along_x: bool) -> AxisExtent {
             }
         }
         Artist::RefLine(l) => {
-            let range =
-                (l.horizontal != along_x && l.value.is_finite()).then_some((l.value, l.value));
+            let range = (l.horizontal != along_x && l.value.is_finite() && keep(&l.value))
+                .then_some((l.value, l.value));
             AxisExtent {
                 range,
                 sticky: Vec::new(),
             }
         }
+        Artist::Segments(s) => AxisExtent {
+            range: finite_range(
+                s.segs
+                    .iter()
+                    .flat_map(|(p, q)| [*p, *q])
+                    .map(|p| if along_x { p.0 } else { p.1 })
+                    .filter(keep),
+            ),
+            sticky: Vec::new(),
+        },
+        Artist::Fill(f) => {
+            let vals: Vec<f64> = if along_x {
+                f.x.clone()
+            } else {
+                f.y1.iter().chain(&f.y2).copied().collect()
+            };
+            AxisExtent {
+                range: finite_range(vals.into_iter().filter(keep)),
+                sticky: Vec::new(),
+            }
+        }
+        Artist::Text(_) => AxisExtent::default(),
         Artist::Image(im) => {
             let n = if along_x { im.ncols } else { im.nrows };
             if n == 0 || im.nrows == 0 || im.ncols == 0 {
@@ -721,11 +1382,7 @@ mod tests {
     use super::*;
 
     fn axes() -> Axes {
-        Axes::new(SubplotSpec {
-            rows: 1,
-            cols: 1,
-            index: 1,
-        })
+        Axes::new(SubplotSpec::cell(1, 1, 1))
     }
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {

@@ -24,6 +24,27 @@ pub struct Figure {
     current: Option<usize>,
     /// matplotlib's `tight_layout()`: margins and spacing fitted to the labels.
     tight: bool,
+    /// Unique among all figures of the process (handles to axes name it).
+    id: u64,
+    /// pyplot's figure number, when given with `figure(n)`.
+    number: Option<usize>,
+    pub(crate) suptitle: Option<String>,
+}
+
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Which axes of a grid share an axis (matplotlib's `sharex` / `sharey` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Share {
+    #[default]
+    None,
+    All,
+    Row,
+    Col,
 }
 
 impl Default for Figure {
@@ -43,7 +64,163 @@ impl Figure {
             axes: Vec::new(),
             current: None,
             tight: false,
+            id: next_id(),
+            number: None,
+            suptitle: None,
         }
+    }
+
+    /// A process-wide unique id, kept for the figure's life (not by `clone`: a clone
+    /// has the same id).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub fn number(&self) -> Option<usize> {
+        self.number
+    }
+
+    pub fn set_number(&mut self, n: usize) {
+        self.number = Some(n);
+    }
+
+    /// matplotlib's `suptitle`: a title centred above all subplots.
+    pub fn suptitle(&mut self, s: &str) {
+        self.suptitle = Some(s.to_string());
+    }
+
+    pub fn get_suptitle(&self) -> Option<&str> {
+        self.suptitle.as_deref()
+    }
+
+    /// The axes at `index` (creation order), if it exists.
+    pub fn axes_mut(&mut self, index: usize) -> Option<&mut Axes> {
+        self.axes.get_mut(index)
+    }
+
+    /// Index of the current axes, if any.
+    pub fn current_index(&self) -> Option<usize> {
+        self.current.filter(|&i| i < self.axes.len())
+    }
+
+    /// Makes the axes at `index` current (`plt.sca(ax)`); false if there is none.
+    pub fn set_current(&mut self, index: usize) -> bool {
+        let ok = index < self.axes.len();
+        if ok {
+            self.current = Some(index);
+        }
+        ok
+    }
+
+    /// matplotlib's `subplots(rows, cols, sharex, sharey)` on this figure: new axes for
+    /// every cell (row-major indices returned), sharing limits as asked; shared axes show
+    /// x tick labels on the bottom row only and y tick labels on the first column only
+    /// (`label_outer`). The first axes become current.
+    pub fn subplots(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        sharex: Share,
+        sharey: Share,
+    ) -> Result<Vec<usize>, PlotError> {
+        let cells = rows.checked_mul(cols).unwrap_or(0);
+        if rows == 0 || cols == 0 || cells > 10_000 {
+            return Err(PlotError::InvalidArgument(format!(
+                "subplots({rows}, {cols}): need 1 <= rows, cols and at most 10000 axes"
+            )));
+        }
+        let start = self.axes.len();
+        for k in 1..=cells {
+            self.axes.push(Axes::new(SubplotSpec::cell(rows, cols, k)));
+        }
+        let ids: Vec<usize> = (start..start + cells).collect();
+        for (axis, share) in [(0usize, sharex), (1usize, sharey)] {
+            for k in 0..cells {
+                let (r, c) = (k / cols, k % cols);
+                let leader = match share {
+                    Share::None => continue,
+                    Share::All => 0,
+                    Share::Row => r * cols,
+                    Share::Col => c,
+                };
+                if leader != k {
+                    self.axes[ids[k]].share[axis] = Some(ids[leader]);
+                }
+                let inner = if axis == 0 {
+                    r + 1 < rows && share != Share::Row
+                } else {
+                    c > 0 && share != Share::Col
+                };
+                if inner {
+                    self.axes[ids[k]].show_tick_labels(axis == 0, false);
+                }
+            }
+        }
+        self.current = Some(start);
+        Ok(ids)
+    }
+
+    /// matplotlib's `twinx()`: new axes over the axes at `index`, sharing its x axis,
+    /// with their own y axis on the right (and their own colour cycle). Made current.
+    pub fn twinx(&mut self, index: usize) -> Result<usize, PlotError> {
+        let Some(parent) = self.axes.get(index) else {
+            return Err(PlotError::InvalidArgument(format!("no axes {index}")));
+        };
+        let mut ax = Axes::new(parent.spec);
+        ax.twin = true;
+        ax.share[0] = Some(parent.share[0].unwrap_or(index));
+        ax.scale[0] = parent.scale[0];
+        self.axes.push(ax);
+        let i = self.axes.len() - 1;
+        // The parent's frame sets where the twin is drawn.
+        self.axes[i].twin_parent = Some(index);
+        self.current = Some(i);
+        Ok(i)
+    }
+
+    /// The axes sharing the x (`x == true`) or y axis of the axes at `index` (itself
+    /// included): ticks and scales set on one apply to all, as in matplotlib.
+    pub fn share_group(&self, index: usize, x: bool) -> Vec<usize> {
+        let k = usize::from(!x);
+        let Some(ax) = self.axes.get(index) else {
+            return Vec::new();
+        };
+        let leader = ax.share[k].unwrap_or(index);
+        (0..self.axes.len())
+            .filter(|&j| j == leader || self.axes[j].share[k] == Some(leader))
+            .collect()
+    }
+
+    /// The x and y ranges the axes at `index` will show: like [`Axes::limits`], over the
+    /// data of every axes sharing that axis (explicit limits of any of them win, the
+    /// axes' own first).
+    pub fn axes_limits(&self, index: usize) -> ((f64, f64), (f64, f64)) {
+        let Some(ax) = self.axes.get(index) else {
+            return ((0.0, 1.0), (0.0, 1.0));
+        };
+        let lim = |x: bool| {
+            let k = usize::from(!x);
+            let leader = ax.share[k].unwrap_or(index);
+            let group: Vec<&Axes> = self
+                .axes
+                .iter()
+                .enumerate()
+                .filter(|(j, a)| *j == leader || a.share[k] == Some(leader))
+                .map(|(_, a)| a)
+                .collect();
+            let scale = ax.scale[k];
+            let mut extent = ax.extent(x, scale);
+            let mut explicit = ax.explicit_lim(x);
+            for g in &group {
+                if std::ptr::eq(*g, ax) {
+                    continue;
+                }
+                extent.merge(g.extent(x, scale));
+                explicit = explicit.or(g.explicit_lim(x));
+            }
+            ax.axis_limits(x, explicit, extent)
+        };
+        (lim(true), lim(false))
     }
 
     /// Sets the output size. Fonts, line widths and markers keep their
@@ -103,8 +280,31 @@ impl Figure {
                 "subplot({rows}, {cols}, {index}): need rows, cols >= 1 and 1 <= index <= rows*cols"
             )));
         }
-        let spec = SubplotSpec { rows, cols, index };
-        let i = match self.axes.iter().position(|a| a.spec == spec) {
+        self.subplot_span(rows, cols, index, index)
+    }
+
+    /// `subplot(rows, cols, (first, last))`: axes covering the grid cells from `first`
+    /// to `last` (1-based, row-major; the rectangle they span).
+    pub fn subplot_span(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        index: usize,
+        last: usize,
+    ) -> Result<&mut Axes, PlotError> {
+        let cells = rows.checked_mul(cols).unwrap_or(0);
+        if rows == 0 || cols == 0 || index == 0 || index > cells || last < index || last > cells {
+            return Err(PlotError::InvalidArgument(format!(
+                "subplot({rows}, {cols}, ({index}, {last})): need rows, cols >= 1 and 1 <= first <= last <= rows*cols"
+            )));
+        }
+        let spec = SubplotSpec {
+            rows,
+            cols,
+            index,
+            last,
+        };
+        let i = match self.axes.iter().position(|a| a.spec == spec && !a.twin) {
             Some(i) => i,
             None => {
                 self.axes.push(Axes::new(spec));
@@ -132,12 +332,8 @@ impl Figure {
         let i = match self.current.filter(|&i| i < self.axes.len()) {
             Some(i) => i,
             None => {
-                let spec = SubplotSpec {
-                    rows: 1,
-                    cols: 1,
-                    index: 1,
-                };
-                match self.axes.iter().position(|a| a.spec == spec) {
+                let spec = SubplotSpec::cell(1, 1, 1);
+                match self.axes.iter().position(|a| a.spec == spec && !a.twin) {
                     Some(i) => i,
                     None => {
                         self.axes.push(Axes::new(spec));
@@ -165,6 +361,7 @@ impl Figure {
     pub fn clear(&mut self) {
         self.axes.clear();
         self.current = None;
+        self.suptitle = None;
     }
 
     fn checked_size(&self) -> Result<(u32, u32), PlotError> {

@@ -37,8 +37,25 @@ pub(crate) fn ensure_registered() {
 /// requested size; for DejaVu Sans that height is 1.164 em.
 pub(crate) const AB_GLYPH_HEIGHT_PER_EM: f64 = 1.164;
 
-/// Width in pixels of `text` set at `em_px` pixels per em.
+/// Width in pixels of `text` set at `em_px` pixels per em, with mathtext (`$x^2$`)
+/// typeset as the renderer does (scripts smaller).
 pub(crate) fn text_width(text: &str, em_px: f64) -> f64 {
+    if !super::mathtext::has_math(text) {
+        return plain_width(text, em_px);
+    }
+    super::mathtext::parse(text)
+        .iter()
+        .map(|p| plain_width(&p.text, em_px * script_scale(p.level)))
+        .sum()
+}
+
+/// Size factor of text at mathtext baseline `level`.
+pub(crate) fn script_scale(level: i32) -> f64 {
+    super::mathtext::SCRIPT_SCALE.powi(level.abs().min(3))
+}
+
+/// Width in pixels of plain `text` set at `em_px` pixels per em.
+pub(crate) fn plain_width(text: &str, em_px: f64) -> f64 {
     ensure_registered();
     if text.is_empty() || em_px.is_nan() || em_px <= 0.0 {
         return 0.0;

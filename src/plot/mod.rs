@@ -52,13 +52,17 @@ mod axes;
 mod color;
 mod figure;
 mod font;
+mod mathtext;
 mod render;
 mod style;
 mod ticks;
 
-pub use axes::{default_raster_labels, Axes, AxisUnit, ImageOptions};
+pub use axes::{
+    default_raster_labels, Axes, AxisUnit, HAlign, ImageOptions, LegendLoc, Scale, TextOptions,
+    TextVAlign,
+};
 pub use color::{Color, Colormap, TAB10};
-pub use figure::{Figure, MAX_FIGURE_SIDE};
+pub use figure::{Figure, Share, MAX_FIGURE_SIDE};
 pub use style::{LinePattern, LineStyle, Marker};
 
 /// Everything that can go wrong when building or saving a figure.

@@ -19,9 +19,13 @@ use plotters::style::{
     Color as _, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle,
 };
 
-use super::axes::{Artist, Axes, Hist, Image, RefLine, Series, SubplotSpec};
+use super::axes::{
+    Artist, Axes, Fill, HAlign, Hist, Image, LegendLoc, RefLine, Scale, Segments, Series,
+    SubplotSpec, TextArtist, TextVAlign,
+};
 use super::color::Color;
-use super::font::{self, text_width, AB_GLYPH_HEIGHT_PER_EM, FAMILY};
+use super::font::{self, plain_width, script_scale, text_width, AB_GLYPH_HEIGHT_PER_EM, FAMILY};
+use super::mathtext;
 use super::style::{LinePattern, Marker};
 use super::ticks::{format_ticks, locate};
 use super::{Figure, PlotError};
@@ -62,6 +66,32 @@ enum VAlign {
     Center,
     /// Bottom of descenders at the anchor.
     Bottom,
+    /// The baseline at the anchor.
+    Baseline,
+}
+
+impl VAlign {
+    /// Distance from the anchor down to the baseline, for text `em` pixels per em.
+    fn baseline(self, em: f64) -> f64 {
+        match self {
+            VAlign::Top => 0.73 * em,
+            VAlign::Center => 0.365 * em,
+            VAlign::Bottom => -0.24 * em,
+            VAlign::Baseline => 0.0,
+        }
+    }
+}
+
+/// How far the baseline of mathtext at `level` sits below the main one (negative:
+/// above), for a base size of `em` pixels.
+fn level_shift(level: i32, em: f64) -> f64 {
+    let mut shift = 0.0;
+    let mut size = em;
+    for _ in 0..level.unsigned_abs().min(3) {
+        shift += if level > 0 { -0.38 * size } else { 0.2 * size };
+        size *= mathtext::SCRIPT_SCALE;
+    }
+    shift
 }
 
 fn rgb(c: Color) -> RGBColor {
@@ -150,14 +180,20 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     /// rasteriser (plotters fills thick lines as aliased polygons with
     /// whole-pixel vertices, which turns dense data into a ragged
     /// staircase); SVG gets a `<polyline>`.
-    fn path(&self, pts: &[(f64, f64)], color: Color, width: f64) -> Result<(), PlotError> {
-        if pts.is_empty() {
+    fn path_alpha(
+        &self,
+        pts: &[(f64, f64)],
+        color: Color,
+        width: f64,
+        alpha: f64,
+    ) -> Result<(), PlotError> {
+        if pts.is_empty() || alpha <= 0.0 {
             return Ok(());
         }
         let thinned = decimate_columns(pts);
         let pts = thinned.as_deref().unwrap_or(pts);
         if !self.svg {
-            return self.coverage_pixels(antialiased_polyline(pts, width), color);
+            return self.coverage_alpha(antialiased_polyline(pts, width), color, alpha);
         }
         // SVG coordinates are whole pixels: thin out points closer than
         // MIN_STEP pixels to the last kept one (large excursions such as
@@ -181,9 +217,28 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             ip.push(ip[0]);
         }
         let w = width.round().clamp(1.0, 100.0) as u32;
+        let style = ShapeStyle {
+            color: rgb(color).mix(alpha),
+            filled: false,
+            stroke_width: w,
+        };
         self.area
-            .draw(&PathElement::new(ip, shape(color, false, w)))
+            .draw(&PathElement::new(ip, style))
             .map_err(Self::err)
+    }
+
+    /// A filled polygon (pixel coordinates, already clipped).
+    fn polygon(&self, pts: &[(f64, f64)], color: Color, alpha: f64) -> Result<(), PlotError> {
+        if pts.len() < 3 || alpha <= 0.0 {
+            return Ok(());
+        }
+        let style = ShapeStyle {
+            color: rgb(color).mix(alpha),
+            filled: true,
+            stroke_width: 0,
+        };
+        let ip: Vec<BackendCoord> = pts.iter().map(|&p| ipt(p)).collect();
+        self.area.draw(&Polygon::new(ip, style)).map_err(Self::err)
     }
 
     fn fill_rect(
@@ -217,37 +272,57 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// Draws anti-aliased pixels (bitmap output only).
-    fn coverage_pixels(
+    fn coverage_alpha(
         &self,
         pixels: Vec<((i32, i32), f32)>,
         color: Color,
+        alpha: f64,
     ) -> Result<(), PlotError> {
         let c = rgb(color);
         for ((x, y), cov) in pixels {
-            let px = if cov >= 0.999 {
-                c.to_rgba()
-            } else {
-                c.mix(f64::from(cov))
-            };
+            let a = f64::from(cov) * alpha;
+            let px = if a >= 0.999 { c.to_rgba() } else { c.mix(a) };
             self.area.draw_pixel((x, y), &px).map_err(Self::err)?;
         }
         Ok(())
     }
 
     /// A marker of radius `radius` pixels centred at (`x`, `y`).
-    fn marker(
+    /// A marker; `alpha` its opacity, `edge` the width in pixels of line markers
+    /// (`|`, `_`).
+    fn marker_alpha(
         &self,
         m: Marker,
         (x, y): (f64, f64),
         radius: f64,
         color: Color,
+        alpha: f64,
+        edge: f64,
     ) -> Result<(), PlotError> {
         let (cx, cy) = ipt((x, y));
         let r = radius.round().max(1.0) as i32;
-        let fill = shape(color, true, 0);
+        let fill = ShapeStyle {
+            color: rgb(color).mix(alpha),
+            filled: true,
+            stroke_width: 0,
+        };
         let res = match m {
             Marker::Point | Marker::Circle if !self.svg => {
-                return self.coverage_pixels(antialiased_disk((x, y), radius), color);
+                return self.coverage_alpha(antialiased_disk((x, y), radius), color, alpha);
+            }
+            Marker::Pixel => {
+                return self.fill_rect(
+                    (x.floor(), y.floor()),
+                    (x.floor() + 1.0, y.floor() + 1.0),
+                    color,
+                    alpha,
+                );
+            }
+            Marker::VLine => {
+                return self.path_alpha(&[(x, y - radius), (x, y + radius)], color, edge, alpha);
+            }
+            Marker::HLine => {
+                return self.path_alpha(&[(x - radius, y), (x + radius, y)], color, edge, alpha);
             }
             Marker::Point | Marker::Circle => {
                 self.area.draw(&Circle::new((cx, cy), r as u32, fill))
@@ -298,10 +373,14 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
                 let a = [(x - fr, y - fr), (x + fr, y + fr)];
                 let b = [(x - fr, y + fr), (x + fr, y - fr)];
                 if !self.svg {
-                    self.coverage_pixels(antialiased_polyline(&a, w), color)?;
-                    return self.coverage_pixels(antialiased_polyline(&b, w), color);
+                    self.coverage_alpha(antialiased_polyline(&a, w), color, alpha)?;
+                    return self.coverage_alpha(antialiased_polyline(&b, w), color, alpha);
                 }
-                let style = shape(color, false, w.round() as u32);
+                let style = ShapeStyle {
+                    color: rgb(color).mix(alpha),
+                    filled: false,
+                    stroke_width: w.round() as u32,
+                };
                 self.area
                     .draw(&PathElement::new(vec![ipt(a[0]), ipt(a[1])], style))
                     .and_then(|_| {
@@ -317,8 +396,58 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     /// anchor, `h` the alignment along the text, `v` across it. Rotated
     /// text reads bottom to top; "across" is then horizontal, with the
     /// bottom of the text facing right.
+    /// Text with mathtext (`$\tau_m$`) is set piece by piece, scripts smaller and
+    /// shifted.
     #[allow(clippy::too_many_arguments)]
     fn text(
+        &self,
+        s: &str,
+        (x, y): (f64, f64),
+        em: f64,
+        h: HPos,
+        v: VAlign,
+        rotated: bool,
+        color: Color,
+    ) -> Result<(), PlotError> {
+        if !mathtext::has_math(s) {
+            return self.plain_text(s, (x, y), em, h, v, rotated, color);
+        }
+        let pieces = mathtext::parse(s);
+        let widths: Vec<f64> = pieces
+            .iter()
+            .map(|p| plain_width(&p.text, em * script_scale(p.level)))
+            .collect();
+        let total: f64 = widths.iter().sum();
+        let mut along = match h {
+            HPos::Left => 0.0,
+            HPos::Center => -total / 2.0,
+            HPos::Right => -total,
+        };
+        let base = v.baseline(em);
+        for (p, w) in pieces.iter().zip(widths) {
+            let across = base + level_shift(p.level, em);
+            let pos = if rotated {
+                (x + across, y - along)
+            } else {
+                (x + along, y + across)
+            };
+            let size = em * script_scale(p.level);
+            self.plain_text(
+                &p.text,
+                pos,
+                size,
+                HPos::Left,
+                VAlign::Baseline,
+                rotated,
+                color,
+            )?;
+            along += w;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plain_text(
         &self,
         s: &str,
         (x, y): (f64, f64),
@@ -341,11 +470,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             let size = AB_GLYPH_HEIGHT_PER_EM * em;
             (size, size / 2.0)
         };
-        let d = match v {
-            VAlign::Top => 0.73 * em,
-            VAlign::Center => 0.365 * em,
-            VAlign::Bottom => -0.24 * em,
-        };
+        let d = v.baseline(em);
         let (pos, transform) = if rotated {
             ((x + d - baseline, y), FontTransform::Rotate270)
         } else {
@@ -367,14 +492,49 @@ struct Transform {
     x: (f64, f64),
     y: (f64, f64),
     frame: Rect,
+    /// Log scale of x and y.
+    log: [bool; 2],
+}
+
+/// A value on an axis' scale: itself, or its log10 (NaN for values <= 0).
+fn scaled(v: f64, log: bool) -> f64 {
+    if !log {
+        v
+    } else if v > 0.0 {
+        v.log10()
+    } else {
+        f64::NAN
+    }
 }
 
 impl Transform {
+    fn new(x: (f64, f64), y: (f64, f64), frame: Rect, ax: &Axes) -> Transform {
+        Transform {
+            x,
+            y,
+            frame,
+            log: [ax.scale[0] == Scale::Log, ax.scale[1] == Scale::Log],
+        }
+    }
     fn px(&self, v: f64) -> f64 {
-        self.frame.l + (v - self.x.0) / (self.x.1 - self.x.0) * self.frame.w()
+        let (a, b) = (scaled(self.x.0, self.log[0]), scaled(self.x.1, self.log[0]));
+        self.frame.l + (scaled(v, self.log[0]) - a) / (b - a) * self.frame.w()
     }
     fn py(&self, v: f64) -> f64 {
-        self.frame.b - (v - self.y.0) / (self.y.1 - self.y.0) * self.frame.h()
+        let (a, b) = (scaled(self.y.0, self.log[1]), scaled(self.y.1, self.log[1]));
+        self.frame.b - (scaled(v, self.log[1]) - a) / (b - a) * self.frame.h()
+    }
+    /// The pixel row of y = 0 (a bar's base): the bottom of a log axis.
+    fn py0(&self) -> f64 {
+        if self.log[1] {
+            if self.y.0 <= self.y.1 {
+                self.frame.b
+            } else {
+                self.frame.t
+            }
+        } else {
+            self.py(0.0)
+        }
     }
     /// Pixel position of a data point, `None` if it is not finite.
     fn point(&self, x: f64, y: f64) -> Option<(f64, f64)> {
@@ -398,11 +558,12 @@ fn row_space(fig: &Figure, h: f64, pt: f64) -> f64 {
     if rows < 2 || !(h > 0.0) {
         return 0.2;
     }
-    let row = |a: &Axes| (a.spec.index.max(1) - 1) / a.spec.cols.max(1);
     let label_above = axes
         .iter()
-        .any(|a| a.xlabel.is_some() && row(a) + 1 < a.spec.rows);
-    let title_below = axes.iter().any(|a| a.title.is_some() && row(a) > 0);
+        .any(|a| a.xlabel.is_some() && !a.twin && a.spec.span().1 + 1 < a.spec.rows);
+    let title_below = axes
+        .iter()
+        .any(|a| a.title.is_some() && a.spec.span().0 > 0);
     // Ticks and their labels, then the x label and the title with their pads, in points.
     let mut need = 3.5 + 3.5 + 11.0 + 4.0;
     if label_above {
@@ -442,26 +603,31 @@ fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
     let font = 10.0 * pt;
     let ticks = (3.5 + 3.5) * pt;
     let (mut left, mut right, mut bottom, mut top) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    for ax in axes {
+    for (i, ax) in axes.iter().enumerate() {
+        if !ax.axis_on {
+            top = top.max(if ax.title.is_some() {
+                1.2 * 12.0 * pt + 6.0 * pt
+            } else {
+                0.0
+            });
+            continue;
+        }
         let cell = cell_rect_spaced(ax.spec, w, h, 0.2);
-        let ((x0, x1), (y0, y1)) = ax.limits();
-        let yt = locate(y0, y1, nbins(cell.h(), 2.0 * font));
-        let widest = format_ticks(&yt)
-            .0
+        let ((x0, x1), (y0, y1)) = fig.axes_limits(i);
+        let yt = tick_set(ax, false, (y0, y1), nbins(cell.h(), 2.0 * font));
+        let widest = yt
+            .labels
             .iter()
             .map(|s| text_width(s, font))
             .fold(0.0, f64::max);
-        let xt = locate(x0, x1, nbins(cell.w(), 3.0 * font));
-        let last = format_ticks(&xt)
-            .0
-            .last()
-            .map_or(0.0, |s| text_width(s, font));
+        let xt = tick_set(ax, true, (x0, x1), nbins(cell.w(), 3.0 * font));
+        let last = xt.labels.last().map_or(0.0, |s| text_width(s, font));
         let ylabel = if ax.ylabel.is_some() {
             1.2 * font + 4.0 * pt
         } else {
             0.0
         };
-        let xlabel = if ax.xlabel.is_some() {
+        let xlabel = if ax.xlabel.is_some() && !ax.twin {
             1.2 * font + 4.0 * pt
         } else {
             0.0
@@ -471,10 +637,27 @@ fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
         } else {
             0.0
         };
-        left = left.max(widest + ticks + ylabel);
-        right = right.max(last / 2.0);
-        bottom = bottom.max(1.1 * font + ticks + xlabel);
+        let xticks = if xt.labels.is_empty() {
+            3.5 * pt
+        } else {
+            1.1 * font + ticks
+        };
+        let yticks = if yt.labels.is_empty() {
+            3.5 * pt
+        } else {
+            widest + ticks
+        };
+        if ax.twin {
+            right = right.max(yticks + ylabel);
+        } else {
+            left = left.max(yticks + ylabel);
+            right = right.max(last / 2.0);
+            bottom = bottom.max(xticks + xlabel);
+        }
         top = top.max(title.max(0.6 * font));
+    }
+    if fig.suptitle.is_some() {
+        top += 1.2 * 12.0 * pt + pad / 2.0;
     }
     let rows = axes.iter().map(|a| a.spec.rows).max().unwrap_or(1) as f64;
     let cols = axes.iter().map(|a| a.spec.cols).max().unwrap_or(1) as f64;
@@ -526,17 +709,26 @@ fn cell_rect_with(spec: SubplotSpec, w: f64, h: f64, p: SubplotPars) -> Rect {
     let (left, right, bottom, top, wspace, hspace) =
         (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace);
     let (rows, cols) = (spec.rows.max(1) as f64, spec.cols.max(1) as f64);
-    let i = spec.index.max(1) - 1;
-    let (row, col) = ((i / spec.cols.max(1)) as f64, (i % spec.cols.max(1)) as f64);
     let cell_w = (right - left) / (cols + wspace * (cols - 1.0));
     let cell_h = (top - bottom) / (rows + hspace * (rows - 1.0));
-    let x0 = left + col * cell_w * (1.0 + wspace);
-    let y_top = top - row * cell_h * (1.0 + hspace);
+    let one = |row: usize, col: usize| {
+        let x0 = left + col as f64 * cell_w * (1.0 + wspace);
+        let y_top = top - row as f64 * cell_h * (1.0 + hspace);
+        Rect {
+            l: x0 * w,
+            r: (x0 + cell_w) * w,
+            t: (1.0 - y_top) * h,
+            b: (1.0 - (y_top - cell_h)) * h,
+        }
+    };
+    // A span covers the rectangle from its first cell to its last.
+    let (r0, r1, c0, c1) = spec.span();
+    let (a, b) = (one(r0, c0), one(r1, c1));
     Rect {
-        l: x0 * w,
-        r: (x0 + cell_w) * w,
-        t: (1.0 - y_top) * h,
-        b: (1.0 - (y_top - cell_h)) * h,
+        l: a.l,
+        t: a.t,
+        r: b.r,
+        b: b.b,
     }
 }
 
@@ -598,14 +790,154 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
     let (w, h) = (f64::from(fig.size().0), f64::from(fig.size().1));
     let hspace = row_space(fig, h, canvas.pt);
     let tight = fig.is_tight().then(|| tight_pars(fig, w, h, canvas.pt));
-    for ax in fig.axes() {
+    let axes = fig.axes();
+    let limits: Vec<_> = (0..axes.len()).map(|i| fig.axes_limits(i)).collect();
+    // Frames first: twins are drawn in their parent's frame.
+    let mut frames: Vec<(Rect, Option<Rect>)> = Vec::with_capacity(axes.len());
+    for (i, ax) in axes.iter().enumerate() {
         let cell = match tight {
             Some(p) => cell_rect_with(ax.spec, w, h, p),
             None => cell_rect_spaced(ax.spec, w, h, hspace),
         };
-        draw_axes(&canvas, ax, cell)?;
+        frames.push(layout_axes(ax, cell, limits[i]));
+    }
+    for (i, ax) in axes.iter().enumerate() {
+        let (frame, colorbar) = match ax.twin_parent.filter(|&p| p < i) {
+            Some(p) => (frames[p].0, None),
+            None => frames[i],
+        };
+        draw_axes(&canvas, ax, frame, colorbar, limits[i])?;
+    }
+    if let Some(s) = &fig.suptitle {
+        // matplotlib: centred at y = 0.98 of the figure, top-aligned, 'large' (12 pt).
+        canvas.text(
+            s,
+            (w / 2.0, 0.02 * h),
+            12.0 * canvas.pt,
+            HPos::Center,
+            VAlign::Top,
+            false,
+            Color::BLACK,
+        )?;
     }
     area.present().map_err(Canvas::<DB>::err)
+}
+
+/// Ticks of one axis: major positions with their labels (empty when hidden), the
+/// offset text ("1e−9"), and unlabelled minor positions (log axes).
+struct TickSet {
+    major: Vec<f64>,
+    labels: Vec<String>,
+    multiplier: Option<String>,
+    minor: Vec<f64>,
+}
+
+/// The ticks `ax` draws on its x (`x == true`) or y axis over `lim`: the positions set
+/// with `set_xticks` (and their labels), decades labelled `10^k` on log axes, or
+/// matplotlib's linear ticks.
+fn tick_set(ax: &Axes, x: bool, lim: (f64, f64), nbins: usize) -> TickSet {
+    let k = usize::from(!x);
+    let (lo, hi) = (lim.0.min(lim.1), lim.0.max(lim.1));
+    let inside = |v: f64| {
+        let tol = (hi - lo).abs() * 1e-9;
+        v >= lo - tol && v <= hi + tol
+    };
+    let mut set = if let Some(pos) = &ax.ticks[k] {
+        let (labels, multiplier) = match &ax.tick_text[k] {
+            Some(t) => (t.clone(), None),
+            None => format_ticks(pos),
+        };
+        let (major, labels): (Vec<f64>, Vec<String>) = pos
+            .iter()
+            .zip(labels)
+            .filter(|(v, _)| v.is_finite() && inside(**v))
+            .map(|(v, l)| (*v, l))
+            .unzip();
+        TickSet {
+            major,
+            labels,
+            multiplier,
+            minor: Vec::new(),
+        }
+    } else if ax.scale[k] == Scale::Log && lo > 0.0 && hi.is_finite() {
+        log_ticks(lo, hi, nbins)
+    } else {
+        let major = locate(lim.0, lim.1, nbins);
+        let (labels, multiplier) = format_ticks(&major);
+        TickSet {
+            major,
+            labels,
+            multiplier,
+            minor: Vec::new(),
+        }
+    };
+    if !ax.tick_labels_shown[k] {
+        set.labels.clear();
+        set.multiplier = None;
+    }
+    set
+}
+
+/// matplotlib's LogLocator and LogFormatterSciNotation for base 10: a major tick at
+/// every decade (every n-th when there are too many), labelled `10^k`, and minor ticks
+/// at 2..9 times each decade. A range inside one decade gets its minor ticks labelled
+/// (`2×10^k`), as matplotlib labels minor ticks on short log axes.
+fn log_ticks(lo: f64, hi: f64, nbins: usize) -> TickSet {
+    let (a, b) = (lo.log10(), hi.log10());
+    let (k0, k1) = (a.floor() as i64, b.ceil() as i64);
+    if k1 - k0 > 400 {
+        return TickSet {
+            major: Vec::new(),
+            labels: Vec::new(),
+            multiplier: None,
+            minor: Vec::new(),
+        };
+    }
+    let decades = (k1 - k0).max(1);
+    let stride = ((decades as f64) / (nbins.max(1) as f64)).ceil().max(1.0) as i64;
+    let tol = 1e-9;
+    let mut major = Vec::new();
+    let mut labels = Vec::new();
+    let mut minor = Vec::new();
+    for k in k0..=k1 {
+        let v = 10f64.powi(k as i32);
+        if k.rem_euclid(stride) == 0 && (k as f64) >= a - tol && (k as f64) <= b + tol {
+            major.push(v);
+            labels.push(format!("$\\mathdefault{{10^{{{k}}}}}$"));
+        }
+        if stride == 1 {
+            for m in 2..10 {
+                let u = f64::from(m) * v;
+                let lu = u.log10();
+                if lu >= a - tol && lu <= b + tol {
+                    minor.push(u);
+                }
+            }
+        }
+    }
+    if major.len() < 2 && b - a < 1.0 + tol {
+        // Label the minor ticks too, as matplotlib does for axes spanning a decade or less.
+        let mut all: Vec<(f64, String)> = major.iter().copied().zip(labels).collect();
+        for &u in &minor {
+            let k = u.log10().floor();
+            let m = (u / 10f64.powf(k)).round();
+            all.push((u, format!("$\\mathdefault{{{m}\\times10^{{{k}}}}}$")));
+        }
+        all.sort_by(|p, q| p.0.total_cmp(&q.0));
+        let (major, labels) = all.into_iter().unzip();
+        return TickSet {
+            major,
+            labels,
+            multiplier: None,
+            minor: Vec::new(),
+        };
+    }
+    TickSet {
+        major,
+        labels,
+        multiplier: None,
+        minor,
+    }
 }
 
 fn nbins(length_px: f64, per_label: f64) -> usize {
@@ -617,108 +949,184 @@ fn nbins(length_px: f64, per_label: f64) -> usize {
     }
 }
 
-fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Result<(), PlotError> {
-    let limits = ax.limits();
-    let (frame, colorbar) = layout_axes(ax, cell, limits);
+/// Widens the limits so that a data unit is as long on both axes (`axis('equal')`).
+fn equal_datalim(limits: ((f64, f64), (f64, f64)), frame: Rect) -> ((f64, f64), (f64, f64)) {
+    let ((x0, x1), (y0, y1)) = limits;
+    let (sx, sy) = ((x1 - x0).abs() / frame.w(), (y1 - y0).abs() / frame.h());
+    if !(sx.is_finite() && sy.is_finite() && sx > 0.0 && sy > 0.0) {
+        return limits;
+    }
+    let widen = |(a, b): (f64, f64), len: f64| {
+        let (c, half) = ((a + b) / 2.0, len / 2.0 * (b - a).signum());
+        (c - half, c + half)
+    };
+    if sx > sy {
+        ((x0, x1), widen((y0, y1), sx * frame.h()))
+    } else {
+        (widen((x0, x1), sy * frame.w()), (y0, y1))
+    }
+}
+
+fn draw_axes<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    ax: &Axes,
+    frame: Rect,
+    colorbar: Option<Rect>,
+    limits: ((f64, f64), (f64, f64)),
+) -> Result<(), PlotError> {
     if !(frame.w() >= 1.0 && frame.h() >= 1.0) {
         return Ok(());
     }
-    let tf = Transform {
-        x: limits.0,
-        y: limits.1,
-        frame,
+    let linear = ax.scale == [Scale::Linear; 2];
+    let limits = if ax.equal_datalim && linear {
+        equal_datalim(limits, frame)
+    } else {
+        limits
     };
+    let tf = Transform::new(limits.0, limits.1, frame, ax);
 
-    // matplotlib's z-order: images, then patches (bars), then lines.
+    // matplotlib's z-order: images, then patches (bars, fills), then lines, then text.
     for a in &ax.artists {
         if let Artist::Image(im) = a {
             draw_image(cv, &tf, im)?;
         }
     }
     for a in &ax.artists {
-        if let Artist::Hist(hist) = a {
-            draw_hist(cv, &tf, hist)?;
+        match a {
+            Artist::Hist(hist) => draw_hist(cv, &tf, hist)?,
+            Artist::Fill(f) => draw_fill(cv, &tf, f)?,
+            _ => {}
         }
     }
     for a in &ax.artists {
         match a {
             Artist::Series(s) => draw_series(cv, &tf, s)?,
             Artist::RefLine(l) => draw_refline(cv, &tf, l)?,
+            Artist::Segments(s) => draw_segments(cv, &tf, s)?,
             _ => {}
         }
     }
+    for a in &ax.artists {
+        if let Artist::Text(t) = a {
+            draw_text(cv, &tf, t)?;
+        }
+    }
 
-    // Spines.
     let k = Color::BLACK;
     let (l, t, r, b) = (frame.l, frame.t, frame.r, frame.b);
-    cv.frame(frame, k)?;
-
-    // x ticks.
-    let xt: Vec<f64> = locate(tf.x.0, tf.x.1, nbins(frame.w(), 3.0 * cv.tick_font()));
-    let (xlabels, xmul) = format_ticks(&xt);
-    for (v, s) in xt.iter().zip(&xlabels) {
-        let x = tf.px(*v);
-        if !x.is_finite() {
-            continue;
+    if ax.axis_on {
+        // Spines (a twin draws only its right one: the others lie on its parent's).
+        let [sl, sb, sr, st] = ax.spines;
+        if sl && !ax.twin {
+            cv.vrule(l, t, b + 1.0, k)?;
         }
-        cv.vrule(x, b, b + cv.tick_len() + 1.0, k)?;
-        cv.text(
-            s,
-            (x, b + cv.tick_len() + cv.tick_pad()),
-            cv.tick_font(),
-            HPos::Center,
-            VAlign::Top,
-            false,
-            k,
-        )?;
-    }
-    let below_ticks = b + cv.tick_len() + cv.tick_pad() + 1.1 * cv.tick_font();
-    if let Some(m) = xmul {
-        cv.text(
-            &m,
-            (r, below_ticks + 2.0),
-            cv.tick_font(),
-            HPos::Right,
-            VAlign::Top,
-            false,
-            k,
-        )?;
+        if sr {
+            cv.vrule(r, t, b + 1.0, k)?;
+        }
+        if st && !ax.twin {
+            cv.hrule(t, l, r + 1.0, k)?;
+        }
+        if sb && !ax.twin {
+            cv.hrule(b, l, r + 1.0, k)?;
+        }
     }
 
-    // y ticks.
-    let yt: Vec<f64> = locate(tf.y.0, tf.y.1, nbins(frame.h(), 2.0 * cv.tick_font()));
-    let (ylabels, ymul) = format_ticks(&yt);
+    // x ticks (a twin shares its parent's and draws none).
+    let mut below_ticks = b;
+    if ax.axis_on && !ax.twin {
+        let xt = tick_set(ax, true, tf.x, nbins(frame.w(), 3.0 * cv.tick_font()));
+        for v in &xt.minor {
+            let x = tf.px(*v);
+            if x.is_finite() {
+                cv.vrule(x, b, b + 2.0 * cv.pt + 1.0, k)?;
+            }
+        }
+        for (i, v) in xt.major.iter().enumerate() {
+            let x = tf.px(*v);
+            if !x.is_finite() {
+                continue;
+            }
+            cv.vrule(x, b, b + cv.tick_len() + 1.0, k)?;
+            if let Some(s) = xt.labels.get(i) {
+                cv.text(
+                    s,
+                    (x, b + cv.tick_len() + cv.tick_pad()),
+                    cv.tick_font(),
+                    HPos::Center,
+                    VAlign::Top,
+                    false,
+                    k,
+                )?;
+            }
+        }
+        below_ticks = b + cv.tick_len();
+        if !xt.labels.is_empty() {
+            let math = xt.labels.iter().any(|s| mathtext::has_math(s));
+            below_ticks += cv.tick_pad() + if math { 1.35 } else { 1.1 } * cv.tick_font();
+        }
+        if let Some(m) = xt.multiplier {
+            cv.text(
+                &m,
+                (r, below_ticks + 2.0),
+                cv.tick_font(),
+                HPos::Right,
+                VAlign::Top,
+                false,
+                k,
+            )?;
+        }
+    }
+
+    // y ticks: on the left, or on the right for a twin.
+    let right = ax.twin;
+    let (edge, out) = if right { (r, 1.0) } else { (l, -1.0) };
     let mut widest = 0.0f64;
-    for (v, s) in yt.iter().zip(&ylabels) {
-        let y = tf.py(*v);
-        if !y.is_finite() {
-            continue;
+    if ax.axis_on {
+        let yt = tick_set(ax, false, tf.y, nbins(frame.h(), 2.0 * cv.tick_font()));
+        for v in &yt.minor {
+            let y = tf.py(*v);
+            if y.is_finite() {
+                cv.hrule(y, edge, edge + out * 2.0 * cv.pt, k)?;
+            }
         }
-        cv.hrule(y, l - cv.tick_len(), l, k)?;
-        cv.text(
-            s,
-            (l - cv.tick_len() - cv.tick_pad(), y),
-            cv.tick_font(),
-            HPos::Right,
-            VAlign::Center,
-            false,
-            k,
-        )?;
-        widest = widest.max(text_width(s, cv.tick_font()));
-    }
-    if let Some(m) = ymul {
-        cv.text(
-            &m,
-            (l, t - 4.0),
-            cv.tick_font(),
-            HPos::Left,
-            VAlign::Bottom,
-            false,
-            k,
-        )?;
+        for (i, v) in yt.major.iter().enumerate() {
+            let y = tf.py(*v);
+            if !y.is_finite() {
+                continue;
+            }
+            cv.hrule(
+                y,
+                edge + out * cv.tick_len(),
+                edge + if right { 1.0 } else { 0.0 },
+                k,
+            )?;
+            if let Some(s) = yt.labels.get(i) {
+                cv.text(
+                    s,
+                    (edge + out * (cv.tick_len() + cv.tick_pad()), y),
+                    cv.tick_font(),
+                    if right { HPos::Left } else { HPos::Right },
+                    VAlign::Center,
+                    false,
+                    k,
+                )?;
+                widest = widest.max(text_width(s, cv.tick_font()));
+            }
+        }
+        if let Some(m) = yt.multiplier {
+            cv.text(
+                &m,
+                (edge, t - 4.0),
+                cv.tick_font(),
+                if right { HPos::Right } else { HPos::Left },
+                VAlign::Bottom,
+                false,
+                k,
+            )?;
+        }
     }
 
-    if let Some(s) = &ax.xlabel {
+    if let (Some(s), true, false) = (&ax.xlabel, ax.axis_on, ax.twin) {
         cv.text(
             s,
             ((l + r) / 2.0, below_ticks + cv.label_pad()),
@@ -729,14 +1137,20 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
             k,
         )?;
     }
-    if let Some(s) = &ax.ylabel {
-        let x = l - cv.tick_len() - cv.tick_pad() - widest - cv.label_pad();
+    if let (Some(s), true) = (&ax.ylabel, ax.axis_on) {
+        let gap = cv.tick_len()
+            + if widest > 0.0 {
+                cv.tick_pad() + widest
+            } else {
+                0.0
+            };
+        let x = edge + out * (gap + cv.label_pad());
         cv.text(
             s,
             (x, (t + b) / 2.0),
             cv.label_font(),
             HPos::Center,
-            VAlign::Bottom,
+            if right { VAlign::Top } else { VAlign::Bottom },
             true,
             k,
         )?;
@@ -753,7 +1167,7 @@ fn draw_axes<DB: DrawingBackend>(cv: &Canvas<DB>, ax: &Axes, cell: Rect) -> Resu
         )?;
     }
     if ax.legend {
-        draw_legend(cv, ax, frame)?;
+        draw_legend(cv, ax, &tf)?;
     }
     if let (Some(cb), Some(im)) = (colorbar, ax.colorbar_image()) {
         draw_colorbar(cv, im, cb)?;
@@ -1039,12 +1453,13 @@ fn line_width_px(points: f64, pt: f64) -> f64 {
     }
 }
 
-fn draw_line_runs<DB: DrawingBackend>(
+fn draw_line_runs_alpha<DB: DrawingBackend>(
     cv: &Canvas<DB>,
     runs: Vec<Vec<(f64, f64)>>,
     pattern: LinePattern,
     linewidth_pt: f64,
     color: Color,
+    alpha: f64,
 ) -> Result<(), PlotError> {
     let width = line_width_px(linewidth_pt, cv.pt);
     for run in runs {
@@ -1052,13 +1467,111 @@ fn draw_line_runs<DB: DrawingBackend>(
             Some(p) => {
                 let scaled: Vec<f64> = p.iter().map(|d| d * linewidth_pt * cv.pt).collect();
                 for piece in dashes(&run, &scaled) {
-                    cv.path(&piece, color, width)?;
+                    cv.path_alpha(&piece, color, width, alpha)?;
                 }
             }
-            None => cv.path(&run, color, width)?,
+            None => cv.path_alpha(&run, color, width, alpha)?,
         }
     }
     Ok(())
+}
+
+/// How one series draws its markers.
+#[derive(Clone, Copy)]
+struct MarkerStyle {
+    marker: Marker,
+    /// Points.
+    size: f64,
+    color: Color,
+    alpha: f64,
+    mec: Option<Option<Color>>,
+    mfc: Option<Option<Color>>,
+    mew: f64,
+}
+
+impl MarkerStyle {
+    fn of(s: &Series) -> Option<MarkerStyle> {
+        Some(MarkerStyle {
+            marker: s.marker?,
+            size: s.markersize,
+            color: s.color,
+            alpha: s.alpha,
+            mec: s.mec,
+            mfc: s.mfc,
+            mew: s.mew,
+        })
+    }
+
+    fn draw<DB: DrawingBackend>(&self, cv: &Canvas<DB>, p: (f64, f64)) -> Result<(), PlotError> {
+        let m = self.marker;
+        let line_marker = matches!(
+            m,
+            Marker::Plus | Marker::Cross | Marker::VLine | Marker::HLine
+        );
+        let edge_px = line_width_px(self.mew, cv.pt);
+        if line_marker || m == Marker::Pixel || (self.mec.is_none() && self.mfc.is_none()) {
+            // Line markers take the edge colour; others are filled in the line colour with
+            // a matching edge.
+            let color = match self.mec {
+                Some(Some(c)) if line_marker => c,
+                Some(None) if line_marker => return Ok(()),
+                _ => self.color,
+            };
+            let r = match m {
+                Marker::VLine | Marker::HLine => self.size * cv.pt / 2.0,
+                _ => marker_radius(m, self.size, cv.pt),
+            };
+            return cv.marker_alpha(m, p, r, color, self.alpha, edge_px);
+        }
+        // Face and edge drawn separately (`mfc`, `mec`).
+        let r = match m {
+            Marker::Point => self.size * cv.pt / 4.0,
+            _ => self.size * cv.pt / 2.0,
+        };
+        let face = self.mfc.unwrap_or(Some(self.color));
+        let edge = self.mec.unwrap_or(Some(self.color));
+        if let Some(c) = face {
+            cv.marker_alpha(m, p, r, c, self.alpha, edge_px)?;
+        }
+        if let Some(c) = edge {
+            let outline = marker_outline(m, p, r);
+            cv.path_alpha(&outline, c, edge_px, self.alpha)?;
+        }
+        Ok(())
+    }
+}
+
+/// The closed outline of a filled marker of radius `r` at `c`.
+fn marker_outline(m: Marker, (x, y): (f64, f64), r: f64) -> Vec<(f64, f64)> {
+    let poly = |pts: &[(f64, f64)]| {
+        let mut v: Vec<(f64, f64)> = pts.iter().map(|&(dx, dy)| (x + dx, y + dy)).collect();
+        v.push(v[0]);
+        v
+    };
+    match m {
+        Marker::Square => {
+            let h = r * 0.9;
+            poly(&[(-h, -h), (h, -h), (h, h), (-h, h)])
+        }
+        Marker::Triangle => {
+            let h = r * 1.1;
+            poly(&[(0.0, -h), (-0.866 * h, 0.5 * h), (0.866 * h, 0.5 * h)])
+        }
+        Marker::Diamond => {
+            let h = r * 0.85;
+            poly(&[(0.0, -h), (h, 0.0), (0.0, h), (-h, 0.0)])
+        }
+        _ => {
+            let n = 32;
+            let pts: Vec<(f64, f64)> = (0..n)
+                .map(|i| {
+                    let a = std::f64::consts::TAU * f64::from(i) / f64::from(n);
+                    (r * a.cos(), r * a.sin())
+                })
+                .collect();
+            poly(&pts)
+        }
+    }
 }
 
 /// Marker radius in pixels: half the marker size, `'.'` half as big again,
@@ -1092,23 +1605,139 @@ fn draw_series<DB: DrawingBackend>(
             })
             .collect();
     if s.pattern != LinePattern::None {
-        draw_line_runs(
+        draw_line_runs_alpha(
             cv,
             clipped_runs(&pts, &tf.frame),
             s.pattern,
             s.linewidth,
             s.color,
+            s.alpha,
         )?;
     }
-    if let Some(m) = s.marker {
-        let r = marker_radius(m, s.markersize, cv.pt);
+    if let Some(ms) = MarkerStyle::of(s) {
         for p in pts.into_iter().flatten() {
             if tf.frame.contains(p, 0.5) {
-                cv.marker(m, p, r, s.color)?;
+                ms.draw(cv, p)?;
             }
         }
     }
     Ok(())
+}
+
+fn draw_segments<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    s: &Segments,
+) -> Result<(), PlotError> {
+    let runs: Vec<Vec<(f64, f64)>> = s
+        .segs
+        .iter()
+        .filter_map(|&(p, q)| {
+            let (a, b) = (tf.point(p.0, p.1)?, tf.point(q.0, q.1)?);
+            let (a, b, _, _) = clip(a, b, &tf.frame)?;
+            Some(vec![a, b])
+        })
+        .collect();
+    draw_line_runs_alpha(cv, runs, s.pattern, s.linewidth, s.color, s.alpha)
+}
+
+/// Sutherland-Hodgman: the part of polygon `pts` inside `r`.
+fn clip_polygon(pts: &[(f64, f64)], r: &Rect) -> Vec<(f64, f64)> {
+    type Inside = fn(&Rect, (f64, f64)) -> bool;
+    type Cut = fn(&Rect, (f64, f64), (f64, f64)) -> (f64, f64);
+    let edges: [(Inside, Cut); 4] = [
+        (
+            |r, p| p.0 >= r.l,
+            |r, p, q| (r.l, p.1 + (q.1 - p.1) * (r.l - p.0) / (q.0 - p.0)),
+        ),
+        (
+            |r, p| p.0 <= r.r,
+            |r, p, q| (r.r, p.1 + (q.1 - p.1) * (r.r - p.0) / (q.0 - p.0)),
+        ),
+        (
+            |r, p| p.1 >= r.t,
+            |r, p, q| (p.0 + (q.0 - p.0) * (r.t - p.1) / (q.1 - p.1), r.t),
+        ),
+        (
+            |r, p| p.1 <= r.b,
+            |r, p, q| (p.0 + (q.0 - p.0) * (r.b - p.1) / (q.1 - p.1), r.b),
+        ),
+    ];
+    let mut out: Vec<(f64, f64)> = pts.to_vec();
+    for (inside, cut) in edges {
+        let input = std::mem::take(&mut out);
+        let Some(&last) = input.last() else {
+            return out;
+        };
+        let mut prev = last;
+        for &p in &input {
+            match (inside(r, p), inside(r, prev)) {
+                (true, true) => out.push(p),
+                (true, false) => {
+                    out.push(cut(r, prev, p));
+                    out.push(p);
+                }
+                (false, true) => out.push(cut(r, prev, p)),
+                (false, false) => {}
+            }
+            prev = p;
+        }
+    }
+    out
+}
+
+fn draw_fill<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    f: &Fill,
+) -> Result<(), PlotError> {
+    // Each run of points with all three values drawable is one polygon.
+    let mut run: Vec<((f64, f64), (f64, f64))> = Vec::new();
+    let flush = |run: &mut Vec<((f64, f64), (f64, f64))>| -> Result<(), PlotError> {
+        if run.len() >= 2 {
+            let mut poly: Vec<(f64, f64)> = run.iter().map(|p| p.0).collect();
+            poly.extend(run.iter().rev().map(|p| p.1));
+            cv.polygon(&clip_polygon(&poly, &tf.frame), f.color, f.alpha)?;
+        }
+        run.clear();
+        Ok(())
+    };
+    for i in 0..f.x.len() {
+        match (tf.point(f.x[i], f.y1[i]), tf.point(f.x[i], f.y2[i])) {
+            (Some(a), Some(b)) => run.push((a, b)),
+            _ => flush(&mut run)?,
+        }
+    }
+    flush(&mut run)
+}
+
+fn draw_text<DB: DrawingBackend>(
+    cv: &Canvas<DB>,
+    tf: &Transform,
+    t: &TextArtist,
+) -> Result<(), PlotError> {
+    let f = &tf.frame;
+    let p = if t.opts.axes_coords {
+        (f.l + t.x * f.w(), f.b - t.y * f.h())
+    } else {
+        (tf.px(t.x), tf.py(t.y))
+    };
+    if !(p.0.is_finite() && p.1.is_finite()) {
+        return Ok(());
+    }
+    let h = match t.opts.ha {
+        HAlign::Left => HPos::Left,
+        HAlign::Center => HPos::Center,
+        HAlign::Right => HPos::Right,
+    };
+    let v = match t.opts.va {
+        TextVAlign::Baseline => VAlign::Baseline,
+        TextVAlign::Bottom => VAlign::Bottom,
+        TextVAlign::Center => VAlign::Center,
+        TextVAlign::Top => VAlign::Top,
+    };
+    let em = t.opts.fontsize.clamp(0.5, 500.0) * cv.pt;
+    cv.text(&t.text, p, em, h, v, false, t.opts.color)
 }
 
 fn draw_refline<DB: DrawingBackend>(
@@ -1120,20 +1749,21 @@ fn draw_refline<DB: DrawingBackend>(
         return Ok(());
     }
     let f = &tf.frame;
+    let (s0, s1) = l.span;
     let run = if l.horizontal {
         let y = tf.py(l.value);
         if !(y >= f.t - 0.5 && y <= f.b + 0.5) {
             return Ok(());
         }
-        vec![(f.l, y), (f.r, y)]
+        vec![(f.l + s0 * f.w(), y), (f.l + s1 * f.w(), y)]
     } else {
         let x = tf.px(l.value);
         if !(x >= f.l - 0.5 && x <= f.r + 0.5) {
             return Ok(());
         }
-        vec![(x, f.b), (x, f.t)]
+        vec![(x, f.b - s0 * f.h()), (x, f.b - s1 * f.h())]
     };
-    draw_line_runs(cv, vec![run], l.pattern, l.linewidth, l.color)
+    draw_line_runs_alpha(cv, vec![run], l.pattern, l.linewidth, l.color, l.alpha)
 }
 
 /// Clamps an interval to `[lo, hi]`; `None` if nothing is left.
@@ -1156,9 +1786,9 @@ fn draw_hist<DB: DrawingBackend>(
             continue;
         }
         let xs = clamp_span(tf.px(e0), tf.px(e1), f.l, f.r);
-        let ys = clamp_span(tf.py(0.0), tf.py(count as f64), f.t, f.b);
+        let ys = clamp_span(tf.py0(), tf.py(count as f64), f.t, f.b);
         if let (Some((x0, x1)), Some((y0, y1))) = (xs, ys) {
-            cv.fill_rect((x0, y0), (x1, y1), h.color, 1.0)?;
+            cv.fill_rect((x0, y0), (x1, y1), h.color, h.alpha)?;
         }
     }
     Ok(())
@@ -1290,14 +1920,65 @@ struct LegendEntry<'a> {
     color: Color,
     pattern: LinePattern,
     linewidth: f64,
-    marker: Option<(Marker, f64)>,
+    alpha: f64,
+    marker: Option<MarkerStyle>,
+    /// A filled box (fills and bars) instead of a line.
+    patch: bool,
+}
+
+/// Pixel points and segments of the data, for `loc='best'`.
+fn data_geometry(ax: &Axes, tf: &Transform) -> (Vec<(f64, f64)>, Vec<((f64, f64), (f64, f64))>) {
+    let mut pts = Vec::new();
+    let mut segs = Vec::new();
+    for a in &ax.artists {
+        match a {
+            Artist::Series(s) => {
+                let p: Vec<Option<(f64, f64)>> =
+                    s.x.iter()
+                        .zip(&s.y)
+                        .map(|(&x, &y)| tf.point(x, y))
+                        .collect();
+                if s.pattern != LinePattern::None {
+                    for w in p.windows(2) {
+                        if let (Some(a), Some(b)) = (w[0], w[1]) {
+                            segs.push((a, b));
+                        }
+                    }
+                }
+                pts.extend(p.into_iter().flatten());
+            }
+            Artist::Segments(s) => {
+                for &(p, q) in &s.segs {
+                    if let (Some(a), Some(b)) = (tf.point(p.0, p.1), tf.point(q.0, q.1)) {
+                        segs.push((a, b));
+                    }
+                }
+            }
+            Artist::Fill(f) => {
+                for i in 0..f.x.len() {
+                    pts.extend(tf.point(f.x[i], f.y1[i]));
+                    pts.extend(tf.point(f.x[i], f.y2[i]));
+                }
+            }
+            Artist::Hist(h) => {
+                for (i, &c) in h.counts.iter().enumerate() {
+                    if let (Some(&e0), Some(&e1)) = (h.edges.get(i), h.edges.get(i + 1)) {
+                        pts.extend(tf.point((e0 + e1) / 2.0, c as f64));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (pts, segs)
 }
 
 fn draw_legend<DB: DrawingBackend>(
     cv: &Canvas<DB>,
     ax: &Axes,
-    frame: Rect,
+    tf: &Transform,
 ) -> Result<(), PlotError> {
+    let frame = tf.frame;
     let entries: Vec<LegendEntry> = ax
         .artists
         .iter()
@@ -1307,14 +1988,45 @@ fn draw_legend<DB: DrawingBackend>(
                 color: s.color,
                 pattern: s.pattern,
                 linewidth: s.linewidth,
-                marker: s.marker.map(|m| (m, marker_radius(m, s.markersize, cv.pt))),
+                alpha: s.alpha,
+                marker: MarkerStyle::of(s),
+                patch: false,
             }),
             Artist::RefLine(l) => l.label.as_deref().map(|label| LegendEntry {
                 label,
                 color: l.color,
                 pattern: l.pattern,
                 linewidth: l.linewidth,
+                alpha: l.alpha,
                 marker: None,
+                patch: false,
+            }),
+            Artist::Segments(l) => l.label.as_deref().map(|label| LegendEntry {
+                label,
+                color: l.color,
+                pattern: l.pattern,
+                linewidth: l.linewidth,
+                alpha: l.alpha,
+                marker: None,
+                patch: false,
+            }),
+            Artist::Fill(f) => f.label.as_deref().map(|label| LegendEntry {
+                label,
+                color: f.color,
+                pattern: LinePattern::None,
+                linewidth: 0.0,
+                alpha: f.alpha,
+                marker: None,
+                patch: true,
+            }),
+            Artist::Hist(h) => h.label.as_deref().map(|label| LegendEntry {
+                label,
+                color: h.color,
+                pattern: LinePattern::None,
+                linewidth: 0.0,
+                alpha: h.alpha,
+                marker: None,
+                patch: true,
             }),
             _ => None,
         })
@@ -1331,30 +2043,68 @@ fn draw_legend<DB: DrawingBackend>(
     let n = entries.len() as f64;
     let w = 2.0 * pad + handle + handle_pad + text_w;
     let h = 2.0 * pad + n * row + (n - 1.0) * gap;
-    let r = frame.r - 0.5 * em;
-    let t = frame.t + 0.5 * em;
-    let bx = Rect {
-        l: r - w,
-        t,
-        r,
-        b: t + h,
+    // matplotlib's borderaxespad: 0.5 font sizes from the axes' edges.
+    let border = 0.5 * em;
+    let place = |loc: LegendLoc| {
+        let (fx, fy) = loc.anchor();
+        let l = frame.l + border + fx * (frame.w() - 2.0 * border - w);
+        let t = frame.t + border + (1.0 - fy) * (frame.h() - 2.0 * border - h);
+        Rect {
+            l,
+            t,
+            r: l + w,
+            b: t + h,
+        }
+    };
+    let bx = match ax.legend_loc {
+        LegendLoc::Best => {
+            // The first place (in matplotlib's order) covering the fewest data points
+            // and line segments.
+            let (pts, segs) = data_geometry(ax, tf);
+            let mut best = (usize::MAX, place(LegendLoc::UpperRight));
+            for loc in LegendLoc::CANDIDATES {
+                let b = place(loc);
+                let bad = pts.iter().filter(|p| b.contains(**p, 0.0)).count()
+                    + segs
+                        .iter()
+                        .filter(|(p, q)| clip(*p, *q, &b).is_some())
+                        .count();
+                if bad < best.0 {
+                    best = (bad, b);
+                }
+                if bad == 0 {
+                    break;
+                }
+            }
+            best.1
+        }
+        loc => place(loc),
     };
     cv.fill_rect((bx.l, bx.t), (bx.r, bx.b), Color::WHITE, 0.8)?;
     cv.outline_rect(bx, LEGEND_EDGE)?;
     for (i, e) in entries.iter().enumerate() {
         let yc = bx.t + pad + row / 2.0 + i as f64 * (row + gap);
         let x0 = bx.l + pad;
+        if e.patch {
+            cv.fill_rect(
+                (x0, yc - 0.35 * em),
+                (x0 + handle, yc + 0.35 * em),
+                e.color,
+                e.alpha,
+            )?;
+        }
         if e.pattern != LinePattern::None {
-            draw_line_runs(
+            draw_line_runs_alpha(
                 cv,
                 vec![vec![(x0, yc), (x0 + handle, yc)]],
                 e.pattern,
                 e.linewidth,
                 e.color,
+                e.alpha,
             )?;
         }
-        if let Some((m, radius)) = e.marker {
-            cv.marker(m, (x0 + handle / 2.0, yc), radius, e.color)?;
+        if let Some(ms) = e.marker {
+            ms.draw(cv, (x0 + handle / 2.0, yc))?;
         }
         cv.text(
             e.label,
@@ -1423,26 +2173,8 @@ mod tests {
             "{left_px} {needed}"
         );
         // The gap between the rows holds the upper x label and tick labels.
-        let upper = cell_rect_with(
-            SubplotSpec {
-                rows: 2,
-                cols: 1,
-                index: 1,
-            },
-            w,
-            h,
-            p,
-        );
-        let lower = cell_rect_with(
-            SubplotSpec {
-                rows: 2,
-                cols: 1,
-                index: 2,
-            },
-            w,
-            h,
-            p,
-        );
+        let upper = cell_rect_with(SubplotSpec::cell(2, 1, 1), w, h, p);
+        let lower = cell_rect_with(SubplotSpec::cell(2, 1, 2), w, h, p);
         let gap = lower.t - upper.b;
         assert!(gap > (11.0 + 7.0 + 16.0) * pt, "{gap}");
         // A figure too small for its labels keeps the fixed parameters.
@@ -1519,44 +2251,12 @@ mod tests {
 
     #[test]
     fn grid_cells_follow_matplotlib() {
-        let one = cell_rect(
-            SubplotSpec {
-                rows: 1,
-                cols: 1,
-                index: 1,
-            },
-            800.0,
-            600.0,
-        );
+        let one = cell_rect(SubplotSpec::cell(1, 1, 1), 800.0, 600.0);
         assert_eq!((one.l, one.r), (100.0, 720.0));
         assert!((one.t - 72.0).abs() < 1e-9 && (one.b - 534.0).abs() < 1e-9);
-        let top = cell_rect(
-            SubplotSpec {
-                rows: 2,
-                cols: 1,
-                index: 1,
-            },
-            800.0,
-            600.0,
-        );
-        let bl = cell_rect(
-            SubplotSpec {
-                rows: 2,
-                cols: 2,
-                index: 3,
-            },
-            800.0,
-            600.0,
-        );
-        let br = cell_rect(
-            SubplotSpec {
-                rows: 2,
-                cols: 2,
-                index: 4,
-            },
-            800.0,
-            600.0,
-        );
+        let top = cell_rect(SubplotSpec::cell(2, 1, 1), 800.0, 600.0);
+        let bl = cell_rect(SubplotSpec::cell(2, 2, 3), 800.0, 600.0);
+        let br = cell_rect(SubplotSpec::cell(2, 2, 4), 800.0, 600.0);
         assert!(top.b < bl.t && (bl.t - br.t).abs() < 1e-9 && bl.r < br.l);
         assert!((br.r - 720.0).abs() < 1e-9 && (bl.b - 534.0).abs() < 1e-9);
     }

@@ -37,6 +37,12 @@ pub enum Marker {
     Plus,
     /// `'x'`
     Cross,
+    /// `','`: a single pixel.
+    Pixel,
+    /// `'|'`: a vertical tick as tall as the marker size.
+    VLine,
+    /// `'_'`: a horizontal tick.
+    HLine,
 }
 
 /// Style of one data series: what `plot(x, y, fmt, label=..., color=...)`
@@ -56,6 +62,14 @@ pub struct LineStyle {
     /// Marker size in points (default 6, as matplotlib; `'.'` is drawn at
     /// half that size).
     pub markersize: Option<f64>,
+    /// Opacity 0..=1 (matplotlib's `alpha`; default opaque).
+    pub alpha: Option<f64>,
+    /// Marker edge colour (`mec`): `Some(None)` is `'none'`; default the line colour.
+    pub mec: Option<Option<Color>>,
+    /// Marker face colour (`mfc`): `Some(None)` is `'none'` (hollow markers).
+    pub mfc: Option<Option<Color>>,
+    /// Marker edge width in points (`mew`, default 1).
+    pub mew: Option<f64>,
 }
 
 impl LineStyle {
@@ -94,9 +108,31 @@ impl LineStyle {
         self
     }
 
+    pub fn with_alpha(mut self, alpha: f64) -> Self {
+        self.alpha = Some(alpha);
+        self
+    }
+
+    /// Marker edge colour; `None` draws no edge (`mec='none'`).
+    pub fn with_mec(mut self, color: Option<Color>) -> Self {
+        self.mec = Some(color);
+        self
+    }
+
+    /// Marker face colour; `None` leaves markers hollow (`mfc='none'`).
+    pub fn with_mfc(mut self, color: Option<Color>) -> Self {
+        self.mfc = Some(color);
+        self
+    }
+
+    pub fn with_mew(mut self, points: f64) -> Self {
+        self.mew = Some(points);
+        self
+    }
+
     /// Parses a matplotlib format string such as `"r.-"`, `"k--"`, `"o"`,
     /// `"C2:"`: at most one colour (`b g r c m y k w` or `C0`..`C9`), one
-    /// marker (`. , o s ^ D d + x`; `,` is treated as `.`) and one line style
+    /// marker (`. , o s ^ D d + x | _`) and one line style
     /// (`- -- : -.`), in any order. As in matplotlib, a marker without a
     /// line style means no line; an empty string is the default style.
     pub fn from_fmt(fmt: &str) -> Result<LineStyle, PlotError> {
@@ -125,7 +161,10 @@ impl LineStyle {
                 continue;
             }
             let marker = match c {
-                '.' | ',' => Some(Marker::Point),
+                '.' => Some(Marker::Point),
+                ',' => Some(Marker::Pixel),
+                '|' => Some(Marker::VLine),
+                '_' => Some(Marker::HLine),
                 'o' => Some(Marker::Circle),
                 's' => Some(Marker::Square),
                 '^' => Some(Marker::Triangle),

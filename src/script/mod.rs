@@ -577,6 +577,9 @@ impl Session {
             if name == "device" {
                 return Ok(Some(Dynamic::from(api::device::Device)));
             }
+            if name == "plt" {
+                return Ok(Some(Dynamic::from(api::plot::Pyplot)));
+            }
             // Brian 2's constants (`from brian2 import *` brings NumPy's).
             let constant = match name {
                 "pi" => Some(std::f64::consts::PI),
