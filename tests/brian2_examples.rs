@@ -149,6 +149,31 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "spike_based_homeostasis",
+        &[
+            ("rate_with_Hz", "mean(M_rate_neuron_with_homeostasis.rate) / Hz"),
+            ("rate_without_Hz", "mean(M_rate_neuron_without_homeostasis.rate) / Hz"),
+            (
+                "rate_with_10_20s_Hz",
+                "let R = M_rate_neuron_with_homeostasis;
+                 mean(R.rate[(R.t >= 10*second) & (R.t < 20*second)]) / Hz",
+            ),
+            (
+                "rate_with_20_30s_Hz",
+                "let R = M_rate_neuron_with_homeostasis;
+                 mean(R.rate[(R.t >= 20*second) & (R.t < 30*second)]) / Hz",
+            ),
+            (
+                "w_mean_10_20s",
+                "mean(M2.w[0][(M2.t >= 10*second) & (M2.t < 20*second)])",
+            ),
+            (
+                "w_mean_20_30s",
+                "mean(M2.w[0][(M2.t >= 20*second) & (M2.t < 30*second)])",
+            ),
+        ],
+    ),
+    (
         "nonlinear",
         &[
             ("M_g_max", "max(M.g[0])"),
