@@ -448,8 +448,9 @@ fn figures_and_handles_from_old_figures() {
     assert!(e.contains("no longer the current one"), "{e}");
     let dir = temp_dir("numbers");
     let mut s = session(&dir);
-    s.eval(
-        r#"
+    let _ = s
+        .eval(
+            r#"
         let f = figure(1);
         plot([1, 2], [1, 2]);
         figure(1);              // the same figure: nothing written yet
@@ -458,9 +459,9 @@ fn figures_and_handles_from_old_figures() {
         plot([1, 2], [1, 1]);
         close();                // dropped without writing
         "#,
-        None,
-    )
-    .unwrap();
+            None,
+        )
+        .unwrap();
     let st = s.state.borrow();
     assert_eq!(st.figures_written.len(), 1);
     drop(st);

@@ -24,7 +24,7 @@ pub(crate) const SCRIPT_SCALE: f64 = 0.7;
 /// Whether `s` has math to typeset (an even, non-zero number of unescaped `$`).
 pub(crate) fn has_math(s: &str) -> bool {
     let n = dollars(s);
-    n > 0 && n % 2 == 0
+    n > 0 && n.is_multiple_of(2)
 }
 
 fn dollars(s: &str) -> usize {

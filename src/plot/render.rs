@@ -14,6 +14,8 @@ use plotters::prelude::DrawingBackend;
 
 /// A backend pixel position.
 type BackendCoord = (i32, i32);
+/// A line segment in data coordinates.
+type Segment = ((f64, f64), (f64, f64));
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{
     Color as _, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle,
@@ -1693,7 +1695,7 @@ fn draw_fill<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     // Each run of points with all three values drawable is one polygon.
     let mut run: Vec<((f64, f64), (f64, f64))> = Vec::new();
-    let flush = |run: &mut Vec<((f64, f64), (f64, f64))>| -> Result<(), PlotError> {
+    let flush = |run: &mut Vec<Segment>| -> Result<(), PlotError> {
         if run.len() >= 2 {
             let mut poly: Vec<(f64, f64)> = run.iter().map(|p| p.0).collect();
             poly.extend(run.iter().rev().map(|p| p.1));
@@ -1927,7 +1929,7 @@ struct LegendEntry<'a> {
 }
 
 /// Pixel points and segments of the data, for `loc='best'`.
-fn data_geometry(ax: &Axes, tf: &Transform) -> (Vec<(f64, f64)>, Vec<((f64, f64), (f64, f64))>) {
+fn data_geometry(ax: &Axes, tf: &Transform) -> (Vec<(f64, f64)>, Vec<Segment>) {
     let mut pts = Vec::new();
     let mut segs = Vec::new();
     for a in &ax.artists {

@@ -1391,16 +1391,14 @@ pub fn register_timed_array(engine: &mut Engine) {
     // Brian 2's `ta.values` (1-D: an array; 2-D: rows of times) and `ta.dt`.
     engine.register_get("values", |t: &mut TimedArray| -> Dynamic {
         let tb = &t.table;
-        if tb.columns == 0 {
-            Dynamic::from(QuantityArray::new(tb.values.clone(), t.dim))
-        } else {
-            let rows = tb.values.len() / tb.columns;
-            Dynamic::from(Matrix::from_data(
+        match tb.values.len().checked_div(tb.columns) {
+            None => Dynamic::from(QuantityArray::new(tb.values.clone(), t.dim)),
+            Some(rows) => Dynamic::from(Matrix::from_data(
                 tb.values.clone().into(),
                 rows,
                 tb.columns,
                 t.dim,
-            ))
+            )),
         }
     });
     engine.register_get("dt", |t: &mut TimedArray| {

@@ -1464,15 +1464,19 @@ fn text(t: Tgt, x: Dynamic, y: Dynamic, s: Dynamic, o: Map) -> RResult<()> {
                     }
                 }
             }
-            "va" | "verticalalignment" => opts.va = match to_string(v, "va")?.as_str() {
-                "baseline" => TextVAlign::Baseline,
-                "bottom" => TextVAlign::Bottom,
-                "center" | "center_baseline" => TextVAlign::Center,
-                "top" => TextVAlign::Top,
-                other => return err(format!(
+            "va" | "verticalalignment" => {
+                opts.va = match to_string(v, "va")?.as_str() {
+                    "baseline" => TextVAlign::Baseline,
+                    "bottom" => TextVAlign::Bottom,
+                    "center" | "center_baseline" => TextVAlign::Center,
+                    "top" => TextVAlign::Top,
+                    other => {
+                        return err(format!(
                     "text(): va should be 'baseline', 'bottom', 'center' or 'top', got '{other}'"
-                )),
-            },
+                ))
+                    }
+                }
+            }
             "transform" => {
                 opts.axes_coords = if v.is::<AxesCoords>() {
                     true
