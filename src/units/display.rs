@@ -134,21 +134,26 @@ impl std::fmt::Display for Quantity {
     }
 }
 
+/// The unit values of `dim` print in (chosen by their largest finite magnitude) and its
+/// size; integers and booleans print as they are.
+pub fn display_unit(dim: Dimension, kind: super::ElementKind, values: &[f64]) -> (String, f64) {
+    if kind != super::ElementKind::Float {
+        return (String::new(), 1.0);
+    }
+    let scale = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    best_unit(dim, scale)
+}
+
 /// NumPy's print options: arrays longer than this show their first and last few elements.
 const PRINT_THRESHOLD: usize = 1000;
 const PRINT_EDGE_ITEMS: usize = 3;
 
 impl std::fmt::Display for QuantityArray {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let scale = self
-            .values
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, |m, v| m.max(v.abs()));
-        let (unit, factor) = match self.kind {
-            super::ElementKind::Float => best_unit(self.dim, scale),
-            _ => (String::new(), 1.0),
-        };
+        let (unit, factor) = display_unit(self.dim, self.kind, &self.values);
         let one = |v: &f64| match self.kind {
             super::ElementKind::Bool => (if *v != 0.0 { "true" } else { "false" }).to_string(),
             super::ElementKind::Int if v.is_finite() => format!("{v:.0}"),

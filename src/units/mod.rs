@@ -14,7 +14,7 @@ mod shared;
 
 pub use constants::{constant_names, physical_constant};
 pub use dimension::Dimension;
-pub use display::{best_unit, dimension_name, format_number};
+pub use display::{best_unit, dimension_name, display_unit, format_number};
 pub use quantity::{
     is_unit_free, ArrayLabel, DividedBy, ElementKind, Quantity, QuantityArray, VariableSource,
 };

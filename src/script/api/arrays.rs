@@ -333,19 +333,7 @@ fn dims_of(d: &Dynamic, what: &str) -> RResult<Vec<usize>> {
     if let Ok(n) = d.as_int() {
         return Ok(vec![size(n, what)?]);
     }
-    let a = to_qarray(d, what)?;
-    a.values
-        .iter()
-        .map(|&v| {
-            if v >= 0.0 && v.fract() == 0.0 {
-                Ok(v as usize)
-            } else {
-                err(format!(
-                    "{what} must be whole, non-negative numbers, got {v}"
-                ))
-            }
-        })
-        .collect()
+    to_indices(d, what)
 }
 
 fn size(n: INT, what: &str) -> RResult<usize> {
@@ -375,6 +363,15 @@ fn filled(dims: &[usize], dim: Dimension, mut f: impl FnMut() -> f64) -> RResult
     })
 }
 
+/// Element `k` of `v`, or its only element (NumPy's broadcasting of a length-1 array).
+fn bcast(v: &QuantityArray, k: usize) -> f64 {
+    if v.len() == 1 {
+        v.values[0]
+    } else {
+        v.values[k]
+    }
+}
+
 /// A reduction's result: an integer for sums, minima and maxima of integer arrays.
 fn reduced(v: f64, a: &QuantityArray, name: &str) -> Dynamic {
     match (a.kind, name) {
@@ -385,6 +382,15 @@ fn reduced(v: f64, a: &QuantityArray, name: &str) -> Dynamic {
         }
         _ => q_out(Quantity::new(v, a.dim)),
     }
+}
+
+/// `name` over all of `a`: an integer for sums, minima and maxima of integer arrays.
+fn reduce_all(a: &QuantityArray, name: &str) -> RResult<Dynamic> {
+    let v = super::units::reduce(a, name)?;
+    Ok(match name {
+        "sum" | "min" | "max" => reduced(to_quantity(&v, name)?.value, a, name),
+        _ => v,
+    })
 }
 
 /// A reduction over one axis of a matrix (0: down the columns, 1: along the rows).
@@ -455,13 +461,6 @@ fn bool_of(a: &QuantityArray, b: &QuantityArray, op: &str) -> RResult<QuantityAr
             ))
         }
     };
-    let at = |v: &QuantityArray, k: usize| {
-        if v.len() == 1 {
-            v.values[0]
-        } else {
-            v.values[k]
-        }
-    };
     let both_int = a.kind == ElementKind::Int && b.kind == ElementKind::Int;
     if !both_int && (a.kind == ElementKind::Float || b.kind == ElementKind::Float) {
         return err(format!(
@@ -471,7 +470,7 @@ fn bool_of(a: &QuantityArray, b: &QuantityArray, op: &str) -> RResult<QuantityAr
     }
     let values = (0..n)
         .map(|k| {
-            let (x, y) = (at(a, k), at(b, k));
+            let (x, y) = (bcast(a, k), bcast(b, k));
             if both_int {
                 let (x, y) = (x as i64, y as i64);
                 (if op == "&" { x & y } else { x | y }) as f64
@@ -792,19 +791,12 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                     ));
                 }
             }
-            let at = |v: &QuantityArray, k: usize| {
-                if v.len() == 1 {
-                    v.values[0]
-                } else {
-                    v.values[k]
-                }
-            };
             let values = (0..n)
                 .map(|k| {
                     if c.values[k] != 0.0 {
-                        at(&x, k)
+                        bcast(&x, k)
                     } else {
-                        at(&y, k)
+                        bcast(&y, k)
                     }
                 })
                 .collect();
@@ -1002,14 +994,7 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
                 xa.len()
             ));
         }
-        let at = |v: &QuantityArray, k: usize| {
-            if v.len() == 1 {
-                v.values[0]
-            } else {
-                v.values[k]
-            }
-        };
-        let v: Vec<f64> = (0..n).map(|k| at(&ya, k).atan2(at(&xa, k))).collect();
+        let v: Vec<f64> = (0..n).map(|k| bcast(&ya, k).atan2(bcast(&xa, k))).collect();
         Ok(if scalar {
             Dynamic::from_float(v[0])
         } else {
@@ -1082,29 +1067,11 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
             "amax" => "max",
             n => n,
         };
-        engine.register_fn(name, move |a: QuantityArray| -> RResult<Dynamic> {
-            let v = super::units::reduce(&a, base)?;
-            Ok(match base {
-                "sum" | "min" | "max" => reduced(to_quantity(&v, base)?.value, &a, base),
-                _ => v,
-            })
+        engine.register_fn(name, move |a: QuantityArray| reduce_all(&a, base));
+        engine.register_fn(name, move |a: Array| {
+            reduce_all(&to_qarray(&Dynamic::from(a), "the array")?, base)
         });
-        engine.register_fn(name, move |a: Array| -> RResult<Dynamic> {
-            let a = to_qarray(&Dynamic::from(a), "the array")?;
-            let v = super::units::reduce(&a, base)?;
-            Ok(match base {
-                "sum" | "min" | "max" => reduced(to_quantity(&v, base)?.value, &a, base),
-                _ => v,
-            })
-        });
-        engine.register_fn(name, move |m: Matrix| -> RResult<Dynamic> {
-            let a = m.flat();
-            let v = super::units::reduce(&a, base)?;
-            Ok(match base {
-                "sum" | "min" | "max" => reduced(to_quantity(&v, base)?.value, &a, base),
-                _ => v,
-            })
-        });
+        engine.register_fn(name, move |m: Matrix| reduce_all(&m.flat(), base));
         engine.register_fn(name, move |m: Matrix, axis: INT| {
             reduce_axis(&m, base, axis)
         });
@@ -1248,14 +1215,7 @@ fn register_checks(engine: &mut Engine) {
             ));
         }
         let n = a.len().max(b.len());
-        let at = |v: &QuantityArray, k: usize| {
-            if v.len() == 1 {
-                v.values[0]
-            } else {
-                v.values[k]
-            }
-        };
-        Ok((0..n).all(|k| (at(&a, k) - at(&b, k)).abs() <= 1e-8 + 1e-5 * at(&b, k).abs()))
+        Ok((0..n).all(|k| (bcast(&a, k) - bcast(&b, k)).abs() <= 1e-8 + 1e-5 * bcast(&b, k).abs()))
     });
 }
 

@@ -99,15 +99,7 @@ impl Matrix {
 /// past 1000 values, the first and last three rows and columns.
 impl std::fmt::Display for Matrix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let scale = self
-            .data
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, |m, v| m.max(v.abs()));
-        let (unit, factor) = match self.kind {
-            ElementKind::Float => crate::units::best_unit(self.dim, scale),
-            _ => (String::new(), 1.0),
-        };
+        let (unit, factor) = crate::units::display_unit(self.dim, self.kind, &self.data);
         let long = self.nrows * self.ncols > 1000;
         let pick = |n: usize| -> Vec<Option<usize>> {
             if long && n > 6 {
