@@ -483,3 +483,154 @@ fn figures_and_handles_from_old_figures() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `<text ...>` opening line of the text `t`.
+fn text_tag<'a>(svg: &'a str, t: &str) -> &'a str {
+    let lines: Vec<&str> = svg.lines().collect();
+    lines
+        .windows(2)
+        .find(|w| w[0].starts_with("<text") && w[1].trim() == t)
+        .map(|w| w[0])
+        .unwrap_or_else(|| panic!("no text {t}"))
+}
+
+#[test]
+fn gridspec_height_ratios_size_the_rows_as_matplotlib() {
+    let svg = svg_of(
+        "ratios",
+        r#"
+        let r = subplots(2, 1, #{ gridspec_kw: #{ height_ratios: [3, 1] } });
+        r[1][0].plot([0, 1], [0, 1]);
+        r[1][1].plot([0, 1], [1, 0]);
+        "#,
+    );
+    // matplotlib at 800 x 600: rows 462 px tall in all, a gap of 0.2 cells (42 px):
+    // 315 px from y = 72 and 105 px from y = 429.
+    let mut frames: Vec<(f64, f64)> = svg
+        .lines()
+        .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#000000\""))
+        .filter(|l| attr(l, "width") == Some(1.0) && attr(l, "height").unwrap() > 50.0)
+        .map(|l| (attr(l, "y").unwrap(), attr(l, "height").unwrap()))
+        .collect();
+    frames.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    frames.dedup();
+    assert_eq!(frames.len(), 2, "{frames:?}");
+    assert!((frames[0].0 - 72.0).abs() <= 1.0 && (frames[0].1 - 315.0).abs() <= 2.0);
+    assert!((frames[1].0 - 429.0).abs() <= 1.0 && (frames[1].1 - 105.0).abs() <= 2.0);
+    let e = error_of(
+        "ratios-bad",
+        "subplots(2, 1, #{ gridspec_kw: #{ height_ratios: [3, 1, 1] } });",
+    );
+    assert!(e.contains("height_ratios has 3 values for 2 rows"), "{e}");
+    let e = error_of(
+        "ratios-key",
+        "subplots(2, 1, #{ gridspec_kw: #{ hspace: 0.1 } });",
+    );
+    assert!(e.contains("gridspec_kw has no option 'hspace'"), "{e}");
+}
+
+#[test]
+fn a_horizontal_ylabel_is_not_rotated() {
+    let svg = svg_of(
+        "rotation",
+        r#"plot([0, 1], [0, 1]); ylabel("yy", #{ rotation: "horizontal" }); xlabel("xx", #{ rotation: 0 });"#,
+    );
+    let tag = text_tag(&svg, "yy");
+    assert!(!tag.contains("rotate"), "{tag}");
+    assert!(attr(tag, "x").unwrap() < 100.0);
+    let svg = svg_of("rotation-v", r#"plot([0, 1], [0, 1]); ylabel("yy");"#);
+    assert!(text_tag(&svg, "yy").contains("rotate(270"));
+    let e = error_of(
+        "rotation-bad",
+        r#"plot([0, 1], [0, 1]); ylabel("y", #{ rotation: 45 });"#,
+    );
+    assert!(e.contains("only 0 (horizontal) and 90 (vertical)"), "{e}");
+}
+
+#[test]
+fn ticklabel_format_plain_drops_the_multiplier() {
+    let code = "plot([0, 1], [1e6, 2e6]);";
+    let svg = svg_of("sci", code);
+    assert!(has_text(&svg, "1e6"), "default: a multiplier");
+    let svg = svg_of(
+        "plain",
+        &format!("{code} ticklabel_format(#{{ style: \"plain\", useOffset: false }});"),
+    );
+    assert!(!has_text(&svg, "1e6") && has_text(&svg, "2000000"));
+    let svg = svg_of(
+        "sci00",
+        "plot([0, 1], [0, 20]); ticklabel_format(#{ axis: \"y\", style: \"sci\", scilimits: [0, 0] });",
+    );
+    assert!(has_text(&svg, "1e1"));
+    let e = error_of(
+        "offset",
+        "plot([0, 1], [0, 1]); ticklabel_format(#{ useOffset: true });",
+    );
+    assert!(e.contains("useOffset true is not drawn"), "{e}");
+}
+
+#[test]
+fn tick_labels_may_be_an_array() {
+    let svg = svg_of(
+        "array-labels",
+        "plot([0, 1], [0, 1]); yticks([0, 1], array([1000.4, 49.9], #{ dtype: \"int\" }));",
+    );
+    assert!(has_text(&svg, "1000") && has_text(&svg, "49"));
+}
+
+#[test]
+fn a_users_label_puts_data_with_units_back_in_base_units() {
+    // Data with units get a unit to suit them, with a default label ...
+    let svg = svg_of("auto-unit", "plot([0, 1, 2], [1000, 2000, 3000] * Hz);");
+    assert!(has_text(&svg, "3.00") && !has_text(&svg, "3000"));
+    // ... but a label the user writes describes what matplotlib would show for Brian 2's
+    // quantities: base units, whether set after plotting or before.
+    let svg = svg_of(
+        "label-after",
+        "plot([0, 1, 2], [1000, 2000, 3000] * Hz); ylabel(\"rate (Hz)\");",
+    );
+    assert!(has_text(&svg, "3000") && !has_text(&svg, "3.00"));
+    let svg = svg_of(
+        "label-before",
+        "ylabel(\"rate (Hz)\"); plot([0, 1, 2], [1000, 2000, 3000] * Hz);",
+    );
+    assert!(has_text(&svg, "3000") && !has_text(&svg, "3.00"));
+    // A unit the user chose by dividing stays.
+    let svg = svg_of(
+        "divided",
+        "plot([0, 1, 2], [1000, 2000, 3000] * Hz / kHz); ylabel(\"rate (kHz)\");",
+    );
+    assert!(has_text(&svg, "3.00"));
+}
+
+#[test]
+fn subplots_leave_the_last_axes_current_and_inner_axes_without_default_labels() {
+    let svg = svg_of(
+        "current",
+        r#"
+        let r = subplots(2, 1, #{ sharex: true });
+        r[1][0].plot([0, 1, 2] * ms, [0, 1, 2]);
+        r[1][1].plot([0, 1, 2] * ms, [2, 1, 0]);
+        if gca() != r[1][1] { throw "gca() should be the last axes"; }
+        "#,
+    );
+    let ms: Vec<_> = texts(&svg).into_iter().filter(|t| t.0 == "ms").collect();
+    assert_eq!(ms.len(), 1, "{ms:?}");
+    assert!(ms[0].2 > 500.0, "the lower axes keep their label: {ms:?}");
+}
+
+#[test]
+fn legend_best_is_matplotlibs_choice_on_a_brian_2_example() {
+    // continuous_interaction.py: matplotlib 3.10 puts the upper legend at the upper left
+    // (the upper right would cover a spike) and the lower one at the upper centre.
+    let src = std::fs::read_to_string("scripts/brian2/continuous_interaction.rhai").unwrap();
+    let src = src.replace("plt.show();", "");
+    let svg = svg_of("best-example", &src);
+    let n0 = texts(&svg).into_iter().find(|t| t.0 == "neuron 0").unwrap();
+    assert!(n0.1 < 300.0 && n0.2 < 150.0, "{n0:?}");
+    let s0 = texts(&svg)
+        .into_iter()
+        .find(|t| t.0 == "s, neuron 0")
+        .unwrap();
+    assert!(s0.1 > 400.0 && s0.1 < 600.0 && s0.2 > 400.0, "{s0:?}");
+}

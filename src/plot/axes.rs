@@ -180,6 +180,10 @@ pub struct AxisUnit {
     /// As shown in labels: `"ms"`.
     pub text: String,
     pub factor: f64,
+    /// Chosen to suit the data (the caller's choice, not the user's): a label the user
+    /// sets on the axis may ask for the base unit instead, see
+    /// [`Axes::rescale_axis`].
+    pub auto: bool,
 }
 
 /// What produced a series; decides autoscaling and default marker sizes.
@@ -321,6 +325,12 @@ pub struct Axes {
     pub(crate) title: Option<String>,
     pub(crate) xlabel: Option<String>,
     pub(crate) ylabel: Option<String>,
+    /// The y label drawn horizontally (matplotlib's `rotation="horizontal"`), to the left
+    /// of the tick labels, instead of rotated along the axis.
+    pub(crate) ylabel_horizontal: bool,
+    /// Per axis (x, y): when tick labels take a `1eN` multiplier (matplotlib's
+    /// `scilimits`), `None` for plain numbers (`ticklabel_format(style="plain")`).
+    pub(crate) sci_limits: [Option<(i32, i32)>; 2],
     xlim: Option<(f64, f64)>,
     ylim: Option<(f64, f64)>,
     pub(crate) legend: bool,
@@ -367,6 +377,8 @@ impl Axes {
             title: None,
             xlabel: None,
             ylabel: None,
+            ylabel_horizontal: false,
+            sci_limits: [Some(super::ticks::DEFAULT_SCI_LIMITS); 2],
             xlim: None,
             ylim: None,
             legend: false,
@@ -964,6 +976,17 @@ impl Axes {
         self.default_labels[1] = false;
     }
 
+    /// matplotlib's `ticklabel_format` for the x (`x == true`) or y axis: `None` for plain
+    /// numbers, `Some((m, n))` for a `1eN` multiplier outside `10^m .. 10^n`.
+    pub fn sci_limits(&mut self, x: bool, limits: Option<(i32, i32)>) {
+        self.sci_limits[usize::from(!x)] = limits;
+    }
+
+    /// Draws the y label horizontally (`true`) or along the axis (`false`, the default).
+    pub fn ylabel_horizontal(&mut self, horizontal: bool) {
+        self.ylabel_horizontal = horizontal;
+    }
+
     /// Sets the x (`x == true`) or y label from the data, unless the user set one
     /// (with [`xlabel`](Self::xlabel) or [`ylabel`](Self::ylabel)); a default label is
     /// replaced by the next default.
@@ -980,11 +1003,82 @@ impl Axes {
         }
     }
 
+    /// Multiplies every coordinate along x (`x == true`) or y by `k`: the data's
+    /// positions, explicit limits and tick positions, so the axis shows the same data in
+    /// a unit `k` times smaller. Images (drawn in cells) and histogram counts (y) keep
+    /// theirs.
+    pub fn rescale_axis(&mut self, x: bool, k: f64) {
+        let scale = |v: &mut Vec<f64>| v.iter_mut().for_each(|a| *a *= k);
+        for a in &mut self.artists {
+            match a {
+                Artist::Series(s) => scale(if x { &mut s.x } else { &mut s.y }),
+                Artist::RefLine(r) => {
+                    if r.horizontal != x {
+                        r.value *= k;
+                    }
+                }
+                Artist::Image(_) => {}
+                Artist::Hist(h) => {
+                    if x {
+                        scale(&mut h.edges);
+                    }
+                }
+                Artist::Segments(s) => {
+                    for (p, q) in &mut s.segs {
+                        if x {
+                            p.0 *= k;
+                            q.0 *= k;
+                        } else {
+                            p.1 *= k;
+                            q.1 *= k;
+                        }
+                    }
+                }
+                Artist::Fill(f) => {
+                    if x {
+                        scale(&mut f.x);
+                    } else {
+                        scale(&mut f.y1);
+                        scale(&mut f.y2);
+                    }
+                }
+                Artist::Text(t) => {
+                    if !t.opts.axes_coords {
+                        if x {
+                            t.x *= k;
+                        } else {
+                            t.y *= k;
+                        }
+                    }
+                }
+            }
+        }
+        let lim = if x { &mut self.xlim } else { &mut self.ylim };
+        if let Some((a, b)) = lim {
+            *a *= k;
+            *b *= k;
+        }
+        if let Some(t) = &mut self.ticks[usize::from(!x)] {
+            scale(t);
+        }
+    }
+
     /// Whether the x (`x == true`) or y label is a default from the data (or absent), so
     /// [`default_label`](Self::default_label) would replace it.
     pub fn label_is_default(&self, x: bool) -> bool {
         let set = if x { &self.xlabel } else { &self.ylabel };
         set.is_none() || self.default_labels[usize::from(!x)]
+    }
+
+    /// The x (`x == true`) or y label to draw: none for a default label (from the data's
+    /// units) on an axis whose tick labels a shared neighbour shows instead, as
+    /// matplotlib's `label_outer` leaves inner axes unlabelled.
+    pub(crate) fn shown_label(&self, x: bool) -> Option<&str> {
+        let k = usize::from(!x);
+        let label = if x { &self.xlabel } else { &self.ylabel };
+        label
+            .as_deref()
+            .filter(|_| self.tick_labels_shown[k] || !self.default_labels[k])
     }
 
     /// The unit the x (`x == true`) or y axis shows its numbers in, if data with units

@@ -29,6 +29,18 @@ pub struct Figure {
     /// pyplot's figure number, when given with `figure(n)`.
     number: Option<usize>,
     pub(crate) suptitle: Option<String>,
+    /// Relative row heights and column widths of the `subplots` grid (matplotlib's
+    /// `gridspec_kw`), for axes on a grid of that shape.
+    pub(crate) grid_ratios: Option<GridRatios>,
+}
+
+/// matplotlib's `height_ratios` and `width_ratios` for a `rows` x `cols` grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridRatios {
+    pub rows: usize,
+    pub cols: usize,
+    pub heights: Vec<f64>,
+    pub widths: Vec<f64>,
 }
 
 fn next_id() -> u64 {
@@ -67,6 +79,7 @@ impl Figure {
             id: next_id(),
             number: None,
             suptitle: None,
+            grid_ratios: None,
         }
     }
 
@@ -115,7 +128,8 @@ impl Figure {
     /// matplotlib's `subplots(rows, cols, sharex, sharey)` on this figure: new axes for
     /// every cell (row-major indices returned), sharing limits as asked; shared axes show
     /// x tick labels on the bottom row only and y tick labels on the first column only
-    /// (`label_outer`). The first axes become current.
+    /// (`label_outer`). The last axes become current, as matplotlib's `plt.subplots` leaves
+    /// them.
     pub fn subplots(
         &mut self,
         rows: usize,
@@ -156,7 +170,7 @@ impl Figure {
                 }
             }
         }
-        self.current = Some(start);
+        self.current = Some(start + cells - 1);
         Ok(ids)
     }
 
@@ -247,6 +261,50 @@ impl Figure {
     /// 1.08 font sizes), instead of the fixed subplot parameters.
     pub fn tight_layout(&mut self) {
         self.tight = true;
+    }
+
+    /// Sets the relative heights of the rows and widths of the columns of a `rows` x
+    /// `cols` grid (all equal where `None`); every ratio must be positive and finite, one
+    /// per row (column).
+    pub fn set_grid_ratios(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        heights: Option<Vec<f64>>,
+        widths: Option<Vec<f64>>,
+    ) -> Result<(), PlotError> {
+        let check = |v: Option<Vec<f64>>, n: usize, what: &str| match v {
+            None => Ok(vec![1.0; n]),
+            Some(v) if v.len() != n => Err(PlotError::InvalidArgument(format!(
+                "{what} has {} values for {n} {}",
+                v.len(),
+                if what == "height_ratios" {
+                    "rows"
+                } else {
+                    "columns"
+                }
+            ))),
+            Some(v) if v.iter().any(|r| !(r.is_finite() && *r > 0.0)) => Err(
+                PlotError::InvalidArgument(format!("{what} must be positive numbers, got {v:?}")),
+            ),
+            Some(v) => Ok(v),
+        };
+        let heights = check(heights, rows, "height_ratios")?;
+        let widths = check(widths, cols, "width_ratios")?;
+        self.grid_ratios = Some(GridRatios {
+            rows,
+            cols,
+            heights,
+            widths,
+        });
+        Ok(())
+    }
+
+    /// The ratios of the grid `spec` is on, if they were set for a grid of its shape.
+    pub(crate) fn ratios_for(&self, spec: SubplotSpec) -> Option<&GridRatios> {
+        self.grid_ratios
+            .as_ref()
+            .filter(|g| g.rows == spec.rows && g.cols == spec.cols)
     }
 
     pub fn is_tight(&self) -> bool {

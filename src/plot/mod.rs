@@ -62,8 +62,9 @@ pub use axes::{
     TextVAlign,
 };
 pub use color::{Color, Colormap, TAB10};
-pub use figure::{Figure, Share, MAX_FIGURE_SIDE};
+pub use figure::{Figure, GridRatios, Share, MAX_FIGURE_SIDE};
 pub use style::{LinePattern, LineStyle, Marker};
+pub use ticks::DEFAULT_SCI_LIMITS;
 
 /// Everything that can go wrong when building or saving a figure.
 #[derive(Debug, thiserror::Error)]

@@ -26,10 +26,11 @@ use super::axes::{
     SubplotSpec, TextArtist, TextVAlign,
 };
 use super::color::Color;
+use super::figure::GridRatios;
 use super::font::{self, plain_width, script_scale, text_width, AB_GLYPH_HEIGHT_PER_EM, FAMILY};
 use super::mathtext;
 use super::style::{LinePattern, Marker};
-use super::ticks::{format_ticks, locate};
+use super::ticks::{format_ticks, format_ticks_within, locate};
 use super::{Figure, PlotError};
 
 /// matplotlib's "light grey" legend frame.
@@ -548,7 +549,7 @@ impl Transform {
 /// matplotlib's grid cell for subplot `spec` in a `w` x `h` figure.
 #[cfg(test)]
 pub(crate) fn cell_rect(spec: SubplotSpec, w: f64, h: f64) -> Rect {
-    cell_rect_spaced(spec, w, h, 0.2)
+    cell_rect_spaced(spec, w, h, 0.2, None)
 }
 
 /// The space between rows of subplots, as a fraction of a cell's height: matplotlib's 0.2,
@@ -562,7 +563,7 @@ fn row_space(fig: &Figure, h: f64, pt: f64) -> f64 {
     }
     let label_above = axes
         .iter()
-        .any(|a| a.xlabel.is_some() && !a.twin && a.spec.span().1 + 1 < a.spec.rows);
+        .any(|a| a.shown_label(true).is_some() && !a.twin && a.spec.span().1 + 1 < a.spec.rows);
     let title_below = axes
         .iter()
         .any(|a| a.title.is_some() && a.spec.span().0 > 0);
@@ -614,7 +615,7 @@ fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
             });
             continue;
         }
-        let cell = cell_rect_spaced(ax.spec, w, h, 0.2);
+        let cell = cell_rect_spaced(ax.spec, w, h, 0.2, fig.ratios_for(ax.spec));
         let ((x0, x1), (y0, y1)) = fig.axes_limits(i);
         let yt = tick_set(ax, false, (y0, y1), nbins(cell.h(), 2.0 * font));
         let widest = yt
@@ -624,12 +625,12 @@ fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
             .fold(0.0, f64::max);
         let xt = tick_set(ax, true, (x0, x1), nbins(cell.w(), 3.0 * font));
         let last = xt.labels.last().map_or(0.0, |s| text_width(s, font));
-        let ylabel = if ax.ylabel.is_some() {
-            1.2 * font + 4.0 * pt
-        } else {
-            0.0
+        let ylabel = match ax.shown_label(false) {
+            Some(s) if ax.ylabel_horizontal => text_width(s, font) + 4.0 * pt,
+            Some(_) => 1.2 * font + 4.0 * pt,
+            None => 0.0,
         };
-        let xlabel = if ax.xlabel.is_some() && !ax.twin {
+        let xlabel = if ax.shown_label(true).is_some() && !ax.twin {
             1.2 * font + 4.0 * pt
         } else {
             0.0
@@ -691,7 +692,13 @@ fn tight_pars(fig: &Figure, w: f64, h: f64, pt: f64) -> SubplotPars {
     }
 }
 
-fn cell_rect_spaced(spec: SubplotSpec, w: f64, h: f64, hspace: f64) -> Rect {
+fn cell_rect_spaced(
+    spec: SubplotSpec,
+    w: f64,
+    h: f64,
+    hspace: f64,
+    ratios: Option<&GridRatios>,
+) -> Rect {
     cell_rect_with(
         spec,
         w,
@@ -704,33 +711,58 @@ fn cell_rect_spaced(spec: SubplotSpec, w: f64, h: f64, hspace: f64) -> Rect {
             wspace: 0.2,
             hspace,
         },
+        ratios,
     )
 }
 
-fn cell_rect_with(spec: SubplotSpec, w: f64, h: f64, p: SubplotPars) -> Rect {
+fn cell_rect_with(
+    spec: SubplotSpec,
+    w: f64,
+    h: f64,
+    p: SubplotPars,
+    ratios: Option<&GridRatios>,
+) -> Rect {
     let (left, right, bottom, top, wspace, hspace) =
         (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace);
-    let (rows, cols) = (spec.rows.max(1) as f64, spec.cols.max(1) as f64);
-    let cell_w = (right - left) / (cols + wspace * (cols - 1.0));
-    let cell_h = (top - bottom) / (rows + hspace * (rows - 1.0));
-    let one = |row: usize, col: usize| {
-        let x0 = left + col as f64 * cell_w * (1.0 + wspace);
-        let y_top = top - row as f64 * cell_h * (1.0 + hspace);
-        Rect {
-            l: x0 * w,
-            r: (x0 + cell_w) * w,
-            t: (1.0 - y_top) * h,
-            b: (1.0 - (y_top - cell_h)) * h,
-        }
+    let (rows, cols) = (spec.rows.max(1), spec.cols.max(1));
+    // matplotlib's GridSpec: equal cells and gaps of `wspace`/`hspace` times a cell,
+    // then the cells rescaled by their ratios (the gaps stay).
+    let edges = |n: usize, span: f64, space: f64, r: Option<&[f64]>| -> Vec<(f64, f64)> {
+        let nf = n as f64;
+        let cell = span / (nf + space * (nf - 1.0));
+        let sep = space * cell;
+        let sum: f64 = r.map_or(nf, |r| r.iter().sum());
+        let mut at = 0.0;
+        (0..n)
+            .map(|k| {
+                let size = cell * nf * r.map_or(1.0, |r| r[k]) / sum;
+                let e = (at, at + size);
+                at += size + sep;
+                e
+            })
+            .collect()
     };
+    let xs = edges(
+        cols,
+        right - left,
+        wspace,
+        ratios.map(|g| g.widths.as_slice()),
+    );
+    let ys = edges(
+        rows,
+        top - bottom,
+        hspace,
+        ratios.map(|g| g.heights.as_slice()),
+    );
     // A span covers the rectangle from its first cell to its last.
     let (r0, r1, c0, c1) = spec.span();
-    let (a, b) = (one(r0, c0), one(r1, c1));
+    let (r0, r1) = (r0.min(rows - 1), r1.min(rows - 1));
+    let (c0, c1) = (c0.min(cols - 1), c1.min(cols - 1));
     Rect {
-        l: a.l,
-        t: a.t,
-        r: b.r,
-        b: b.b,
+        l: (left + xs[c0].0) * w,
+        r: (left + xs[c1].1) * w,
+        t: (1.0 - (top - ys[r0].0)) * h,
+        b: (1.0 - (top - ys[r1].1)) * h,
     }
 }
 
@@ -798,8 +830,8 @@ pub(crate) fn render_figure<DB: DrawingBackend>(
     let mut frames: Vec<(Rect, Option<Rect>)> = Vec::with_capacity(axes.len());
     for (i, ax) in axes.iter().enumerate() {
         let cell = match tight {
-            Some(p) => cell_rect_with(ax.spec, w, h, p),
-            None => cell_rect_spaced(ax.spec, w, h, hspace),
+            Some(p) => cell_rect_with(ax.spec, w, h, p, fig.ratios_for(ax.spec)),
+            None => cell_rect_spaced(ax.spec, w, h, hspace, fig.ratios_for(ax.spec)),
         };
         frames.push(layout_axes(ax, cell, limits[i]));
     }
@@ -847,7 +879,7 @@ fn tick_set(ax: &Axes, x: bool, lim: (f64, f64), nbins: usize) -> TickSet {
     let mut set = if let Some(pos) = &ax.ticks[k] {
         let (labels, multiplier) = match &ax.tick_text[k] {
             Some(t) => (t.clone(), None),
-            None => format_ticks(pos),
+            None => format_ticks_within(pos, ax.sci_limits[k]),
         };
         let (major, labels): (Vec<f64>, Vec<String>) = pos
             .iter()
@@ -865,7 +897,7 @@ fn tick_set(ax: &Axes, x: bool, lim: (f64, f64), nbins: usize) -> TickSet {
         log_ticks(lo, hi, nbins)
     } else {
         let major = locate(lim.0, lim.1, nbins);
-        let (labels, multiplier) = format_ticks(&major);
+        let (labels, multiplier) = format_ticks_within(&major, ax.sci_limits[k]);
         TickSet {
             major,
             labels,
@@ -1128,7 +1160,7 @@ fn draw_axes<DB: DrawingBackend>(
         }
     }
 
-    if let (Some(s), true, false) = (&ax.xlabel, ax.axis_on, ax.twin) {
+    if let (Some(s), true, false) = (ax.shown_label(true), ax.axis_on, ax.twin) {
         cv.text(
             s,
             ((l + r) / 2.0, below_ticks + cv.label_pad()),
@@ -1139,7 +1171,7 @@ fn draw_axes<DB: DrawingBackend>(
             k,
         )?;
     }
-    if let (Some(s), true) = (&ax.ylabel, ax.axis_on) {
+    if let (Some(s), true) = (ax.shown_label(false), ax.axis_on) {
         let gap = cv.tick_len()
             + if widest > 0.0 {
                 cv.tick_pad() + widest
@@ -1147,15 +1179,27 @@ fn draw_axes<DB: DrawingBackend>(
                 0.0
             };
         let x = edge + out * (gap + cv.label_pad());
-        cv.text(
-            s,
-            (x, (t + b) / 2.0),
-            cv.label_font(),
-            HPos::Center,
-            if right { VAlign::Top } else { VAlign::Bottom },
-            true,
-            k,
-        )?;
+        if ax.ylabel_horizontal {
+            cv.text(
+                s,
+                (x, (t + b) / 2.0),
+                cv.label_font(),
+                if right { HPos::Left } else { HPos::Right },
+                VAlign::Center,
+                false,
+                k,
+            )?;
+        } else {
+            cv.text(
+                s,
+                (x, (t + b) / 2.0),
+                cv.label_font(),
+                HPos::Center,
+                if right { VAlign::Top } else { VAlign::Bottom },
+                true,
+                k,
+            )?;
+        }
     }
     if let Some(s) = &ax.title {
         cv.text(
@@ -1579,8 +1623,10 @@ fn marker_outline(m: Marker, (x, y): (f64, f64), r: f64) -> Vec<(f64, f64)> {
 /// Marker radius in pixels: half the marker size, `'.'` half as big again,
 /// plus half of matplotlib's 1 pt marker edge for the larger markers.
 fn marker_radius(m: Marker, size_pt: f64, pt: f64) -> f64 {
+    // matplotlib's "." is a circle half the marker size across; every filled marker has
+    // a 1 pt edge around it, half of it outside.
     let r = match m {
-        Marker::Point => size_pt * pt / 4.0,
+        Marker::Point => size_pt * pt / 4.0 + 0.5 * pt,
         _ => size_pt * pt / 2.0 + 0.5 * pt,
     };
     if r.is_finite() {
@@ -1929,50 +1975,100 @@ struct LegendEntry<'a> {
 }
 
 /// Pixel points and segments of the data, for `loc='best'`.
-fn data_geometry(ax: &Axes, tf: &Transform) -> (Vec<(f64, f64)>, Vec<Segment>) {
-    let mut pts = Vec::new();
-    let mut segs = Vec::new();
-    for a in &ax.artists {
-        match a {
-            Artist::Series(s) => {
-                let p: Vec<Option<(f64, f64)>> =
-                    s.x.iter()
-                        .zip(&s.y)
-                        .map(|(&x, &y)| tf.point(x, y))
-                        .collect();
-                if s.pattern != LinePattern::None {
-                    for w in p.windows(2) {
-                        if let (Some(a), Some(b)) = (w[0], w[1]) {
-                            segs.push((a, b));
+/// What matplotlib's `loc="best"` weighs, in pixels: each line's vertices (a line whose
+/// point is not finite has a gap there), scatter points, and bar rectangles. Lines
+/// between markers count too, drawn or not, as matplotlib's paths do; line collections
+/// (vlines, hlines, error bars), images and texts are not weighed.
+struct LegendObstacles {
+    paths: Vec<Vec<Option<(f64, f64)>>>,
+    offsets: Vec<(f64, f64)>,
+    boxes: Vec<Rect>,
+}
+
+impl LegendObstacles {
+    fn of(ax: &Axes, tf: &Transform) -> Self {
+        let mut o = LegendObstacles {
+            paths: Vec::new(),
+            offsets: Vec::new(),
+            boxes: Vec::new(),
+        };
+        let f = tf.frame;
+        for a in &ax.artists {
+            match a {
+                Artist::Series(s) => {
+                    let p = s.x.iter().zip(&s.y).map(|(&x, &y)| tf.point(x, y));
+                    if s.kind == super::axes::SeriesKind::Scatter {
+                        o.offsets.extend(p.flatten());
+                    } else {
+                        o.paths.push(p.collect());
+                    }
+                }
+                Artist::RefLine(r) => {
+                    let (a, b) = r.span;
+                    o.paths.push(if r.horizontal {
+                        let y = tf.py(r.value);
+                        vec![Some((f.l + a * f.w(), y)), Some((f.l + b * f.w(), y))]
+                    } else {
+                        let x = tf.px(r.value);
+                        vec![Some((x, f.b - a * f.h())), Some((x, f.b - b * f.h()))]
+                    });
+                }
+                Artist::Fill(fl) => {
+                    let top = fl.x.iter().zip(&fl.y1).map(|(&x, &y)| tf.point(x, y));
+                    let bottom = fl.x.iter().zip(&fl.y2).rev().map(|(&x, &y)| tf.point(x, y));
+                    let mut poly: Vec<_> = top.chain(bottom).collect();
+                    if let Some(&first) = poly.first() {
+                        poly.push(first);
+                    }
+                    o.paths.push(poly);
+                }
+                Artist::Hist(h) => {
+                    for (i, &c) in h.counts.iter().enumerate() {
+                        if let (Some(&e0), Some(&e1)) = (h.edges.get(i), h.edges.get(i + 1)) {
+                            if let (Some(p), Some(q)) = (tf.point(e0, 0.0), tf.point(e1, c as f64))
+                            {
+                                o.boxes.push(Rect {
+                                    l: p.0.min(q.0),
+                                    r: p.0.max(q.0),
+                                    t: p.1.min(q.1),
+                                    b: p.1.max(q.1),
+                                });
+                            }
                         }
                     }
                 }
-                pts.extend(p.into_iter().flatten());
+                _ => {}
             }
-            Artist::Segments(s) => {
-                for &(p, q) in &s.segs {
-                    if let (Some(a), Some(b)) = (tf.point(p.0, p.1), tf.point(q.0, q.1)) {
-                        segs.push((a, b));
-                    }
-                }
-            }
-            Artist::Fill(f) => {
-                for i in 0..f.x.len() {
-                    pts.extend(tf.point(f.x[i], f.y1[i]));
-                    pts.extend(tf.point(f.x[i], f.y2[i]));
-                }
-            }
-            Artist::Hist(h) => {
-                for (i, &c) in h.counts.iter().enumerate() {
-                    if let (Some(&e0), Some(&e1)) = (h.edges.get(i), h.edges.get(i + 1)) {
-                        pts.extend(tf.point((e0 + e1) / 2.0, c as f64));
-                    }
-                }
-            }
-            _ => {}
         }
+        o
     }
-    (pts, segs)
+
+    /// matplotlib's badness of a legend at `b`: vertices and points inside, bars
+    /// overlapping, and one for each line crossing it.
+    fn badness(&self, b: &Rect) -> usize {
+        let inside = |p: &(f64, f64)| b.contains(*p, 0.0);
+        let vertices: usize = self
+            .paths
+            .iter()
+            .map(|p| p.iter().flatten().filter(|q| inside(q)).count())
+            .sum();
+        let crossing = self
+            .paths
+            .iter()
+            .filter(|p| {
+                p.windows(2).any(|w| match (w[0], w[1]) {
+                    (Some(a), Some(c)) => clip(a, c, b).is_some(),
+                    _ => false,
+                })
+            })
+            .count();
+        let overlaps = self
+            .boxes
+            .iter()
+            .filter(|r| r.l < b.r && r.r > b.l && r.t < b.b && r.b > b.t)
+            .count();
+        vertices + self.offsets.iter().filter(|q| inside(q)).count() + overlaps + crossing
+    }
 }
 
 fn draw_legend<DB: DrawingBackend>(
@@ -2041,7 +2137,9 @@ fn draw_legend<DB: DrawingBackend>(
         .iter()
         .map(|e| text_width(e.label, em))
         .fold(0.0, f64::max);
-    let (pad, row, gap, handle, handle_pad) = (0.4 * em, 1.0 * em, 0.5 * em, 2.0 * em, 0.8 * em);
+    // A row is as tall as DejaVu Sans' text line in matplotlib (the height of "lp":
+    // 1.0325 em, measured from matplotlib's legend boxes).
+    let (pad, row, gap, handle, handle_pad) = (0.4 * em, 1.0325 * em, 0.5 * em, 2.0 * em, 0.8 * em);
     let n = entries.len() as f64;
     let w = 2.0 * pad + handle + handle_pad + text_w;
     let h = 2.0 * pad + n * row + (n - 1.0) * gap;
@@ -2060,17 +2158,12 @@ fn draw_legend<DB: DrawingBackend>(
     };
     let bx = match ax.legend_loc {
         LegendLoc::Best => {
-            // The first place (in matplotlib's order) covering the fewest data points
-            // and line segments.
-            let (pts, segs) = data_geometry(ax, tf);
+            // The first place (in matplotlib's order) with the least badness.
+            let obstacles = LegendObstacles::of(ax, tf);
             let mut best = (usize::MAX, place(LegendLoc::UpperRight));
             for loc in LegendLoc::CANDIDATES {
                 let b = place(loc);
-                let bad = pts.iter().filter(|p| b.contains(**p, 0.0)).count()
-                    + segs
-                        .iter()
-                        .filter(|(p, q)| clip(*p, *q, &b).is_some())
-                        .count();
+                let bad = obstacles.badness(&b);
                 if bad < best.0 {
                     best = (bad, b);
                 }
@@ -2175,8 +2268,8 @@ mod tests {
             "{left_px} {needed}"
         );
         // The gap between the rows holds the upper x label and tick labels.
-        let upper = cell_rect_with(SubplotSpec::cell(2, 1, 1), w, h, p);
-        let lower = cell_rect_with(SubplotSpec::cell(2, 1, 2), w, h, p);
+        let upper = cell_rect_with(SubplotSpec::cell(2, 1, 1), w, h, p, None);
+        let lower = cell_rect_with(SubplotSpec::cell(2, 1, 2), w, h, p, None);
         let gap = lower.t - upper.b;
         assert!(gap > (11.0 + 7.0 + 16.0) * pt, "{gap}");
         // A figure too small for its labels keeps the fixed parameters.

@@ -65,6 +65,20 @@ fn multiples(lo: f64, hi: f64, step: f64) -> Vec<f64> {
 /// order of magnitude is <= -5 or >= 6. All labels get the same number of
 /// decimals: the fewest that represent every tick.
 pub(crate) fn format_ticks(ticks: &[f64]) -> (Vec<String>, Option<String>) {
+    format_ticks_within(ticks, Some(DEFAULT_SCI_LIMITS))
+}
+
+/// matplotlib's `axes.formatter.limits`: a multiplier when the largest tick's order of
+/// magnitude is at most -5 or at least 6.
+pub const DEFAULT_SCI_LIMITS: (i32, i32) = (-5, 6);
+
+/// Tick labels with a `1eN` multiplier when the order of magnitude `o` of the largest
+/// tick has `o <= m` or `o >= n` for `sci = Some((m, n))` (matplotlib's `scilimits`;
+/// `(0, 0)`: whenever `o != 0`), never for `None` (`style="plain"`).
+pub(crate) fn format_ticks_within(
+    ticks: &[f64],
+    sci: Option<(i32, i32)>,
+) -> (Vec<String>, Option<String>) {
     let finite: Vec<f64> = ticks.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
         return (ticks.iter().map(|_| String::new()).collect(), None);
@@ -72,10 +86,12 @@ pub(crate) fn format_ticks(ticks: &[f64]) -> (Vec<String>, Option<String>) {
     let max_abs = finite.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let mut oom = 0i32;
     if max_abs > 0.0 {
-        let o = max_abs.log10().floor();
-        if o <= -5.0 || o >= 6.0 {
-            oom = o as i32;
-        }
+        let o = max_abs.log10().floor() as i32;
+        oom = match sci {
+            Some((0, 0)) => o,
+            Some((m, n)) if o <= m || o >= n => o,
+            _ => 0,
+        };
     }
     let scale = 10f64.powi(oom);
     let scaled: Vec<f64> = finite.iter().map(|v| v / scale).collect();

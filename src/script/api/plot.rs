@@ -53,6 +53,7 @@ fn axis_data(ax: &mut Axes, x: bool, d: &Dynamic, what: &str) -> RResult<AxisDat
                             key: unit_key(u.dim),
                             text: u.text.clone(),
                             factor: u.factor,
+                            auto: false,
                         },
                     );
                 }
@@ -74,8 +75,20 @@ fn axis_data(ax: &mut Axes, x: bool, d: &Dynamic, what: &str) -> RResult<AxisDat
                 .iter()
                 .filter(|v| v.is_finite())
                 .fold(0.0f64, |m, v| m.max(v.abs()));
-            let (text, factor) = best_unit(a.dim, scale);
-            let u = AxisUnit { key, text, factor };
+            // A unit to suit the data, unless the user labelled the axis: then the
+            // numbers are those matplotlib shows for Brian 2's quantities, in base units,
+            // which is what such a label describes.
+            let u = if ax.label_is_default(x) {
+                let (text, factor) = best_unit(a.dim, scale);
+                AxisUnit {
+                    key,
+                    text,
+                    factor,
+                    auto: true,
+                }
+            } else {
+                base_unit(a.dim)
+            };
             if ax.axis_unit(x).is_none() {
                 ax.set_axis_unit(x, u.clone());
             }
@@ -385,6 +398,7 @@ fn raster(shared: &Shared, monitors: Vec<SpikeMonitorHandle>, opts: Map) -> RRes
                 key: unit_key(Dimension::TIME),
                 text: "ms".into(),
                 factor: 1e-3,
+                auto: false,
             },
         );
     }
@@ -757,8 +771,12 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         });
         // Font options are accepted and checked but sizes stay matplotlib's defaults.
         api!(engine, shared, py, m, |t, text: ImmutableString, o: Map| {
-            super::network::check_keys(&o, &["fontsize", "loc", "pad"], "labels")?;
-            set_label(t, which, &text)
+            super::network::check_keys(&o, &["fontsize", "loc", "pad", "rotation"], "labels")?;
+            set_label(t, which, &text)?;
+            match o.get("rotation") {
+                Some(r) => label_rotation(t, which, r),
+                None => Ok(()),
+            }
         });
     }
     for (py, m, x) in [("xlim", "set_xlim", true), ("ylim", "set_ylim", false)] {
@@ -785,6 +803,13 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             set_ticks(t, x, pos, Some(labels))
         });
     }
+    api!(
+        engine,
+        shared,
+        "ticklabel_format",
+        "ticklabel_format",
+        |t, o: Map| { ticklabel_format(t, o) }
+    );
     for (py, m, x) in [
         ("xscale", "set_xscale", true),
         ("yscale", "set_yscale", false),
@@ -1150,7 +1175,14 @@ fn share_of(o: &Map, key: &str) -> RResult<Share> {
 fn subplots(shared: &Shared, rows: INT, cols: INT, o: Map) -> RResult<Array> {
     super::network::check_keys(
         &o,
-        &["sharex", "sharey", "figsize", "dpi", "squeeze"],
+        &[
+            "sharex",
+            "sharey",
+            "figsize",
+            "dpi",
+            "squeeze",
+            "gridspec_kw",
+        ],
         "subplots()",
     )?;
     if rows < 1 || cols < 1 {
@@ -1176,6 +1208,26 @@ fn subplots(shared: &Shared, rows: INT, cols: INT, o: Map) -> RResult<Array> {
         .figure
         .subplots(r, c, sharex, sharey)
         .map_err(plot_err)?;
+    if let Some(g) = o.get("gridspec_kw") {
+        let g = g.clone().try_cast::<Map>().ok_or_else(|| {
+            format!(
+                "subplots(): gridspec_kw should be a map such as #{{ height_ratios: [3, 1] }}, got {}",
+                describe(g)
+            )
+        })?;
+        super::network::check_keys(&g, &["height_ratios", "width_ratios"], "gridspec_kw")?;
+        let ratios = |k: &str| -> RResult<Option<Vec<f64>>> {
+            g.get(k)
+                .map(|v| to_qarray(v, k).map(|a| a.values.to_vec()))
+                .transpose()
+        };
+        let (hr, wr) = (ratios("height_ratios")?, ratios("width_ratios")?);
+        shared
+            .borrow_mut()
+            .figure
+            .set_grid_ratios(r, c, hr, wr)
+            .map_err(plot_err)?;
+    }
     let h = |i: usize| {
         Dynamic::from(AxesHandle {
             fig: fig.id,
@@ -1203,8 +1255,142 @@ fn set_label(t: Tgt, which: u8, text: &str) -> RResult<()> {
             1 => ax.xlabel(text),
             _ => ax.ylabel(text),
         }
+        // Data drawn in a unit chosen to suit them (`plot(M.t, M.v[0])`: ms and mV) go
+        // back to base units once the user labels the axis, as matplotlib would show
+        // them: a label such as "rate (Hz)" must not sit on numbers in kHz.
+        let x = which == 1;
+        if which != 0 {
+            if let Some(u) = ax.axis_unit(x).filter(|u| u.auto).cloned() {
+                ax.rescale_axis(x, u.factor);
+                ax.set_axis_unit(x, base_unit_of(&u));
+            }
+        }
         Ok(())
     })
+}
+
+/// The SI unit of data of dimension `dim`, as an axis unit the user's label chose.
+fn base_unit(dim: Dimension) -> AxisUnit {
+    let (text, factor) = best_unit(dim, 1.0);
+    let text = if factor == 1.0 {
+        text
+    } else {
+        crate::units::dimension_name(dim)
+    };
+    AxisUnit {
+        key: unit_key(dim),
+        text,
+        factor: 1.0,
+        auto: false,
+    }
+}
+
+/// [`base_unit`] for an axis unit (its dimension known only by its key).
+fn base_unit_of(u: &AxisUnit) -> AxisUnit {
+    AxisUnit {
+        key: u.key.clone(),
+        text: u.key.clone(),
+        factor: 1.0,
+        auto: false,
+    }
+}
+
+/// matplotlib's `ticklabel_format(#{ axis, style, scilimits, useOffset })`. Tick labels
+/// here never take an offset (matplotlib's `+1.28e3` corner text), so `useOffset: false`
+/// is what they do anyway and `true` is refused.
+fn ticklabel_format(t: Tgt, o: Map) -> RResult<()> {
+    super::network::check_keys(
+        &o,
+        &["axis", "style", "scilimits", "useOffset"],
+        "ticklabel_format",
+    )?;
+    let (x, y) = match o.get("axis") {
+        None => (true, true),
+        Some(a) => match to_string(a, "axis")?.as_str() {
+            "both" => (true, true),
+            "x" => (true, false),
+            "y" => (false, true),
+            other => {
+                return err(format!(
+                    "ticklabel_format: axis should be 'x', 'y' or 'both', got '{other}'"
+                ))
+            }
+        },
+    };
+    if let Some(u) = o.get("useOffset") {
+        if u.as_bool() != Ok(false) {
+            return err(format!(
+                "ticklabel_format: useOffset {u} is not drawn (tick labels never take an offset here); use useOffset: false or leave it out"
+            ));
+        }
+    }
+    let scilimits = match o.get("scilimits") {
+        None => None,
+        Some(v) => {
+            let (a, b) = two_values(v, "scilimits")?;
+            Some((
+                to_int(&a, "scilimits")? as i32,
+                to_int(&b, "scilimits")? as i32,
+            ))
+        }
+    };
+    let limits = match o.get("style").map(|s| to_string(s, "style")).transpose()? {
+        None => match scilimits {
+            None => return Ok(()),
+            Some(l) => Some(l),
+        },
+        Some(s) => match s.as_str() {
+            "plain" => None,
+            "sci" | "scientific" => Some(scilimits.unwrap_or(crate::plot::DEFAULT_SCI_LIMITS)),
+            other => return err(format!(
+                "ticklabel_format: style should be 'sci', 'scientific' or 'plain', got '{other}'"
+            )),
+        },
+    };
+    with_axes(t, |ax| {
+        if x {
+            ax.sci_limits(true, limits);
+        }
+        if y {
+            ax.sci_limits(false, limits);
+        }
+        Ok(())
+    })
+}
+
+/// A label's `rotation`: the y label horizontal (`"horizontal"`, 0) or along the axis
+/// (`"vertical"`, 90); x labels and titles only horizontal.
+fn label_rotation(t: Tgt, which: u8, r: &Dynamic) -> RResult<()> {
+    let horizontal = if let Ok(s) = r.clone().into_immutable_string() {
+        match s.as_str() {
+            "horizontal" => true,
+            "vertical" => false,
+            other => {
+                return err(format!(
+                    "rotation should be 'horizontal', 'vertical' or 0 or 90 degrees, got '{other}'"
+                ))
+            }
+        }
+    } else {
+        let deg = to_si(r, Dimension::DIMENSIONLESS, "rotation")?;
+        if deg == 0.0 {
+            true
+        } else if deg == 90.0 {
+            false
+        } else {
+            return err(format!(
+                "rotation: only 0 (horizontal) and 90 (vertical) degrees are drawn, got {deg}"
+            ));
+        }
+    };
+    match which {
+        2 => with_axes(t, |ax| {
+            ax.ylabel_horizontal(horizontal);
+            Ok(())
+        }),
+        _ if horizontal => Ok(()),
+        _ => err("rotation: titles and x labels are drawn horizontally only"),
+    }
 }
 
 /// Two values from `[a, b]` (a list or an array with units).
@@ -1262,9 +1448,18 @@ fn set_ticks(t: Tgt, x: bool, pos: Dynamic, labels: Option<Dynamic>) -> RResult<
         let labels = match labels {
             None => None,
             Some(l) => {
-                let Some(a) = l.clone().try_cast::<Array>() else {
+                // An array's elements label as NumPy's str() of each: integers
+                // without a point, quantities with their units.
+                let list = l.clone().try_cast::<Array>().or_else(|| {
+                    l.clone().try_cast::<QuantityArray>().map(|q| {
+                        (0..q.values.len())
+                            .map(|k| crate::script::convert::element(&q, k))
+                            .collect()
+                    })
+                });
+                let Some(a) = list else {
                     return err(format!(
-                        "tick labels should be a list of strings, got {}",
+                        "tick labels should be a list of strings or an array, got {}",
                         describe(&l)
                     ));
                 };
