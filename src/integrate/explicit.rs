@@ -2,7 +2,7 @@
 //! conditionally linear equations, and the stochastic schemes (Euler-Maruyama for additive
 //! noise, Heun for Stratonovich, derivative-free Milstein for Ito).
 
-use super::linear::decompose;
+use super::linear::{decompose, decompose_conditionally};
 use super::{assign, noise_terms, Context};
 use crate::equations::subexpression_order;
 use crate::expr::{BinOp, Expr, Statement};
@@ -246,8 +246,11 @@ pub fn rk4(ctx: &Context) -> Result<Vec<Statement>, String> {
     runge_kutta(ctx, &RK4)
 }
 
-/// Exponential Euler: for `dx/dt = A x + B` with A, B free of x (but not of the other
-/// variables), `x <- -B/A + (x + B/A) exp(A dt)`; plain Euler where A is zero.
+/// Exponential Euler: for `dx/dt = A x + B`, `x <- -B/A + (x + B/A) exp(A dt)` with A
+/// and B evaluated at the step's start; plain Euler where A is zero. As in Brian 2, A and
+/// B may depend on the other variables and on x itself inside functions and
+/// denominators (an HH current `g m(v)**3 h (v - E)`), see
+/// [`decompose_conditionally`].
 pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     let mut code = ctx.constant_over_dt_code()?;
     let none = |_: &str| None;
@@ -255,7 +258,7 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     for x in ctx.diff_vars() {
         let rhs = ctx.rhs(x, &|sub| ctx.depends_on(sub, x));
         let form =
-            decompose(&rhs, &[x]).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
+            decompose_conditionally(&rhs, x).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
         let new = match (&form.coefs[0], form.rest) {
             (None, b) => add(name(x), mul(name("dt"), b.unwrap_or(num(0.0)))),
             // Pure decay: x*exp(A dt), as Brian 2 writes it.

@@ -101,11 +101,50 @@ impl LinearForm {
 
 /// Decomposes `e` as linear in `vars`, or says which part is not linear.
 pub fn decompose(e: &Expr, vars: &[&str]) -> Result<LinearForm, String> {
+    decompose_with(e, vars, false)
+}
+
+/// Whether `x` appears in `e` only where sympy's `collect(expand(e), x)` would leave it
+/// inside a coefficient: in function arguments, in denominators, in bases of powers that
+/// do not mention it polynomially, never as a polynomial factor.
+fn opaque_in(e: &Expr, x: &str) -> bool {
+    if !e.mentions(x) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Name(_) => false,
+        ExprKind::Call(..) => true,
+        ExprKind::Unary(_, a) => opaque_in(a, x),
+        ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul, a, b) => {
+            opaque_in(a, x) && opaque_in(b, x)
+        }
+        ExprKind::Binary(BinOp::Div, a, _) => opaque_in(a, x),
+        ExprKind::Binary(BinOp::Pow, a, _) => opaque_in(a, x),
+        _ => true,
+    }
+}
+
+/// Brian 2's exponential Euler test (`get_conditionally_linear_system`): `e`, expanded,
+/// is `A*x + B` where `A` and `B` may depend on `x` itself, but only inside functions and
+/// denominators (`m(v)**3*h*(v - E)` is linear in `v` with `A = m(v)**3*h`; `v**2` and
+/// `v/(a + v)*v` are not). `A` and `B` are then evaluated at the step's start. An
+/// expression mentioning `x` with no linear term (`exp(v/mV)*mV/ms`) is refused, as in
+/// Brian 2.
+pub fn decompose_conditionally(e: &Expr, x: &str) -> Result<LinearForm, String> {
+    let form = decompose_with(e, &[x], true)?;
+    if form.coefs[0].is_none() && e.mentions(x) {
+        return Err(format!("'{e}' has no term linear in {x}"));
+    }
+    Ok(form)
+}
+
+fn decompose_with(e: &Expr, vars: &[&str], opaque: bool) -> Result<LinearForm, String> {
     let n = vars.len();
     let mentions_any = |x: &Expr| vars.iter().any(|v| x.mentions(v));
-    if !mentions_any(e) {
+    if !mentions_any(e) || (opaque && vars.iter().all(|v| opaque_in(e, v))) {
         return Ok(LinearForm::constant(Some(e.clone()), n));
     }
+    let decompose = |e: &Expr, vars: &[&str]| decompose_with(e, vars, opaque);
     match &e.kind {
         ExprKind::Name(name) => {
             let mut coefs = vec![None; n];
@@ -130,7 +169,7 @@ pub fn decompose(e: &Expr, vars: &[&str]) -> Result<LinearForm, String> {
                 Err(format!("the product '{e}' is not linear"))
             }
         }
-        ExprKind::Binary(BinOp::Div, a, b) if !mentions_any(b) => {
+        ExprKind::Binary(BinOp::Div, a, b) if opaque || !mentions_any(b) => {
             Ok(decompose(a, vars)?.map(|x| scale(x, b, BinOp::Div, false)))
         }
         _ => Err(format!("'{e}' is not linear in {}", vars.join(", "))),

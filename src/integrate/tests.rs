@@ -212,10 +212,48 @@ fn integration_errors_say_why() {
     );
     assert_eq!(
         method_error("dv/dt = exp(v/mV)*mV/ms : volt", Some("exponential_euler")),
-        "the method 'exponential_euler' cannot integrate these equations: dv/dt is not linear in v: 'exp((v / mV))' is not linear in v"
+        "the method 'exponential_euler' cannot integrate these equations: dv/dt is not linear in v: '((exp((v / mV)) * mV) / ms)' has no term linear in v"
     );
     assert_eq!(
         method_error("dv/dt = -v/(10*ms) + xi*xi*mV : volt", None),
         "no method could integrate these equations: exact: the equations are stochastic; euler: the noise in dv/dt is not a sum of terms g*xi: the product '(xi * xi)' is not linear; heun: the noise in dv/dt is not a sum of terms g*xi: the product '(xi * xi)' is not linear"
     );
+}
+
+/// Brian 2's exponential Euler takes `dx/dt = A(x) x + B(x)` where x enters A and B only
+/// inside functions and denominators (sympy's `collect` of the expanded expression), with
+/// A and B evaluated at the step's start: one step is `-B/A + (x + B/A) exp(A dt)`.
+#[test]
+fn exponential_euler_is_conditionally_linear_as_in_brian_2() {
+    let dt = 1e-4;
+    let (x, method) = simulate(
+        "dv/dt = -(v - 10*mV)*exp(-v/(20*mV))/(5*ms) + 1*mV/ms : volt",
+        Some("exponential_euler"),
+        &[-0.06],
+        dt,
+        1,
+    );
+    assert_eq!(method, "exponential_euler");
+    let v0: f64 = -0.06;
+    let a = -(-v0 / 0.02).exp() / 0.005;
+    let b = 0.01 * (-v0 / 0.02).exp() / 0.005 + 1.0;
+    let expected = -b / a + (v0 + b / a) * (a * dt).exp();
+    assert!((x[0] - expected).abs() < 1e-15, "{} vs {expected}", x[0]);
+    // A denominator holding v: v/(v + 1*volt) is linear with A = 1/(v + 1 volt).
+    let (_, method) = simulate(
+        "dv/dt = -v/(v + 1*volt)/ms : volt",
+        Some("exponential_euler"),
+        &[0.1],
+        dt,
+        1,
+    );
+    assert_eq!(method, "exponential_euler");
+    // A polynomial power of v is not linear, as for sympy.
+    assert!(method_error("dv/dt = -v**2/(volt*ms) : volt", Some("exponential_euler"))
+        .contains("not linear in v"));
+    assert!(method_error(
+        "dv/dt = -v*v/(volt*ms) + v/ms : volt",
+        Some("exponential_euler")
+    )
+    .contains("not linear"));
 }

@@ -1213,6 +1213,181 @@ def ex_COBAHH_approximated(_seed):
 
 # --------------------------------------------------------------------------- registry
 # name: (example path, deterministic, default number of seeds, default target)
+def ex_Brunel_Hakim_1999(_seed):
+    new_scope(_seed)
+    N = 5000
+    Vr = 10*mV
+    theta = 20*mV
+    tau = 20*ms
+    delta = 2*ms
+    taurefr = 2*ms
+    duration = .1*second
+    C = 1000
+    sparseness = float(C)/N
+    J = .1*mV
+    muext = 25*mV
+    sigmaext = 1*mV
+    eqs = """
+    dV/dt = (-V+muext + sigmaext * sqrt(tau) * xi)/tau : volt
+    """
+    group = NeuronGroup(N, eqs, threshold='V>theta',
+                        reset='V=Vr', refractory=taurefr, method='euler')
+    group.V = Vr
+    conn = Synapses(group, group, on_pre='V += -J', delay=delta)
+    conn.connect(p=sparseness)
+    M = SpikeMonitor(group)
+    LFP = PopulationRateMonitor(group)
+    run(duration)
+
+    st = Stats()
+    lfp = LFP.smooth_rate(window='flat', width=0.5*ms) / Hz
+    t = LFP.t / ms
+    st("rate_Hz", M.num_spikes / N / 0.1,
+       "mean firing rate of the 5000 neurons over the 100 ms run",
+       "M.num_spikes / (N * duration)")
+    st("n_synapses", len(conn), "number of synapses (p = 0.2)", "len(conn)")
+    st("lfp_sd_after_20ms_Hz", np.std(lfp[t >= 20]),
+       "standard deviation of LFP.smooth_rate(window='flat', width=0.5*ms) over t >= 20 ms "
+       "(the size of the global oscillation)",
+       "std(LFP.smooth_rate(window='flat', width=0.5*ms)[LFP.t >= 20*ms]) / Hz")
+    st("n_spikes_first_20ms", np.sum(M.t < 20*ms),
+       "spikes in the first 20 ms (the synchronous onset)", "sum(M.t < 20*ms)")
+    return st
+
+
+def ex_Diesmann_et_al_1999(_seed):
+    new_scope(_seed)
+    duration = 100*ms
+    Vr = -70*mV
+    Vt = -55*mV
+    taum = 10*ms
+    taupsp = 0.325*ms
+    weight = 4.86*mV
+    eqs = Equations('''
+    dV/dt = (-(V-Vr)+x)*(1./taum) : volt
+    dx/dt = (-x+y)*(1./taupsp) : volt
+    dy/dt = -y*(1./taupsp)+25.27*mV/ms+
+            (39.24*mV/ms**0.5)*xi : volt
+    ''')
+    n_groups = 10
+    group_size = 100
+    P = NeuronGroup(N=n_groups*group_size, model=eqs,
+                    threshold='V>Vt', reset='V=Vr', refractory=1*ms,
+                    method='euler')
+    Pinput = SpikeGeneratorGroup(85, np.arange(85),
+                                 np.random.randn(85)*1*ms + 50*ms)
+    S = Synapses(P, P, on_pre='y+=weight')
+    S.connect(j='k for k in range((int(i/group_size)+1)*group_size, (int(i/group_size)+2)*group_size) '
+                'if i<N_pre-group_size')
+    Sinput = Synapses(Pinput, P[:group_size], on_pre='y+=weight')
+    Sinput.connect()
+    Mgp = SpikeMonitor(P)
+    Minput = SpikeMonitor(Pinput)
+    P.V = 'Vr + rand() * (Vt - Vr)'
+    run(duration)
+
+    st = Stats()
+    i = np.asarray(Mgp.i[:])
+    t = Mgp.t / ms
+    g = i // group_size
+    st("n_synapses", len(S), "synapses of the chain (100 x 100 between successive groups; "
+       "deterministic)", "len(S)")
+    st("n_spikes", Mgp.num_spikes, "spikes of the 1000 chain neurons", "Mgp.num_spikes")
+    st("spikes_before_50ms", np.sum(t < 50), "spontaneous spikes before the input volley",
+       "sum(Mgp.t < 50*ms)")
+    st("group9_spikes_after_50ms", np.sum((g == 9) & (t >= 50)),
+       "spikes of the last group after the volley (the propagated packet plus background)",
+       "sum((Mgp.i >= 900) & (Mgp.t >= 50*ms))")
+    st("group0_mean_time_50_60ms", np.mean(t[(g == 0) & (t >= 50) & (t < 60)]),
+       "mean time of the first group's spikes in 50..60 ms (its answer to the volley)",
+       "mean(Mgp.t[(Mgp.i < 100) & (Mgp.t >= 50*ms) & (Mgp.t < 60*ms)]) / ms")
+    return st
+
+
+def ex_Wang_Buszaki_1996(_seed):
+    new_scope(_seed, dt=0.01*ms)
+    Cm = 1*uF  # /cm**2
+    Iapp = 2*uA
+    gL = 0.1*msiemens
+    EL = -65*mV
+    ENa = 55*mV
+    EK = -90*mV
+    gNa = 35*msiemens
+    gK = 9*msiemens
+    eqs = '''
+    dv/dt = (-gNa*m**3*h*(v-ENa)-gK*n**4*(v-EK)-gL*(v-EL)+Iapp)/Cm : volt
+    m = alpha_m/(alpha_m+beta_m) : 1
+    alpha_m = 0.1/mV*10*mV/exprel(-(v+35*mV)/(10*mV))/ms : Hz
+    beta_m = 4*exp(-(v+60*mV)/(18*mV))/ms : Hz
+    dh/dt = 5*(alpha_h*(1-h)-beta_h*h) : 1
+    alpha_h = 0.07*exp(-(v+58*mV)/(20*mV))/ms : Hz
+    beta_h = 1./(exp(-0.1/mV*(v+28*mV))+1)/ms : Hz
+    dn/dt = 5*(alpha_n*(1-n)-beta_n*n) : 1
+    alpha_n = 0.01/mV*10*mV/exprel(-(v+34*mV)/(10*mV))/ms : Hz
+    beta_n = 0.125*exp(-(v+44*mV)/(80*mV))/ms : Hz
+    '''
+    neuron = NeuronGroup(1, eqs, method='exponential_euler')
+    neuron.v = -70*mV
+    neuron.h = 1
+    M = StateMonitor(neuron, 'v', record=0)
+    run(100*ms)
+
+    st = Stats()
+    v = M[0].v / mV
+    k = int(np.argmax((v[:-1] <= 0) & (v[1:] > 0)))
+    st("n_spikes", crossings(v, 0.0), "upward crossings of 0 mV by M[0].v",
+       "sum((M[0].v[:-1] <= 0*mV) & (M[0].v[1:] > 0*mV))")
+    st("first_spike_ms", M.t[k + 1] / ms, "time of the first sample above 0 mV",
+       "M.t[first k with v[k] <= 0 < v[k+1]] + dt, in ms")
+    st("v_max_mV", np.max(v), "maximum of M[0].v", "max(M[0].v) / mV")
+    st("v_final_mV", v[-1], "last recorded v (t = 99.99 ms)", "M[0].v[-1] / mV")
+    return st
+
+
+def ex_Brette_Gerstner_2005(_seed):
+    new_scope(_seed)
+    C = 281 * pF
+    gL = 30 * nS
+    taum = C / gL
+    EL = -70.6 * mV
+    VT = -50.4 * mV
+    DeltaT = 2 * mV
+    Vcut = VT + 5 * DeltaT
+    tauw, a, b, Vr = 144*ms, 4*nS, 0.0805*nA, -70.6*mV
+    eqs = """
+    dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I - w)/C : volt
+    dw/dt = (a*(vm - EL) - w)/tauw : amp
+    I : amp
+    """
+    neuron = NeuronGroup(1, model=eqs, threshold='vm>Vcut',
+                         reset="vm=Vr; w+=b", method='euler')
+    neuron.vm = EL
+    trace = StateMonitor(neuron, 'vm', record=0)
+    spikes = SpikeMonitor(neuron)
+    run(20 * ms)
+    neuron.I = 1*nA
+    run(100 * ms)
+    neuron.I = 0*nA
+    run(20 * ms)
+    vm = trace[0].vm[:]
+    for t in spikes.t:
+        i = int(t / defaultclock.dt)
+        vm[i] = 20*mV
+
+    st = Stats()
+    ts = spikes.t / ms
+    st("n_spikes", spikes.num_spikes, "spikes in the 140 ms", "spikes.num_spikes")
+    st("first_spike_ms", ts[0], "first spike time", "spikes.t[0] / ms")
+    st("last_spike_ms", ts[-1], "last spike time (adaptation lengthens the intervals)",
+       "spikes.t[-1] / ms")
+    st("n_samples_at_20mV", np.sum(vm == 20*mV),
+       "samples of the drawn trace set to 20 mV (one per spike, at int(t/dt))",
+       "sum(vm == 20*mV)")
+    st("vm_mean_mV", np.mean(vm / mV), "mean of the drawn trace", "mean(vm) / mV")
+    st("w_final_nA", neuron.w[0] / nA, "adaptation current at the end", "neuron.w[0] / nA")
+    return st
+
+
 EXAMPLES = {
     "CUBA": ("examples/CUBA.py", False, 10, "cython"),
     "COBAHH": ("examples/COBAHH.py", False, 10, "cython"),
@@ -1239,6 +1414,10 @@ EXAMPLES = {
     "Ornstein_Uhlenbeck": ("examples/advanced/Ornstein_Uhlenbeck.py", False, 10, "numpy"),
     "stochastic_odes": ("examples/advanced/stochastic_odes.py", False, 5, "numpy"),
     "COBAHH_approximated": ("examples/advanced/COBAHH_approximated.py", True, 1, "numpy"),
+    "Brunel_Hakim_1999": ("examples/frompapers/Brunel_Hakim_1999.py", False, 10, "cython"),
+    "Diesmann_et_al_1999": ("examples/frompapers/Diesmann_et_al_1999.py", False, 10, "cython"),
+    "Wang_Buszaki_1996": ("examples/frompapers/Wang_Buszaki_1996.py", True, 1, "numpy"),
+    "Brette_Gerstner_2005": ("examples/frompapers/Brette_Gerstner_2005.py", True, 1, "numpy"),
 }
 # What differs from the example file besides the dropped plotting (recorded in meta.notes).
 COMMON_NOTE = ("plotting dropped; start_scope(), defaultclock.dt = 0.1*ms and seed(s) at the "
@@ -1265,6 +1444,8 @@ NOTES = {
                        "namespace={'mu': mu, 'sigma': sigma} to net.run because mu and sigma are "
                        "locals of the enclosing function here, not module globals; numpy target "
                        "forced as in the example",
+    "Wang_Buszaki_1996": "report='text' dropped; defaultclock.dt = 0.01*ms as in the example",
+    "Diesmann_et_al_1999": "the input volley's times use numpy's random generator seeded by seed(s)",
     "COBAHH_approximated": "main() replaced by run_simulation(parameters) plus the NeuronGroups of "
                            "plot_tau/plot_inf (evaluated, not run)",
 }

@@ -674,17 +674,20 @@ fn register_functions(engine: &mut Engine, _shared: &Shared) {
     });
     engine.register_fn("array", |m: Matrix| m);
     // int(array): truncated toward zero, as NumPy's astype(int).
-    engine.register_fn("int", |a: QuantityArray| -> RResult<QuantityArray> {
-        if !a.dim.is_dimensionless() {
-            return err(format!(
-                "int() needs dimensionless values, got an array in {}",
-                a.dim
-            ));
-        }
-        Ok(QuantityArray::integers(
-            a.values.iter().map(|v| v.trunc()).collect(),
-        ))
-    });
+    // Brian 2 exports NumPy's `int_` too (`int_(t/dt)` in its examples): the same.
+    for name in ["int", "int_"] {
+        engine.register_fn(name, |a: QuantityArray| -> RResult<QuantityArray> {
+            if !a.dim.is_dimensionless() {
+                return err(format!(
+                    "int() needs dimensionless values, got an array in {}",
+                    a.dim
+                ));
+            }
+            Ok(QuantityArray::integers(
+                a.values.iter().map(|v| v.trunc()).collect(),
+            ))
+        });
+    }
     engine.register_fn("float", |a: QuantityArray| a.with_kind(ElementKind::Float));
 
     engine.register_fn("cumsum", |d: Dynamic| -> RResult<QuantityArray> {

@@ -355,6 +355,15 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         Ok(x.trunc() as INT)
     });
     engine.register_fn("int", |x: INT| x);
+    // Python's float(): a Rhai float from an integer, a float, or a dimensionless quantity.
+    engine.register_fn("float", |x: INT| x as FLOAT);
+    engine.register_fn("float", |x: FLOAT| x);
+    engine.register_fn("float", |q: Quantity| -> RResult<FLOAT> {
+        if !q.dim.is_dimensionless() {
+            return err(format!("float() needs a dimensionless number, got {q}"));
+        }
+        Ok(q.value)
+    });
     engine.register_fn("int", |q: Quantity| -> RResult<INT> {
         if !q.dim.is_dimensionless() {
             return err(format!("int() needs a dimensionless number, got {q}"));
