@@ -231,6 +231,8 @@ pub struct Runs {
     scope_start: Counts,
     /// Seconds each SpikeMonitor has recorded (for the run summary), and as stored.
     pub recorded: HashMap<usize, f64>,
+    /// The time each SpikeMonitor's last run ended (the end of its recording window).
+    pub recorded_end: HashMap<usize, f64>,
     stored_recorded: HashMap<String, (HashMap<usize, f64>, f64)>,
 }
 

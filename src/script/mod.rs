@@ -9,6 +9,7 @@ pub mod api;
 pub mod convert;
 pub mod magic;
 mod run;
+pub mod stdlib;
 pub use run::run_members;
 
 use crate::network::{Network, Values};
@@ -142,6 +143,7 @@ impl SimState {
         self.net.reinit();
         self.runs.magic_t = 0.0;
         self.runs.recorded.clear();
+        self.runs.recorded_end.clear();
     }
 
     /// `store()` of the magic network: its objects are collected as for `run()`.
@@ -681,6 +683,7 @@ impl Session {
         api::network_operation::register(&mut engine, &state);
         api::profiling::register(&mut engine, &state);
         api::device::register(&mut engine, &state);
+        stdlib::register(&mut engine, &state);
         Session {
             engine,
             scope: {
