@@ -711,6 +711,7 @@ impl Session {
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
+        stdlib::keep_imports(&mut self.engine, &ast);
         result.map_err(|e| {
             let mut err = ScriptError::from_eval(*e, source);
             err.snippet = self.state.borrow_mut().last_snippet.take();

@@ -504,3 +504,27 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     // Errors for a wrong argument type, instead of Rhai's "function not found".
     engine.register_fn("__stdlib_describe", |v: Dynamic| describe(&v));
 }
+
+/// After an evaluation (a REPL line, a script): the modules its top-level `import "x" as
+/// y;` statements imported stay available as `y::...` to later evaluations of the
+/// session (Rhai keeps imports only for the evaluation that made them).
+pub fn keep_imports(engine: &mut Engine, ast: &rhai::AST) {
+    let source = ast.source().map(str::to_string);
+    for stmt in ast.statements() {
+        let rhai::Stmt::Import(x, pos) = stmt else {
+            continue;
+        };
+        let (rhai::Expr::StringConstant(path, _), alias) = (&x.0, &x.1) else {
+            continue;
+        };
+        if alias.name.is_empty() {
+            continue;
+        }
+        let resolved = engine
+            .module_resolver()
+            .resolve(engine, source.as_deref(), path, *pos);
+        if let Ok(module) = resolved {
+            engine.register_static_module(alias.name.as_str(), module);
+        }
+    }
+}
