@@ -196,10 +196,10 @@ pub fn correlation_matrix(counts: &[Vec<f64>]) -> Vec<Vec<f64>> {
 }
 
 /// Spikes of all neurons in consecutive whole bins of width `bin` from the window's start.
-pub fn psth_counts(i: &[u32], t: &[f64], w: Window, bin: f64) -> Vec<u64> {
+pub fn psth_counts(t: &[f64], w: Window, bin: f64) -> Vec<u64> {
     let k = w.bins(bin);
     let mut c = vec![0u64; k];
-    for &s in t.iter().take(i.len()) {
+    for &s in t {
         if !w.contains(s) {
             continue;
         }
@@ -247,7 +247,7 @@ pub fn periodogram(x: &[f64], dt: f64) -> (Vec<f64>, Vec<f64>) {
     let freq = (0..=half).map(|k| k as f64 / (n as f64 * dt)).collect();
     let power = (0..=half)
         .map(|k| {
-            let c = if k == 0 || (n % 2 == 0 && k == half) {
+            let c = if k == 0 || (n.is_multiple_of(2) && k == half) {
                 1.0
             } else {
                 2.0
@@ -379,7 +379,10 @@ mod tests {
             let (mut re, mut im) = (x.clone(), vec![0.0; n]);
             dft(&mut re, &mut im);
             for (k, (r, i)) in naive(&x).into_iter().enumerate() {
-                assert!((re[k] - r).abs() < 1e-9 && (im[k] - i).abs() < 1e-9, "n={n} k={k}");
+                assert!(
+                    (re[k] - r).abs() < 1e-9 && (im[k] - i).abs() < 1e-9,
+                    "n={n} k={k}"
+                );
             }
         }
     }
@@ -393,7 +396,10 @@ mod tests {
             let df = f[1] - f[0];
             let var = mean_var(&x).1;
             let total: f64 = p.iter().sum::<f64>() * df;
-            assert!((total - var).abs() < 1e-9 * var.max(1.0), "n={n}: {total} vs {var}");
+            assert!(
+                (total - var).abs() < 1e-9 * var.max(1.0),
+                "n={n}: {total} vs {var}"
+            );
         }
     }
 
@@ -414,10 +420,10 @@ mod tests {
         let m = correlation_matrix(&counts);
         let mut s = 0.0;
         let mut pairs = 0;
-        for a in 0..4 {
-            for b in 0..4 {
-                if a != b && !m[a][b].is_nan() {
-                    s += m[a][b];
+        for (a, row) in m.iter().enumerate() {
+            for (b, r) in row.iter().enumerate() {
+                if a != b && !r.is_nan() {
+                    s += r;
                     pairs += 1;
                 }
             }

@@ -27,7 +27,10 @@ let cvs = an::cv_per_neuron(M);
 "#,
     );
     // firing_rates is the count over the recorded time, to the last bit.
-    assert_eq!(floats(&mut s, "rates / Hz"), floats(&mut s, "by_count / Hz"));
+    assert_eq!(
+        floats(&mut s, "rates / Hz"),
+        floats(&mut s, "by_count / Hz")
+    );
     let rates = floats(&mut s, "rates / Hz");
     assert_eq!(rates.len(), 1000);
     let mean_rate = rates.iter().sum::<f64>() / n;
@@ -44,9 +47,15 @@ let cvs = an::cv_per_neuron(M);
     let cv = num(&mut s, "an::cv_isi(M)");
     let cvs = floats(&mut s, "cvs");
     let m = cvs.iter().sum::<f64>() / n;
-    assert!((m - cv).abs() < 1e-12, "cv_isi is the mean of cv_per_neuron");
+    assert!(
+        (m - cv).abs() < 1e-12,
+        "cv_isi is the mean of cv_per_neuron"
+    );
     let cv_se = (cvs.iter().map(|c| (c - m) * (c - m)).sum::<f64>() / (n - 1.0)).sqrt() / n.sqrt();
-    assert!(cv_se > 0.0 && cv_se < 0.002, "standard error of the CV {cv_se}");
+    assert!(
+        cv_se > 0.0 && cv_se < 0.002,
+        "standard error of the CV {cv_se}"
+    );
     let cv_theory = (1.0 - p).sqrt();
     assert!(
         (cv - cv_theory).abs() < 4.0 * cv_se,
@@ -73,10 +82,7 @@ let cvs = an::cv_per_neuron(M);
     let r_se = (2.0 / bins).sqrt() / (n - 1.0);
     assert!(r.abs() < 5.0 * r_se, "correlation {r}, expected 0 ± {r_se}");
     // A later window: fewer bins, same answers within their errors.
-    let late = num(
-        &mut s,
-        "an::fano_factor(M, 100*ms, #{ start: 10*second })",
-    );
+    let late = num(&mut s, "an::fano_factor(M, 100*ms, #{ start: 10*second })");
     assert!((late - (1.0 - p)).abs() < 4.0 * fano_se * 2f64.sqrt() + 0.01);
 }
 
@@ -168,7 +174,10 @@ let p = an::psth(M, 5*ms);
     let fr = floats(&mut s, "an::firing_rates(M) / Hz");
     assert_eq!(fr, vec![2.0 / 0.02, 2.0 / 0.02, 1.0 / 0.02]);
     // A window: only the spikes at 7, 12 and 13.5 ms are in [5, 15) ms.
-    let fr = floats(&mut s, "an::firing_rates(M, #{ start: 5*ms, end: 15*ms }) / Hz");
+    let fr = floats(
+        &mut s,
+        "an::firing_rates(M, #{ start: 5*ms, end: 15*ms }) / Hz",
+    );
     for r in fr {
         assert!((r - 100.0).abs() < 1e-9);
     }
@@ -181,7 +190,10 @@ let p = an::psth(M, 5*ms);
     let isi = floats(&mut s, "an::isi(M) / ms");
     assert_eq!(isi.len(), 2);
     assert!((isi[0] - 11.0).abs() < 1e-9 && (isi[1] - 11.5).abs() < 1e-9);
-    exec(&mut s, "let h = an::isi_histogram(M, 2); let hw = an::isi_histogram(M, 5*ms);");
+    exec(
+        &mut s,
+        "let h = an::isi_histogram(M, 2); let hw = an::isi_histogram(M, 5*ms);",
+    );
     assert_eq!(floats(&mut s, "h.count"), vec![0.0, 2.0]);
     let edges = floats(&mut s, "h.edges / ms");
     assert!((edges[1] - 5.75).abs() < 1e-9 && (edges[2] - 11.5).abs() < 1e-9);
@@ -223,9 +235,16 @@ let sp = an::population_spectrum(R);
     assert!((total - var).abs() < 1e-9 * var, "{total} vs {var}");
     // The oscillation's power: amplitude 20 Hz, variance 200 Hz² in one bin of 0.5 Hz.
     let k = f.iter().position(|x| (x - 40.0).abs() < 1e-9).unwrap();
-    assert!((p[k] * df - 200.0).abs() < 20.0, "power at 40 Hz: {}", p[k] * df);
+    assert!(
+        (p[k] * df - 200.0).abs() < 20.0,
+        "power at 40 Hz: {}",
+        p[k] * df
+    );
     // A window leaving out the first second: half the samples.
-    let f2 = floats(&mut s, "an::population_spectrum(R, #{ start: 1*second }).frequency / Hz");
+    let f2 = floats(
+        &mut s,
+        "an::population_spectrum(R, #{ start: 1*second }).frequency / Hz",
+    );
     assert_eq!(f2.len(), 10000 / 2 + 1);
     assert!((num(&mut s, "an::peak_frequency(R, #{ start: 1*second }) / Hz") - 40.0).abs() < 1e-9);
 }
@@ -253,7 +272,10 @@ let tr = M.spike_trains();
     let isi: Vec<f64> = t.windows(2).map(|p| p[1] - p[0]).collect();
     assert!(isi.len() > 70);
     for d in &isi {
-        assert!((d - period).abs() <= DT + 1e-9, "ISI {d}, analytic {period}");
+        assert!(
+            (d - period).abs() <= DT + 1e-9,
+            "ISI {d}, analytic {period}"
+        );
         assert!((d - isi[0]).abs() < 1e-9, "all intervals equal");
     }
     // The parameters are Brian's names and the overrides reach the equations.
@@ -277,7 +299,10 @@ run(1*second);
 /// Runs a model built by the stdlib and its hand-written equations side by side: the same
 /// spikes at the same times and the same final values, bit for bit.
 fn same_bits(s: &mut brian::script::Session, a: &str, b: &str, vars: &[&str]) {
-    assert_eq!(floats(s, &format!("{a}.t / second")), floats(s, &format!("{b}.t / second")));
+    assert_eq!(
+        floats(s, &format!("{a}.t / second")),
+        floats(s, &format!("{b}.t / second"))
+    );
     assert_eq!(floats(s, &format!("{a}.i")), floats(s, &format!("{b}.i")));
     for v in vars {
         let x = floats(s, &format!("G_hand.{v}"));
@@ -453,7 +478,10 @@ let SM = StateMonitor(G, ["Ie", "Ia"], #{ record: 0 });
 run(40*ms);
 "#,
     );
-    assert_eq!(eval(&mut s, "m.options.method").into_string().unwrap(), "exact");
+    assert_eq!(
+        eval(&mut s, "m.options.method").into_string().unwrap(),
+        "exact"
+    );
     let t = floats(&mut s, "SM.t / ms");
     let ie = floats(&mut s, "SM.Ie[0] / nA");
     let ia = floats(&mut s, "SM.Ia[0] / nA");
@@ -466,8 +494,16 @@ run(40*ms);
             continue;
         }
         let u = (k - 101) as f64 * DT / 5e-3;
-        assert!((ie[k] - (-u).exp()).abs() < 1e-9, "Ie at sample {k}: {}", ie[k]);
-        assert!((ia[k] - u * (-u).exp()).abs() < 1e-9, "Ia at sample {k}: {}", ia[k]);
+        assert!(
+            (ie[k] - (-u).exp()).abs() < 1e-9,
+            "Ie at sample {k}: {}",
+            ie[k]
+        );
+        assert!(
+            (ia[k] - u * (-u).exp()).abs() < 1e-9,
+            "Ia at sample {k}: {}",
+            ia[k]
+        );
     }
     // Conductance synapses make the membrane equation non-linear: euler by default.
     let method = eval(
@@ -481,15 +517,33 @@ run(40*ms);
 fn unknown_parameters_and_modules_are_clear_errors() {
     let mut s = session("stdlib-errors", 1);
     let e = s
-        .eval("import \"neurons\" as nm;\nlet m = nm::adex(#{ tau_w: 10*ms });", None)
+        .eval(
+            "import \"neurons\" as nm;\nlet m = nm::adex(#{ tau_w: 10*ms });",
+            None,
+        )
         .unwrap_err();
-    assert!(e.message.contains("unknown parameter 'tau_w'"), "{}", e.message);
+    assert!(
+        e.message.contains("unknown parameter 'tau_w'"),
+        "{}",
+        e.message
+    );
     assert!(e.message.contains("did you mean 'tauw'"), "{}", e.message);
-    assert!(e.message.contains("C, DeltaT, EL, VT, Vcut, Vr, a, b, gL"), "{}", e.message);
+    assert!(
+        e.message.contains("C, DeltaT, EL, VT, Vcut, Vr, a, b, gL"),
+        "{}",
+        e.message
+    );
     let e = s
-        .eval("import \"neurons\" as nm;\nlet m = nm::exp_conductance(#{ Erev: 0*mV });", None)
+        .eval(
+            "import \"neurons\" as nm;\nlet m = nm::exp_conductance(#{ Erev: 0*mV });",
+            None,
+        )
         .unwrap_err();
-    assert!(e.message.contains("'Erev'") && e.message.contains("E, name, tau"), "{}", e.message);
+    assert!(
+        e.message.contains("'Erev'") && e.message.contains("E, name, tau"),
+        "{}",
+        e.message
+    );
     let e = s.eval("import \"analysys\" as an;", None).unwrap_err();
     assert!(
         e.message.contains("no module \"analysys\"")
@@ -507,10 +561,12 @@ fn unknown_parameters_and_modules_are_clear_errors() {
         .unwrap_err();
     assert!(e.message.contains("has not recorded yet"), "{}", e.message);
     // The bin must fit the window.
-    let e = s
-        .eval("run(10*ms);\nan::psth(M, 20*ms)", None)
-        .unwrap_err();
-    assert!(e.message.contains("longer than the window"), "{}", e.message);
+    let e = s.eval("run(10*ms);\nan::psth(M, 20*ms)", None).unwrap_err();
+    assert!(
+        e.message.contains("longer than the window"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -531,7 +587,11 @@ fn scripts_import_their_own_modules_from_beside_them() {
     assert_eq!(v.as_float().unwrap(), 50.0);
     // From another directory the file is not found, and the error says where it looked.
     let e = s.eval("import \"mylib\" as my;", None).unwrap_err();
-    assert!(e.message.contains("no file mylib.rhai beside the script"), "{}", e.message);
+    assert!(
+        e.message.contains("no file mylib.rhai beside the script"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

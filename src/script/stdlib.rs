@@ -5,14 +5,14 @@
 //! maps checked against the valid names, and values written into code strings.
 
 use super::api::monitors::{RateMonitorHandle, SpikeMonitorHandle};
-use super::convert::{describe, err, to_quantity, RResult};
+use super::convert::{err, to_quantity, RResult};
 use super::{Shared, SimState};
 use crate::analysis::{self, Window};
 use crate::units::{Dimension, ElementKind, Quantity, QuantityArray};
 use rhai::module_resolvers::FileModuleResolver;
 use rhai::{
-    Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Module, ModuleResolver,
-    Position, Scope, INT,
+    Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Module, ModuleResolver, Position,
+    Scope,
 };
 
 type SharedModule = rhai::Shared<Module>;
@@ -173,8 +173,12 @@ fn window_from(w: &Dynamic, default: impl Fn() -> RResult<Window>) -> RResult<Wi
             (s, e) => {
                 let d = default()?;
                 (
-                    s.map(|s| time(s, "the window's start")).transpose()?.unwrap_or(d.start),
-                    e.map(|e| time(e, "the window's end")).transpose()?.unwrap_or(d.end),
+                    s.map(|s| time(s, "the window's start"))
+                        .transpose()?
+                        .unwrap_or(d.start),
+                    e.map(|e| time(e, "the window's end"))
+                        .transpose()?
+                        .unwrap_or(d.end),
                 )
             }
         };
@@ -221,8 +225,11 @@ fn hertz(v: Vec<f64>) -> QuantityArray {
 }
 
 fn ints(v: Vec<u64>) -> QuantityArray {
-    QuantityArray::new(v.into_iter().map(|c| c as f64).collect(), Dimension::DIMENSIONLESS)
-        .with_kind(ElementKind::Int)
+    QuantityArray::new(
+        v.into_iter().map(|c| c as f64).collect(),
+        Dimension::DIMENSIONLESS,
+    )
+    .with_kind(ElementKind::Int)
 }
 
 /// A monitor's data within its window: (neurons, indices, times, window).
@@ -235,12 +242,7 @@ fn with_spikes<T>(
     let st = shared.borrow();
     let window = spike_window(&st, m, w)?;
     let mon = super::api::monitors::recorded(&st.net.spike_monitors[m.0], "spike times")?;
-    f(
-        mon.source.len,
-        mon.i.as_slice(),
-        mon.t.as_slice(),
-        window,
-    )
+    f(mon.source.len, mon.i.as_slice(), mon.t.as_slice(), window)
 }
 
 /// Merges `overrides` into `defaults`; a key that is not a default is an error naming it
@@ -274,7 +276,8 @@ fn code_with_values(code: &str, values: &Map) -> RResult<String> {
     while k < chars.len() {
         let c = chars[k];
         let starts = (c.is_alphabetic() || c == '_')
-            && (k == 0 || !(chars[k - 1].is_alphanumeric() || chars[k - 1] == '_' || chars[k - 1] == '.'));
+            && (k == 0
+                || !(chars[k - 1].is_alphanumeric() || chars[k - 1] == '_' || chars[k - 1] == '.'));
         if !starts {
             out.push(c);
             k += 1;
@@ -308,10 +311,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             merge_params(&what, defaults, overrides)
         },
     );
-    engine.register_fn(
-        "__stdlib_code",
-        |code: ImmutableString, values: Map| code_with_values(&code, &values),
-    );
+    engine.register_fn("__stdlib_code", |code: ImmutableString, values: Map| {
+        code_with_values(&code, &values)
+    });
     engine.register_fn("__stdlib_value", |v: Dynamic| -> RResult<String> {
         Ok(crate::equations::value_code(to_quantity(&v, "the value")?))
     });
@@ -323,8 +325,14 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let st = s.borrow();
             let w = spike_window(&st, &m, &w)?;
             let mut out = Map::new();
-            out.insert("start".into(), Dynamic::from(Quantity::new(w.start, Dimension::TIME)));
-            out.insert("end".into(), Dynamic::from(Quantity::new(w.end, Dimension::TIME)));
+            out.insert(
+                "start".into(),
+                Dynamic::from(Quantity::new(w.start, Dimension::TIME)),
+            );
+            out.insert(
+                "end".into(),
+                Dynamic::from(Quantity::new(w.end, Dimension::TIME)),
+            );
             Ok(out)
         },
     );
@@ -347,9 +355,12 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     let s = shared.clone();
-    engine.register_fn("__stdlib_cv_isi", move |m: SpikeMonitorHandle, w: Dynamic| {
-        with_spikes(&s, &m, &w, |n, i, t, w| Ok(analysis::cv_isi(n, i, t, w)))
-    });
+    engine.register_fn(
+        "__stdlib_cv_isi",
+        move |m: SpikeMonitorHandle, w: Dynamic| {
+            with_spikes(&s, &m, &w, |n, i, t, w| Ok(analysis::cv_isi(n, i, t, w)))
+        },
+    );
     let s = shared.clone();
     engine.register_fn(
         "__stdlib_cv_per_neuron",
@@ -409,9 +420,9 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn(
         "__stdlib_psth",
         move |m: SpikeMonitorHandle, bin: Dynamic, w: Dynamic| {
-            with_spikes(&s, &m, &w, |n, i, t, w| {
+            with_spikes(&s, &m, &w, |n, _, t, w| {
                 let bin = bin_width(&bin, w)?;
-                let c = analysis::psth_counts(i, t, w, bin);
+                let c = analysis::psth_counts(t, w, bin);
                 let edges = (0..c.len()).map(|k| w.start + k as f64 * bin).collect();
                 let rate = c
                     .iter()
@@ -497,12 +508,6 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             Ok(out)
         },
     );
-    let s = shared.clone();
-    engine.register_fn("__stdlib_neurons", move |m: SpikeMonitorHandle| {
-        s.borrow().net.spike_monitors[m.0].source.len as INT
-    });
-    // Errors for a wrong argument type, instead of Rhai's "function not found".
-    engine.register_fn("__stdlib_describe", |v: Dynamic| describe(&v));
 }
 
 /// After an evaluation (a REPL line, a script): the modules its top-level `import "x" as
