@@ -656,3 +656,51 @@ fn every_stdlib_function_has_a_doc_comment() {
         assert!(functions > 3, "{name}");
     }
 }
+
+#[test]
+fn the_default_window_follows_store_and_restore() {
+    let mut s = session("stdlib-restore", 1);
+    let file = s.state.borrow().out_dir.join("state.bin");
+    exec(
+        &mut s,
+        &format!(
+            r#"
+import "analysis" as an;
+let SG = SpikeGeneratorGroup(1, [0], [5*ms], #{{ period: 10*ms }});
+let M = SpikeMonitor(SG);
+run(100*ms);
+store("a");
+store("b", "{}");
+run(100*ms);
+"#,
+            file.display()
+        ),
+    );
+    let window = |s: &mut brian::script::Session| {
+        floats(s, "[an::window(M).start / ms, an::window(M).end / ms]")
+            .into_iter()
+            .map(|t| (t * 1e6).round() / 1e6)
+            .collect::<Vec<f64>>()
+    };
+    assert_eq!(window(&mut s), vec![0.0, 200.0]);
+    assert!((num(&mut s, "an::firing_rates(M)[0] / Hz") - 100.0).abs() < 1e-9);
+    exec(&mut s, "restore(\"a\");");
+    assert_eq!(window(&mut s), vec![0.0, 100.0]);
+    assert_eq!(num(&mut s, "M.num_spikes"), 10.0);
+    assert!((num(&mut s, "an::firing_rates(M)[0] / Hz") - 100.0).abs() < 1e-9);
+    exec(&mut s, "run(50*ms);");
+    assert_eq!(window(&mut s), vec![0.0, 150.0]);
+    exec(&mut s, &format!("restore(\"b\", \"{}\");", file.display()));
+    assert_eq!(window(&mut s), vec![0.0, 100.0]);
+}
+
+#[test]
+fn a_module_imported_by_one_evaluation_serves_the_next_ones() {
+    // As the REPL evaluates line by line.
+    let mut s = session("stdlib-repl", 1);
+    exec(&mut s, "import \"neurons\" as nm;");
+    assert_eq!(num(&mut s, "nm::lif().params.tau_m / ms"), 10.0);
+    // A later import under the same name replaces it.
+    exec(&mut s, "import \"analysis\" as nm;");
+    assert!(s.eval("nm::lif()", None).is_err());
+}

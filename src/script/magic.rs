@@ -233,7 +233,7 @@ pub struct Runs {
     pub recorded: HashMap<usize, f64>,
     /// The time each SpikeMonitor's last run ended (the end of its recording window).
     pub recorded_end: HashMap<usize, f64>,
-    stored_recorded: HashMap<String, (HashMap<usize, f64>, f64)>,
+    stored_recorded: HashMap<String, (HashMap<usize, f64>, HashMap<usize, f64>, f64)>,
 }
 
 impl Runs {
@@ -271,13 +271,20 @@ impl Runs {
     }
 
     pub fn remember_recorded(&mut self, name: &str) {
-        self.stored_recorded
-            .insert(name.to_string(), (self.recorded.clone(), self.magic_t));
+        self.stored_recorded.insert(
+            name.to_string(),
+            (
+                self.recorded.clone(),
+                self.recorded_end.clone(),
+                self.magic_t,
+            ),
+        );
     }
 
     pub fn recall_recorded(&mut self, name: &str) {
-        if let Some((r, _)) = self.stored_recorded.get(name) {
+        if let Some((r, end, _)) = self.stored_recorded.get(name) {
             self.recorded = r.clone();
+            self.recorded_end = end.clone();
         }
     }
 }

@@ -185,7 +185,14 @@ impl SimState {
         let recorded = (0..self.net.spike_monitors.len())
             .map(|k| self.runs.recorded.get(&k).copied().unwrap_or(0.0))
             .collect();
-        let extra = [(RECORDED_KEY.to_string(), recorded)].into();
+        let end = (0..self.net.spike_monitors.len())
+            .map(|k| self.runs.recorded_end.get(&k).copied().unwrap_or(0.0))
+            .collect();
+        let extra = [
+            (RECORDED_KEY.to_string(), recorded),
+            (RECORDED_END_KEY.to_string(), end),
+        ]
+        .into();
         self.net
             .store_to_file(name, std::path::Path::new(file), extra)
             .map_err(|e| e.to_string().into())
@@ -212,6 +219,8 @@ impl SimState {
             .map_err(|e| -> Box<EvalAltResult> { e.to_string().into() })?;
         let recorded = extra.get(RECORDED_KEY).cloned().unwrap_or_default();
         self.runs.recorded = recorded.into_iter().enumerate().collect();
+        let end = extra.get(RECORDED_END_KEY).cloned().unwrap_or_default();
+        self.runs.recorded_end = end.into_iter().enumerate().collect();
         Ok(())
     }
 
@@ -334,6 +343,8 @@ fn snapshot(scope: &Scope, state: &Shared) {
 
 /// The time each SpikeMonitor has recorded, kept in a store file beside the state.
 const RECORDED_KEY: &str = "script: spike monitors' recorded seconds";
+/// The time each SpikeMonitor's last run ended (the end of its recording window).
+const RECORDED_END_KEY: &str = "script: spike monitors' recording end";
 
 /// Plain functions that need the calling scope (Brian 2's frame): the token mapper turns
 /// `run(...)` (not `x.run(...)`) into the custom syntax `__brian_run(...)`, whose callback
