@@ -212,6 +212,10 @@ fn slot(id: ObjectId) -> (usize, usize) {
     }
 }
 
+/// What `store()` keeps of the recording times: seconds recorded and the end of the
+/// last run per SpikeMonitor, and the magic network's time.
+type StoredRecording = (HashMap<usize, f64>, HashMap<usize, f64>, f64);
+
 /// Which network each object has run in, the magic network's id and time, objects set
 /// inactive, and the time each SpikeMonitor has recorded.
 #[derive(Debug, Default)]
@@ -233,7 +237,7 @@ pub struct Runs {
     pub recorded: HashMap<usize, f64>,
     /// The time each SpikeMonitor's last run ended (the end of its recording window).
     pub recorded_end: HashMap<usize, f64>,
-    stored_recorded: HashMap<String, (HashMap<usize, f64>, HashMap<usize, f64>, f64)>,
+    stored_recorded: HashMap<String, StoredRecording>,
 }
 
 impl Runs {
