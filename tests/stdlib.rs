@@ -259,6 +259,8 @@ import "neurons" as nm;
 let m = nm::lif();
 let G = nm::group(2, m);
 G.I = [0.199*nA, 0.3*nA];
+// Script variables named as the parameters change nothing: the values are in the text.
+let El = 0*mV; let vt = -60*mV; let tau_m = 1*ms; let R = 1*Gohm; let vr = 10*mV;
 let M = SpikeMonitor(G);
 run(1*second);
 let tr = M.spike_trains();
