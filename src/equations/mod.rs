@@ -9,7 +9,7 @@ mod substitute;
 
 pub use check::{check_equations, subexpression_order};
 pub use parse::parse_equations;
-pub use substitute::{substitute, Replacement};
+pub use substitute::{substitute, value_code, Replacement};
 
 use crate::expr::{Expr, ExprError, Span};
 use crate::units::Dimension;

@@ -110,7 +110,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// A quantity as code of the equation language: its SI value times the base units.
-fn value_code(q: Quantity) -> String {
+pub fn value_code(q: Quantity) -> String {
     const BASE: [&str; 7] = [
         "metre", "kilogram", "second", "amp", "kelvin", "mole", "candela",
     ];

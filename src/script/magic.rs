@@ -212,6 +212,10 @@ fn slot(id: ObjectId) -> (usize, usize) {
     }
 }
 
+/// What `store()` keeps of the recording times: seconds recorded and the end of the
+/// last run per SpikeMonitor, and the magic network's time.
+type StoredRecording = (HashMap<usize, f64>, HashMap<usize, f64>, f64);
+
 /// Which network each object has run in, the magic network's id and time, objects set
 /// inactive, and the time each SpikeMonitor has recorded.
 #[derive(Debug, Default)]
@@ -231,7 +235,9 @@ pub struct Runs {
     scope_start: Counts,
     /// Seconds each SpikeMonitor has recorded (for the run summary), and as stored.
     pub recorded: HashMap<usize, f64>,
-    stored_recorded: HashMap<String, (HashMap<usize, f64>, f64)>,
+    /// The time each SpikeMonitor's last run ended (the end of its recording window).
+    pub recorded_end: HashMap<usize, f64>,
+    stored_recorded: HashMap<String, StoredRecording>,
 }
 
 impl Runs {
@@ -269,13 +275,20 @@ impl Runs {
     }
 
     pub fn remember_recorded(&mut self, name: &str) {
-        self.stored_recorded
-            .insert(name.to_string(), (self.recorded.clone(), self.magic_t));
+        self.stored_recorded.insert(
+            name.to_string(),
+            (
+                self.recorded.clone(),
+                self.recorded_end.clone(),
+                self.magic_t,
+            ),
+        );
     }
 
     pub fn recall_recorded(&mut self, name: &str) {
-        if let Some((r, _)) = self.stored_recorded.get(name) {
+        if let Some((r, end, _)) = self.stored_recorded.get(name) {
             self.recorded = r.clone();
+            self.recorded_end = end.clone();
         }
     }
 }

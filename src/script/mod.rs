@@ -9,6 +9,7 @@ pub mod api;
 pub mod convert;
 pub mod magic;
 mod run;
+pub mod stdlib;
 pub use run::run_members;
 
 use crate::network::{Network, Values};
@@ -142,6 +143,7 @@ impl SimState {
         self.net.reinit();
         self.runs.magic_t = 0.0;
         self.runs.recorded.clear();
+        self.runs.recorded_end.clear();
     }
 
     /// `store()` of the magic network: its objects are collected as for `run()`.
@@ -183,7 +185,14 @@ impl SimState {
         let recorded = (0..self.net.spike_monitors.len())
             .map(|k| self.runs.recorded.get(&k).copied().unwrap_or(0.0))
             .collect();
-        let extra = [(RECORDED_KEY.to_string(), recorded)].into();
+        let end = (0..self.net.spike_monitors.len())
+            .map(|k| self.runs.recorded_end.get(&k).copied().unwrap_or(0.0))
+            .collect();
+        let extra = [
+            (RECORDED_KEY.to_string(), recorded),
+            (RECORDED_END_KEY.to_string(), end),
+        ]
+        .into();
         self.net
             .store_to_file(name, std::path::Path::new(file), extra)
             .map_err(|e| e.to_string().into())
@@ -210,6 +219,8 @@ impl SimState {
             .map_err(|e| -> Box<EvalAltResult> { e.to_string().into() })?;
         let recorded = extra.get(RECORDED_KEY).cloned().unwrap_or_default();
         self.runs.recorded = recorded.into_iter().enumerate().collect();
+        let end = extra.get(RECORDED_END_KEY).cloned().unwrap_or_default();
+        self.runs.recorded_end = end.into_iter().enumerate().collect();
         Ok(())
     }
 
@@ -332,6 +343,8 @@ fn snapshot(scope: &Scope, state: &Shared) {
 
 /// The time each SpikeMonitor has recorded, kept in a store file beside the state.
 const RECORDED_KEY: &str = "script: spike monitors' recorded seconds";
+/// The time each SpikeMonitor's last run ended (the end of its recording window).
+const RECORDED_END_KEY: &str = "script: spike monitors' recording end";
 
 /// Plain functions that need the calling scope (Brian 2's frame): the token mapper turns
 /// `run(...)` (not `x.run(...)`) into the custom syntax `__brian_run(...)`, whose callback
@@ -681,6 +694,7 @@ impl Session {
         api::network_operation::register(&mut engine, &state);
         api::profiling::register(&mut engine, &state);
         api::device::register(&mut engine, &state);
+        stdlib::register(&mut engine, &state);
         Session {
             engine,
             scope: {
@@ -708,6 +722,7 @@ impl Session {
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
+        stdlib::keep_imports(&mut self.engine, &ast);
         result.map_err(|e| {
             let mut err = ScriptError::from_eval(*e, source);
             err.snippet = self.state.borrow_mut().last_snippet.take();

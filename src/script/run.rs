@@ -206,6 +206,7 @@ impl SimState {
             .collect();
         for &k in &running {
             *self.runs.recorded.entry(k).or_insert(0.0) += elapsed;
+            self.runs.recorded_end.insert(k, self.net.t());
         }
         let stats = match result {
             Ok(stats) => stats,

@@ -228,7 +228,7 @@ fn spike_monitor(shared: &Shared, g: GroupHandle, opts: Map) -> RResult<SpikeMon
 }
 
 /// The monitor, if it keeps indices and times; `what` is what the script asked for.
-pub(super) fn recorded<'a>(m: &'a SpikeMonitor, what: &str) -> RResult<&'a SpikeMonitor> {
+pub(crate) fn recorded<'a>(m: &'a SpikeMonitor, what: &str) -> RResult<&'a SpikeMonitor> {
     if m.record {
         Ok(m)
     } else {
