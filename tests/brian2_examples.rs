@@ -233,6 +233,62 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Brunel_Hakim_1999",
+        &[
+            ("rate_Hz", "M.num_spikes / (N * duration) / Hz"),
+            ("n_synapses", "len(conn)"),
+            (
+                "lfp_sd_after_20ms_Hz",
+                "let r = LFP.smooth_rate(#{ window: \"flat\", width: 0.5*ms });
+                 std(r[LFP.t >= 20*ms]) / Hz",
+            ),
+            ("n_spikes_first_20ms", "sum(M.t < 20*ms)"),
+        ],
+    ),
+    (
+        "Diesmann_et_al_1999",
+        &[
+            ("n_synapses", "len(S)"),
+            ("n_spikes", "Mgp.num_spikes"),
+            ("spikes_before_50ms", "sum(Mgp.t < 50*ms)"),
+            (
+                "group9_spikes_after_50ms",
+                "sum((Mgp.i >= 900) & (Mgp.t >= 50*ms))",
+            ),
+            (
+                "group0_mean_time_50_60ms",
+                "mean(Mgp.t[(Mgp.i < 100) & (Mgp.t >= 50*ms) & (Mgp.t < 60*ms)]) / ms",
+            ),
+        ],
+    ),
+    (
+        "Wang_Buszaki_1996",
+        &[
+            (
+                "n_spikes",
+                "let v = M[0].v; sum((v[..len(v) - 1] <= 0*mV) & (v[1..] > 0*mV))",
+            ),
+            (
+                "first_spike_ms",
+                "let v = M[0].v; let k = 0; while !(v[k] <= 0*mV && v[k + 1] > 0*mV) { k += 1; }
+                 M.t[k + 1] / ms",
+            ),
+            ("v_max_mV", "max(M[0].v) / mV"),
+            ("v_final_mV", "M[0].v[-1] / mV"),
+        ],
+    ),
+    (
+        "Brette_Gerstner_2005",
+        &[
+            ("n_spikes", "spikes.num_spikes"),
+            ("first_spike_ms", "spikes.t[0] / ms"),
+            ("last_spike_ms", "spikes.t[-1] / ms"),
+            ("n_samples_at_20mV", "sum(vm == 20*mV)"),
+            ("vm_mean_mV", "mean(vm) / mV"),
+            ("w_final_nA", "neuron.w[0] / nA"),
+        ],
+    ),
+    (
         "nonlinear",
         &[
             ("M_g_max", "max(M.g[0])"),

@@ -1388,6 +1388,51 @@ def ex_Brette_Gerstner_2005(_seed):
     return st
 
 
+def ex_Touboul_Brette_2008(_seed):
+    new_scope(_seed, dt=0.01*ms)
+    C = 281*pF
+    gL = 30*nS
+    EL = -70.6*mV
+    VT = -50.4*mV
+    DeltaT = 2*mV
+    tauw = 40*ms
+    a = 4*nS
+    b = 0.08*nA
+    I = .8*nA
+    Vcut = VT + 5 * DeltaT  # practical threshold condition
+    N = 200
+    eqs = """
+    dvm/dt=(gL*(EL-vm)+gL*DeltaT*exp((vm-VT)/DeltaT)+I-w)/C : volt
+    dw/dt=(a*(vm-EL)-w)/tauw : amp
+    Vr:volt
+    """
+    neuron = NeuronGroup(N, model=eqs, threshold='vm > Vcut',
+                         reset="vm = Vr; w += b", method='euler')
+    neuron.vm = EL
+    neuron.w = a * (neuron.vm - EL)
+    neuron.Vr = linspace(-48.3 * mV, -47.7 * mV, N)  # bifurcation parameter
+    init_time = 3*second
+    run(init_time)  # we discard the first spikes
+    states = StateMonitor(neuron, "w", record=True, when='start')
+    spikes = SpikeMonitor(neuron)
+    run(1 * second)
+    Vr = neuron.Vr[spikes.i]  # Vr of each spike
+    w = states.w[spikes.i, int_((spikes.t-init_time)/defaultclock.dt)]  # w at each spike
+
+    st = Stats()
+    i = np.asarray(spikes.i[:])
+    wn = np.asarray(w / nA)
+    st("n_spikes", spikes.num_spikes, "spikes of the 200 neurons in the recorded second",
+       "spikes.num_spikes")
+    st("w_mean_nA", np.mean(wn), "mean of w at the spikes (the figure's y values)",
+       "mean(w) / nA")
+    st("n_spikes_first_20", np.sum(i < 20),
+       "spikes of the 20 neurons with the lowest Vr (a regular regime)", "sum(spikes.i < 20)")
+    st("w_mean_first_20_nA", np.mean(wn[i < 20]),
+       "mean w at the spikes of those 20 neurons", "mean(w[spikes.i < 20]) / nA")
+    return st
+
+
 EXAMPLES = {
     "CUBA": ("examples/CUBA.py", False, 10, "cython"),
     "COBAHH": ("examples/COBAHH.py", False, 10, "cython"),
@@ -1418,6 +1463,7 @@ EXAMPLES = {
     "Diesmann_et_al_1999": ("examples/frompapers/Diesmann_et_al_1999.py", False, 10, "cython"),
     "Wang_Buszaki_1996": ("examples/frompapers/Wang_Buszaki_1996.py", True, 1, "numpy"),
     "Brette_Gerstner_2005": ("examples/frompapers/Brette_Gerstner_2005.py", True, 1, "numpy"),
+    "Touboul_Brette_2008": ("examples/frompapers/Touboul_Brette_2008.py", True, 1, "cython"),
 }
 # What differs from the example file besides the dropped plotting (recorded in meta.notes).
 COMMON_NOTE = ("plotting dropped; start_scope(), defaultclock.dt = 0.1*ms and seed(s) at the "
@@ -1444,6 +1490,8 @@ NOTES = {
                        "namespace={'mu': mu, 'sigma': sigma} to net.run because mu and sigma are "
                        "locals of the enclosing function here, not module globals; numpy target "
                        "forced as in the example",
+    "Touboul_Brette_2008": "report='text' dropped; the system is chaotic for most Vr, so "
+                           "statistics over many spikes are compared, not single values",
     "Wang_Buszaki_1996": "report='text' dropped; defaultclock.dt = 0.01*ms as in the example",
     "Diesmann_et_al_1999": "the input volley's times use numpy's random generator seeded by seed(s)",
     "COBAHH_approximated": "main() replaced by run_simulation(parameters) plus the NeuronGroups of "
