@@ -289,6 +289,15 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Touboul_Brette_2008",
+        &[
+            ("n_spikes", "spikes.num_spikes"),
+            ("w_mean_nA", "mean(w) / nA"),
+            ("n_spikes_first_20", "sum(spikes.i < 20)"),
+            ("w_mean_first_20_nA", "mean(w[spikes.i < 20]) / nA"),
+        ],
+    ),
+    (
         "nonlinear",
         &[
             ("M_g_max", "max(M.g[0])"),

@@ -229,3 +229,30 @@ fn an_explicit_namespace_entry_wins_over_the_script() {
     );
     assert!((floats(&mut s, "G.v")[0] - data()["namespace_v"].as_f64().unwrap()).abs() < 1e-12);
 }
+
+/// Brian 2's `namespace=` belongs to its object: another object sees the script's value of
+/// the same name, and two objects may give one name different values.
+#[test]
+fn explicit_namespaces_are_per_object() {
+    let mut s = session("ns_per_object", 1);
+    exec(
+        &mut s,
+        r#"
+        let rate = 1/ms;
+        let A = NeuronGroup(1, "dv/dt = rate : 1", #{ namespace: #{ rate: 2/ms } });
+        let B = NeuronGroup(1, "dv/dt = rate : 1", #{ namespace: #{ rate: 3/ms } });
+        let C = NeuronGroup(1, "dv/dt = rate : 1");
+        let S = Synapses(C, C, #{ model: "w : 1", namespace: #{ rate: 5/ms } });
+        S.connect(#{ i: 0, j: 0 });
+        S.w = "rate*ms";
+        A.v = "rate*ms";
+        C.v = "rate*ms";
+        run(1*ms);
+    "#,
+    );
+    // v starts at rate*ms as each object sees it, then grows by rate * 1 ms.
+    assert!((floats(&mut s, "A.v")[0] - 4.0).abs() < 1e-9);
+    assert!((floats(&mut s, "B.v")[0] - 3.0).abs() < 1e-9);
+    assert!((floats(&mut s, "C.v")[0] - 2.0).abs() < 1e-9);
+    assert!((floats(&mut s, "S.w")[0] - 5.0).abs() < 1e-9);
+}

@@ -257,8 +257,8 @@ pub fn exponential_euler(ctx: &Context) -> Result<Vec<Statement>, String> {
     let _ = stage(ctx, "", &none, name("t"), &mut code)?;
     for x in ctx.diff_vars() {
         let rhs = ctx.rhs(x, &|sub| ctx.depends_on(sub, x));
-        let form =
-            decompose_conditionally(&rhs, x).map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
+        let form = decompose_conditionally(&rhs, x)
+            .map_err(|why| format!("d{x}/dt is not linear in {x}: {why}"))?;
         let new = match (&form.coefs[0], form.rest) {
             (None, b) => add(name(x), mul(name("dt"), b.unwrap_or(num(0.0)))),
             // Pure decay: x*exp(A dt), as Brian 2 writes it.

@@ -249,8 +249,10 @@ fn exponential_euler_is_conditionally_linear_as_in_brian_2() {
     );
     assert_eq!(method, "exponential_euler");
     // A polynomial power of v is not linear, as for sympy.
-    assert!(method_error("dv/dt = -v**2/(volt*ms) : volt", Some("exponential_euler"))
-        .contains("not linear in v"));
+    assert!(
+        method_error("dv/dt = -v**2/(volt*ms) : volt", Some("exponential_euler"))
+            .contains("not linear in v")
+    );
     assert!(method_error(
         "dv/dt = -v*v/(volt*ms) + v/ms : volt",
         Some("exponential_euler")

@@ -443,7 +443,10 @@ impl Network {
                 continue;
             }
             match g {
-                Group::Neurons(ng) => ng.prepare(group_dt[k], externals)?,
+                Group::Neurons(ng) => {
+                    let ns = externals.overlaid(ng.spec.namespace.as_ref());
+                    ng.prepare(group_dt[k], &ns)?
+                }
                 Group::Poisson(p) => p.prepare(group_dt[k], externals)?,
                 Group::Generator(_) => {}
             }
@@ -455,7 +458,10 @@ impl Network {
         }
         for (k, s) in self.synapses.iter_mut().enumerate() {
             if act.synapse(k) {
-                s.prepare(&self.groups, syn_dt[k], externals)?;
+                let ns = externals
+                    .overlaid(s.spec.namespace.clone().as_ref())
+                    .into_owned();
+                s.prepare(&self.groups, syn_dt[k], &ns)?;
             }
         }
         for (k, m) in self.state_monitors.iter_mut().enumerate() {

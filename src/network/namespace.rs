@@ -106,6 +106,20 @@ impl Values {
     pub fn new() -> Values {
         Values::default()
     }
+
+    /// These values with `own` (an object's explicit namespace) taking precedence, as
+    /// Brian 2 looks a name up in a group's own namespace before the run's.
+    pub fn overlaid(&self, own: Option<&Values>) -> std::borrow::Cow<'_, Values> {
+        match own {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(own) => {
+                let mut v = self.clone();
+                v.extend(own.iter().map(|(k, q)| (k.clone(), *q)));
+                v.timed_arrays.extend(own.timed_arrays.clone());
+                std::borrow::Cow::Owned(v)
+            }
+        }
+    }
     /// The one lookup of an external name used by every piece of model code (equations,
     /// thresholds, resets, code strings, conditions, weights, rates): the values given
     /// (explicit `namespace:` entries over the script's values, merged by the caller),

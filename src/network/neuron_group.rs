@@ -41,6 +41,8 @@ pub enum Reset {
 #[derive(Clone, Debug, Default)]
 pub struct NeuronGroupSpec {
     pub n: usize,
+    /// Brian 2's `namespace=`: names this group's code sees before the run's namespace.
+    pub namespace: Option<Values>,
     pub model: String,
     pub threshold: Option<Threshold>,
     pub reset: Option<Reset>,

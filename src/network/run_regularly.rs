@@ -172,15 +172,23 @@ impl Network {
             let text = self.run_regularly[k].code.clone();
             let compiled = match self.run_regularly[k].owner {
                 CodeOwner::Neurons(r) => {
-                    Compiled::Neurons(self.compile_group_code(r, &text, dt, externals)?)
+                    let own = match self.groups.get(r.group) {
+                        Some(Group::Neurons(ng)) => ng.spec.namespace.clone(),
+                        _ => None,
+                    };
+                    let ns = externals.overlaid(own.as_ref());
+                    Compiled::Neurons(self.compile_group_code(r, &text, dt, &ns)?)
                 }
-                CodeOwner::Synapses(s) => Compiled::Synapses(self.synapses[s].compile_code(
-                    "run_regularly code",
-                    &text,
-                    &self.groups,
-                    dt,
-                    externals,
-                )?),
+                CodeOwner::Synapses(s) => {
+                    let ns = externals.overlaid(self.synapses[s].spec.namespace.as_ref());
+                    Compiled::Synapses(self.synapses[s].compile_code(
+                        "run_regularly code",
+                        &text,
+                        &self.groups,
+                        dt,
+                        &ns,
+                    )?)
+                }
             };
             self.run_regularly[k].compiled = Some(compiled);
         }

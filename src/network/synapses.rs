@@ -48,6 +48,8 @@ fn mentions(code: &str, name: &str) -> bool {
 /// Everything a user says about a Synapses object.
 #[derive(Clone, Debug, Default)]
 pub struct SynapsesSpec {
+    /// Brian 2's `namespace=`: names this object's code sees before the run's namespace.
+    pub namespace: Option<Values>,
     pub source: GroupRef,
     pub target: GroupRef,
     pub model: String,

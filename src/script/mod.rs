@@ -30,7 +30,6 @@ pub struct SimState {
     /// Which network each object has run in; the magic network's time.
     pub runs: magic::Runs,
     /// Values given with `namespace: #{...}`.
-    pub explicit_namespace: Values,
     pub figure: Figure,
     pub figures_written: Vec<PathBuf>,
     /// Where figures go and how they are named: `<stem>_fig<N>.png`.
@@ -96,7 +95,6 @@ impl SimState {
             net: Network::new(),
             script_values: Values::new(),
             runs: magic::Runs::new(),
-            explicit_namespace: Values::new(),
             figure: Figure::new(),
             figures_written: Vec::new(),
             out_dir,
@@ -120,13 +118,32 @@ impl SimState {
         }
     }
 
-    /// The namespace models see: explicit entries win over the script's variables.
+    /// The names code strings of group `group` see: its own `namespace:` over the
+    /// script's variables.
+    pub fn group_namespace(&self, group: usize) -> Values {
+        let v = self.namespace_values();
+        match self.net.groups.get(group) {
+            Some(crate::network::Group::Neurons(ng)) => {
+                v.overlaid(ng.spec.namespace.as_ref()).into_owned()
+            }
+            _ => v,
+        }
+    }
+
+    /// The names code strings of Synapses `index` see: its own `namespace:` over the
+    /// script's variables.
+    pub fn synapses_namespace(&self, index: usize) -> Values {
+        let v = self.namespace_values();
+        match self.net.synapses.get(index) {
+            Some(s) => v.overlaid(s.spec.namespace.as_ref()).into_owned(),
+            None => v,
+        }
+    }
+
+    /// The namespace models see: the script's variables (an object's own `namespace:`
+    /// entries are laid over these for that object, see `Values::overlaid`).
     pub fn namespace_values(&self) -> Values {
-        let mut v = self.script_values.clone();
-        v.extend(self.explicit_namespace.iter().map(|(k, q)| (k.clone(), *q)));
-        v.timed_arrays
-            .extend(self.explicit_namespace.timed_arrays.clone());
-        v
+        self.script_values.clone()
     }
 
     /// Sets the default clock's dt; the magic network's time must be a multiple of it.

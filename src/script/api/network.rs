@@ -143,19 +143,29 @@ impl std::fmt::Display for Matrix {
     }
 }
 
-/// An object's `namespace:` option: its names join the names code strings see.
-pub(super) fn add_namespace(st: &mut SimState, opts: &Map) -> RResult<()> {
-    if let Some(ns) = opts.get("namespace") {
-        let map = ns
+/// An object's `namespace:` option (Brian 2's `namespace=`): names its code sees before
+/// the script's, for that object alone.
+pub(super) fn namespace_option(opts: &Map) -> RResult<Option<Values>> {
+    let Some(ns) = opts.get("namespace") else {
+        return Ok(None);
+    };
+    let map = ns
+        .clone()
+        .try_cast::<Map>()
+        .ok_or("namespace should be a map of names to values")?;
+    let mut values = Values::new();
+    for (k, v) in map {
+        if let Some(t) = v
             .clone()
-            .try_cast::<Map>()
-            .ok_or("namespace should be a map of names to values")?;
-        for (k, v) in map {
-            let q = to_quantity(&v, &format!("namespace entry '{k}'"))?;
-            st.explicit_namespace.insert(k.to_string(), q);
+            .try_cast::<crate::network::namespace::TimedArray>()
+        {
+            values.timed_arrays.insert(k.to_string(), t);
+            continue;
         }
+        let q = to_quantity(&v, &format!("namespace entry '{k}'"))?;
+        values.insert(k.to_string(), q);
     }
-    Ok(())
+    Ok(Some(values))
 }
 
 pub(super) fn check_keys(opts: &Map, allowed: &[&str], what: &str) -> RResult<()> {
@@ -262,7 +272,7 @@ fn neuron_group(shared: &Shared, n: INT, model: String, opts: Map) -> RResult<Gr
             spec.method = Some("exponential_euler".into());
         }
     }
-    add_namespace(&mut st, &opts)?;
+    spec.namespace = namespace_option(&opts)?;
     let group = NeuronGroup::new(spec).map_err(|e| e.to_string())?;
     let g = st.net.add_group(Group::Neurons(group));
     let id = ObjectId {
@@ -379,7 +389,7 @@ fn get_var(shared: &Shared, g: &GroupHandle, name: &str) -> RResult<Dynamic> {
                 _ => (name, false),
             };
             let var = ng.variable(base).ok_or_else(|| unknown_var(ng, name))?;
-            let externals = st.namespace_values();
+            let externals = st.group_namespace(r.group);
             let (values, dim) = ng
                 .values(
                     base,
@@ -498,7 +508,7 @@ fn set_var(shared: &Shared, g: &GroupHandle, name: &str, value: Dynamic) -> RRes
         Assigned::Values(to_qarray(&value, &format!("the value for '{name}'"))?)
     };
     let mut st = shared.borrow_mut();
-    let externals = st.namespace_values();
+    let externals = st.group_namespace(g.0.group);
     st.net
         .set_group_values(g.0, name, &value, &externals)
         .map_err(|e| e.to_string().into())
@@ -819,7 +829,6 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 Assigned::Values(to_qarray(&v, "the value")?)
             };
             let mut st = s.borrow_mut();
-            let externals = st.namespace_values();
             let (t, dt) = (st.net.t(), st.net.default_dt());
             let fresh = match &source {
                 crate::units::VariableSource::Group {
@@ -833,6 +842,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                         start: *start,
                         len: *len,
                     };
+                    let externals = st.group_namespace(r.group);
                     st.net
                         .set_group_values_where(r, name, &cond, &value, &externals)
                         .map_err(|e| e.to_string())?;
@@ -840,6 +850,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                     ng.values(name, (r.start, r.len), t, dt, &externals)
                 }
                 crate::units::VariableSource::Synapses { index, name } => {
+                    let externals = st.synapses_namespace(*index);
                     st.net
                         .set_synapse_variable_where(*index, name, &cond, &value, &externals)
                         .map_err(|e| e.to_string())?;
@@ -1052,7 +1063,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     engine.register_fn("rest", move |g: &mut GroupHandle| -> RResult<()> {
         let mut st = s.borrow_mut();
         let dt = st.net.default_dt();
-        let ns = st.namespace_values();
+        let ns = st.group_namespace(g.0.group);
         let ng = st
             .net
             .neurons_mut(g.0)

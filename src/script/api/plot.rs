@@ -1342,9 +1342,11 @@ fn ticklabel_format(t: Tgt, o: Map) -> RResult<()> {
         Some(s) => match s.as_str() {
             "plain" => None,
             "sci" | "scientific" => Some(scilimits.unwrap_or(crate::plot::DEFAULT_SCI_LIMITS)),
-            other => return err(format!(
+            other => {
+                return err(format!(
                 "ticklabel_format: style should be 'sci', 'scientific' or 'plain', got '{other}'"
-            )),
+            ))
+            }
         },
     };
     with_axes(t, |ax| {

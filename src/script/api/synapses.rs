@@ -80,7 +80,7 @@ fn synapses(
         .map(|m| to_string(m, "method"))
         .transpose()?;
     let mut st = shared.borrow_mut();
-    super::network::add_namespace(&mut st, &opts)?;
+    let namespace = super::network::namespace_option(&opts)?;
     let spiking = |code: &[(String, String)]| {
         code.iter()
             .any(|(p, _)| !super::run_control::custom_event_pathway(&on_event, p))
@@ -102,6 +102,7 @@ fn synapses(
         on_event,
         method,
         name,
+        namespace,
     };
     let syn = Synapses::new(spec).map_err(|e| e.to_string())?;
     st.net.synapses.push(syn);
@@ -196,7 +197,7 @@ fn connect(shared: &Shared, s: &SynapsesHandle, opts: Map) -> RResult<()> {
         return err("connect: a condition cannot be combined with i or j arguments");
     }
     let mut st = shared.borrow_mut();
-    let ns = st.namespace_values();
+    let ns = st.synapses_namespace(s.0);
     st.net.connect(s.0, &rule, &ns).map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -217,7 +218,7 @@ fn get_var(shared: &Shared, s: &SynapsesHandle, name: &str) -> RResult<Dynamic> 
     let var = syn
         .variable(base, groups)
         .ok_or_else(|| unknown_read(syn, groups, name))?;
-    let externals = st.namespace_values();
+    let externals = st.synapses_namespace(s.0);
     let (values, dim) = syn
         .values(base, groups, st.net.t(), st.net.default_dt(), &externals)
         .map_err(|e| e.to_string())?;
@@ -273,7 +274,7 @@ fn set_delay(shared: &Shared, s: usize, pathway: &str, value: Dynamic) -> RResul
         DelayValue::Homogeneous(to_quantity(&value, "the delay")?)
     };
     let mut st = shared.borrow_mut();
-    let ns = st.namespace_values();
+    let ns = st.synapses_namespace(s);
     st.net
         .set_synapse_delay(s, pathway, &delay, &ns)
         .map_err(|e| e.to_string().into())
@@ -290,7 +291,7 @@ fn set_var(shared: &Shared, s: &SynapsesHandle, name: &str, value: Dynamic) -> R
     };
     let value = assigned(&value, &what)?;
     let mut st = shared.borrow_mut();
-    let ns = st.namespace_values();
+    let ns = st.synapses_namespace(s.0);
     st.net
         .set_synapse_variable(s.0, name, &value, &ns)
         .map_err(|e| e.to_string().into())
