@@ -160,3 +160,22 @@ fn rhai_minus_power_precedence_is_flagged_where_written() {
     );
     assert!(err.contains("line 2, column 9"), "{err}");
 }
+
+/// An array with a Rhai list on the other side works elementwise, as NumPy's `a == [..]`
+/// (Rhai alone would call two different types unequal: `false`, silently).
+#[test]
+fn an_array_and_a_list_combine_elementwise() {
+    let mut s = session("array-list", 1);
+    let v = s
+        .eval(
+            r#"let a = array([1, 0, 2]);
+               [all(a == [1, 0, 2]), any(a != [1, 0, 2]), sum(a + [1, 1, 1]),
+                sum([3, 3, 3] - a), all([1, 0, 2] == a)]"#,
+            None,
+        )
+        .unwrap();
+    assert_eq!(v.to_string(), "[true, false, 6, 6, true]");
+    let src = "ones(3)*mV == [1, 1, 1]";
+    let e = s.eval(src, None).unwrap_err().render("t", src);
+    assert!(e.contains("volt") || e.contains("mV"), "{e}");
+}

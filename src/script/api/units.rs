@@ -305,6 +305,20 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     register_ops!(engine, QuantityArray, FLOAT);
     register_ops!(engine, INT, QuantityArray);
     register_ops!(engine, FLOAT, QuantityArray);
+    // An array and a Rhai list: NumPy's elementwise operation on the list as an array
+    // (`M.count == [1, 0, 0]`); without these Rhai compares different types as unequal.
+    for op in [
+        "+", "-", "*", "/", "%", "**", "<", "<=", ">", ">=", "==", "!=",
+    ] {
+        engine.register_fn(op, move |a: QuantityArray, b: Array| -> RResult<Dynamic> {
+            let b = to_qarray(&Dynamic::from(b), "the list")?;
+            binary(op, a.into(), b.into())
+        });
+        engine.register_fn(op, move |a: Array, b: QuantityArray| -> RResult<Dynamic> {
+            let a = to_qarray(&Dynamic::from(a), "the list")?;
+            binary(op, a.into(), b.into())
+        });
+    }
     engine.register_fn("-", |q: Quantity| q.neg());
     engine.register_fn("-", |a: QuantityArray| {
         QuantityArray::new(a.values.iter().map(|v| -v).collect(), a.dim)
